@@ -1,0 +1,25 @@
+//! Hackboard's user interface.
+//!
+//! - `wire`: the view types the server sends the pages;
+//! - `pages`: server-rendered pages; `islands`: the parts that hydrate;
+//! - `api`: server functions (thin adapters over `ssr`);
+//! - `ssr` (server build only): the port the server implements, the view
+//!   models and the HTML shell.
+//!
+//! Built twice: with `ssr` into the server, with `hydrate` into the
+//! WebAssembly bundle (`hydrate_islands` below is its entry point).
+
+pub mod api;
+pub mod format;
+pub mod islands;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+pub mod wire;
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_islands();
+}

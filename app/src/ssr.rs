@@ -1,0 +1,265 @@
+//! Server-only half of the UI: the port the server implements (`Backend`),
+//! the view models built from domain types, and the HTML shell.
+
+use crate::pages::App;
+use crate::wire::*;
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use hackboard_domain::timeline::{self, EventStatus, Phase};
+use hackboard_domain::{EventDefinition, MilestoneKind, MilestoneTime};
+use leptos::prelude::*;
+use leptos_meta::MetaTags;
+use std::sync::Arc;
+
+/// What the pages need from the server. Implemented by the server crate,
+/// provided to every render and server function as `Arc<dyn Backend>`.
+#[async_trait::async_trait]
+pub trait Backend: Send + Sync + 'static {
+    /// The injected clock.
+    fn now(&self) -> DateTime<Utc>;
+    async fn events(&self) -> Result<Vec<EventDefinition>, BackendError>;
+    async fn event(&self, slug: &str) -> Result<Option<EventDefinition>, BackendError>;
+    /// Markdown to sanitized HTML.
+    fn markdown(&self, source: &str) -> String;
+}
+
+/// The backend failed; it has already logged why. Pages say only that
+/// something went wrong on our side.
+#[derive(Debug, Clone, Copy)]
+pub struct BackendError;
+
+/// The cookie in which the browser leaves its IANA zone.
+pub const ZONE_COOKIE: &str = "hb_tz";
+
+fn backend() -> Result<Arc<dyn Backend>, ServerFnError> {
+    use_context::<Arc<dyn Backend>>().ok_or_else(|| ServerFnError::new("backend unavailable"))
+}
+
+fn trouble(_: BackendError) -> ServerFnError {
+    ServerFnError::new("Something went wrong on our side. Please try again.")
+}
+
+/// The viewer's zone, from the cookie the browser left, if valid.
+pub fn viewer_zone_from_headers(headers: &http::HeaderMap) -> Option<Tz> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == ZONE_COOKIE)
+        .and_then(|(_, v)| v.parse::<Tz>().ok())
+}
+
+fn viewer_zone() -> Option<Tz> {
+    use_context::<http::request::Parts>().and_then(|p| viewer_zone_from_headers(&p.headers))
+}
+
+pub async fn home() -> Result<HomeView, ServerFnError> {
+    let backend = backend()?;
+    let events = backend.events().await.map_err(trouble)?;
+    Ok(home_view(&events, backend.now()))
+}
+
+pub async fn event_page(slug: String) -> Result<Option<EventView>, ServerFnError> {
+    let backend = backend()?;
+    let Some(def) = backend.event(&slug).await.map_err(trouble)? else {
+        return Ok(None);
+    };
+    let view = event_view(&def, backend.now(), viewer_zone(), &|md| {
+        backend.markdown(md)
+    });
+    Ok(Some(view))
+}
+
+/// "Paris" for Europe/Paris, "Kiritimati" for Pacific/Kiritimati.
+pub fn zone_city(zone: Tz) -> String {
+    zone.name()
+        .rsplit('/')
+        .next()
+        .unwrap_or(zone.name())
+        .replace('_', " ")
+}
+
+fn phase_words(phase: Phase) -> String {
+    phase.label().to_owned()
+}
+
+pub fn home_view(events: &[EventDefinition], now: DateTime<Utc>) -> HomeView {
+    let mut home = HomeView {
+        upcoming: vec![],
+        live: vec![],
+        past: vec![],
+    };
+    for def in events {
+        let starts = def
+            .milestones
+            .iter()
+            .find(|m| m.kind == MilestoneKind::HackingStarts)
+            .map(|m| describe_defined(&m.time));
+        let card = EventCard {
+            slug: def.slug.to_string(),
+            name: def.name.clone(),
+            format: def.format.label().to_owned(),
+            phase: phase_words(timeline::phase_at(&def.milestones, now, def.home_zone)),
+            when: starts
+                .map(|s| format!("Hacking starts {s}"))
+                .unwrap_or_default(),
+        };
+        match timeline::status_at(&def.milestones, now) {
+            EventStatus::Upcoming => home.upcoming.push(card),
+            EventStatus::Live => home.live.push(card),
+            EventStatus::Past => home.past.push(card),
+        }
+    }
+    home
+}
+
+/// A milestone time as its organizers defined it.
+pub fn describe_defined(time: &MilestoneTime) -> String {
+    match time {
+        MilestoneTime::Instant { utc, zone } => format!(
+            "{} {}",
+            crate::format::short(utc.with_timezone(zone).naive_local()),
+            zone_city(*zone)
+        ),
+        MilestoneTime::Local { local } => format!("{} local time", crate::format::short(*local)),
+    }
+}
+
+pub fn event_view(
+    def: &EventDefinition,
+    now: DateTime<Utc>,
+    viewer: Option<Tz>,
+    markdown: &dyn Fn(&str) -> String,
+) -> EventView {
+    let zone = viewer.unwrap_or(def.home_zone);
+    let time_ref = |time: &MilestoneTime| TimeRef {
+        utc_ms: timeline::resolve(time, zone).timestamp_millis(),
+        local: match time {
+            MilestoneTime::Local { local } => Some(local.format("%Y-%m-%dT%H:%M:%S").to_string()),
+            MilestoneTime::Instant { .. } => None,
+        },
+    };
+    let milestones = def
+        .milestones
+        .iter()
+        .map(|m| {
+            let at = timeline::resolve(&m.time, zone);
+            let viewer_text = match (&m.time, viewer) {
+                (MilestoneTime::Local { local }, _) => {
+                    format!("{} your time", crate::format::short(*local))
+                }
+                (MilestoneTime::Instant { utc, .. }, Some(v)) => format!(
+                    "{} your time",
+                    crate::format::short(utc.with_timezone(&v).naive_local())
+                ),
+                (MilestoneTime::Instant { utc, .. }, None) => {
+                    format!("{} UTC", crate::format::short(utc.naive_utc()))
+                }
+            };
+            let utc_spread = match &m.time {
+                MilestoneTime::Local { .. } => {
+                    let (first, last) = timeline::utc_spread(&m.time);
+                    Some(format!(
+                        "reached between {} and {} UTC around the world",
+                        crate::format::short(first.naive_utc()),
+                        crate::format::short(last.naive_utc())
+                    ))
+                }
+                MilestoneTime::Instant { .. } => None,
+            };
+            MilestoneView {
+                kind: m.kind.key().to_owned(),
+                title: m.title.clone(),
+                time: time_ref(&m.time),
+                defined: describe_defined(&m.time),
+                viewer: viewer_text,
+                utc_spread,
+                passed: now >= at,
+            }
+        })
+        .collect();
+    let countdown = timeline::upcoming(&def.milestones, now, zone)
+        .into_iter()
+        .map(|u| {
+            let m = &def.milestones[u.index];
+            CountdownItem {
+                title: m.title.clone(),
+                time: time_ref(&m.time),
+            }
+        })
+        .collect();
+    EventView {
+        slug: def.slug.to_string(),
+        name: def.name.clone(),
+        format: def.format.label().to_owned(),
+        description_html: markdown(&def.description),
+        rules_html: markdown(&def.rules),
+        home_zone: def.home_zone.name().to_owned(),
+        viewer_zone: viewer.map(|z| z.name().to_owned()),
+        hf_org: def.hf_org.clone(),
+        team_size: if def.team_size.min == def.team_size.max {
+            def.team_size.min.to_string()
+        } else {
+            format!("{}–{}", def.team_size.min, def.team_size.max)
+        },
+        phase: phase_words(timeline::phase_at(&def.milestones, now, zone)),
+        now_ms: now.timestamp_millis(),
+        countdown,
+        milestones,
+        tracks: def
+            .tracks
+            .iter()
+            .map(|t| TrackView {
+                name: t.name.clone(),
+                sponsor: t.sponsor.clone(),
+                description_html: markdown(&t.description),
+                requirements: t.requirements.clone(),
+            })
+            .collect(),
+        offers: def
+            .offers
+            .iter()
+            .map(|o| OfferView {
+                sponsor: o.sponsor.clone(),
+                value: o.value.clone(),
+                per: match o.per {
+                    hackboard_domain::OfferUnit::Person => "per person".to_owned(),
+                    hackboard_domain::OfferUnit::Team => "per team".to_owned(),
+                },
+                redeem_html: markdown(&o.redeem),
+            })
+            .collect(),
+        links: def
+            .links
+            .iter()
+            .map(|l| LinkView {
+                label: l.label.clone(),
+                url: l.url.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// The document around every page. `css_href` is the content-hashed
+/// stylesheet the server found at start.
+pub fn shell(options: LeptosOptions, css_href: Arc<str>) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <link rel="stylesheet" href=css_href.to_string() />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <HydrationScripts options islands=true />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}

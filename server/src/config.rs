@@ -1,0 +1,303 @@
+//! Configuration: one typed struct, from flags, environment variables and an
+//! optional TOML file (in that order of precedence), with defaults that run
+//! a development platform on SQLite under `./data`. Secrets never print.
+
+use serde::Deserialize;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// A secret value: usable, never shown by `Debug` or `Display`.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Secret {
+        Secret(s.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Human,
+    Json,
+}
+
+/// The settings a `hackboard` process runs with.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `sqlite:path` or `postgres://…`. A database URL may carry a password,
+    /// so it is a secret.
+    pub database_url: Secret,
+    pub addr: SocketAddr,
+    /// The public URL people reach the platform at (links in mail, OAuth
+    /// callbacks, calendar feeds); `https://` turns on Secure cookies.
+    pub base_url: String,
+    pub data_dir: PathBuf,
+    /// Where the built stylesheet, JavaScript and WebAssembly are.
+    pub site_dir: PathBuf,
+    /// Signs session cookies. Generated once into the data directory when
+    /// not configured (development).
+    pub session_key: Secret,
+    pub log_format: LogFormat,
+    /// Load the demo event into a platform that has no event yet.
+    pub demo: bool,
+}
+
+/// The same settings as they come from flags and environment (all optional).
+#[derive(Debug, Default, Clone, clap::Args)]
+pub struct ConfigArgs {
+    /// TOML file with any of the settings below (flags and environment win).
+    #[arg(long, env = "HACKBOARD_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+    /// Database URL: sqlite:data/hackboard.db (default) or postgres://user@host/db.
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// Address to listen on [default: 127.0.0.1:3000].
+    #[arg(long, env = "HACKBOARD_ADDR", global = true)]
+    pub addr: Option<SocketAddr>,
+    /// Public base URL [default: http://<addr>].
+    #[arg(long, env = "HACKBOARD_BASE_URL", global = true)]
+    pub base_url: Option<String>,
+    /// Data directory: SQLite database, development session key, mail [default: data].
+    #[arg(long, env = "HACKBOARD_DATA_DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// Directory of the built assets [default: target/site].
+    #[arg(long, env = "HACKBOARD_SITE_DIR", global = true)]
+    pub site_dir: Option<PathBuf>,
+    /// Session signing key (at least 32 characters); generated in the data directory if absent.
+    #[arg(
+        long,
+        env = "HACKBOARD_SESSION_KEY",
+        global = true,
+        hide_env_values = true
+    )]
+    pub session_key: Option<String>,
+    /// Log format [default: human].
+    #[arg(long, env = "HACKBOARD_LOG_FORMAT", global = true)]
+    pub log_format: Option<LogFormat>,
+    /// Load the demo event when the platform has no event (true/false) [default: false].
+    #[arg(long, env = "HACKBOARD_DEMO", global = true)]
+    pub demo: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    database_url: Option<Secret>,
+    addr: Option<SocketAddr>,
+    base_url: Option<String>,
+    data_dir: Option<PathBuf>,
+    site_dir: Option<PathBuf>,
+    session_key: Option<Secret>,
+    log_format: Option<LogFormat>,
+    demo: Option<bool>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the configuration file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("invalid configuration file {path}: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("the session key must have at least 32 characters")]
+    ShortSessionKey,
+    #[error("the base URL must start with http:// or https://, got {0:?}")]
+    BaseUrl(String),
+    #[error("cannot create or read the session key in {path}: {source}")]
+    SessionKey {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl ConfigArgs {
+    /// Merges flags and environment over the file over the defaults.
+    pub fn resolve(&self) -> Result<Config, ConfigError> {
+        let file = match &self.config {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                    path: path.clone(),
+                    source,
+                })?;
+                toml::from_str::<FileConfig>(&text).map_err(|e| ConfigError::Parse {
+                    path: path.clone(),
+                    message: e.message().to_owned(),
+                })?
+            }
+            None => FileConfig::default(),
+        };
+        let data_dir = self
+            .data_dir
+            .clone()
+            .or(file.data_dir)
+            .unwrap_or_else(|| PathBuf::from("data"));
+        let addr = self
+            .addr
+            .or(file.addr)
+            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 3000)));
+        let database_url = self
+            .database_url
+            .clone()
+            .map(Secret)
+            .or(file.database_url)
+            .unwrap_or_else(|| {
+                Secret(format!(
+                    "sqlite:{}",
+                    data_dir.join("hackboard.db").to_string_lossy()
+                ))
+            });
+        let base_url = self
+            .base_url
+            .clone()
+            .or(file.base_url)
+            .unwrap_or_else(|| format!("http://{addr}"))
+            .trim_end_matches('/')
+            .to_owned();
+        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+            return Err(ConfigError::BaseUrl(base_url));
+        }
+        let session_key = match self.session_key.clone().map(Secret).or(file.session_key) {
+            Some(key) if key.expose().len() < 32 => return Err(ConfigError::ShortSessionKey),
+            Some(key) => key,
+            None => development_session_key(&data_dir)?,
+        };
+        Ok(Config {
+            database_url,
+            addr,
+            base_url,
+            site_dir: self
+                .site_dir
+                .clone()
+                .or(file.site_dir)
+                .unwrap_or_else(|| PathBuf::from("target/site")),
+            data_dir,
+            session_key,
+            log_format: self
+                .log_format
+                .or(file.log_format)
+                .unwrap_or(LogFormat::Human),
+            demo: self.demo.or(file.demo).unwrap_or(false),
+        })
+    }
+}
+
+/// Reads the development session key from the data directory, creating it
+/// (random, owner-readable only) the first time.
+fn development_session_key(data_dir: &Path) -> Result<Secret, ConfigError> {
+    let path = data_dir.join("session.key");
+    let err = |source| ConfigError::SessionKey {
+        path: path.clone(),
+        source,
+    };
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        let key = existing.trim().to_owned();
+        if key.len() >= 32 {
+            return Ok(Secret(key));
+        }
+    }
+    std::fs::create_dir_all(data_dir).map_err(err)?;
+    let bytes: [u8; 32] = rand::random();
+    let key = hex::encode(bytes);
+    write_private(&path, &key).map_err(err)?;
+    Ok(Secret(key))
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    f.write_all(contents.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    std::fs::write(path, contents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_never_appear_in_debug_output() {
+        let args = ConfigArgs {
+            database_url: Some("postgres://user:hunter2@db/hackboard".into()),
+            session_key: Some("s3cr3t-s3cr3t-s3cr3t-s3cr3t-s3cr3t".into()),
+            data_dir: Some(std::env::temp_dir()),
+            ..Default::default()
+        };
+        let config = args.resolve().unwrap();
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(!shown.contains("s3cr3t"), "{shown}");
+        assert!(shown.contains("[redacted]"));
+    }
+
+    #[test]
+    fn flags_win_over_the_file_which_wins_over_defaults() {
+        let dir = std::env::temp_dir().join(format!("hb-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("hackboard.toml");
+        std::fs::write(
+            &file,
+            "addr = \"127.0.0.1:4000\"\nbase_url = \"https://hack.example\"\ndemo = true\n",
+        )
+        .unwrap();
+        let args = ConfigArgs {
+            config: Some(file),
+            addr: Some("127.0.0.1:5000".parse().unwrap()),
+            data_dir: Some(dir.clone()),
+            ..Default::default()
+        };
+        let config = args.resolve().unwrap();
+        assert_eq!(config.addr.port(), 5000);
+        assert_eq!(config.base_url, "https://hack.example");
+        assert!(config.demo);
+        assert!(config.database_url.expose().starts_with("sqlite:"));
+    }
+
+    #[test]
+    fn the_development_session_key_is_generated_once_and_kept() {
+        let dir = std::env::temp_dir().join(format!("hb-key-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let first = development_session_key(&dir).unwrap();
+        let second = development_session_key(&dir).unwrap();
+        assert_eq!(first, second);
+        assert_eq!(first.expose().len(), 64);
+    }
+
+    #[test]
+    fn an_unknown_setting_in_the_file_is_named() {
+        let dir = std::env::temp_dir().join(format!("hb-bad-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("bad.toml");
+        std::fs::write(&file, "adress = \"x\"\n").unwrap();
+        let err = ConfigArgs {
+            config: Some(file),
+            ..Default::default()
+        }
+        .resolve()
+        .unwrap_err();
+        assert!(err.to_string().contains("adress"), "{err}");
+    }
+}

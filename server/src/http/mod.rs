@@ -1,0 +1,186 @@
+//! HTTP: the pages (Leptos), the JSON API, the calendar feed, health, static
+//! assets, and the middleware around them (request ids, tracing,
+//! compression, security headers).
+
+pub mod api;
+pub mod error;
+
+use crate::assets::Assets;
+use crate::backend::AppBackend;
+use crate::config::Config;
+use axum::Router;
+use axum::extract::{FromRef, Path, State};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use error::ApiError;
+use hackboard_app::pages::App;
+use hackboard_app::ssr::{Backend, shell};
+use leptos::config::LeptosOptions;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::sync::Arc;
+use std::time::Duration;
+use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// Shared by every handler. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub backend: Arc<AppBackend>,
+    pub leptos: LeptosOptions,
+    pub assets: Assets,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos.clone()
+    }
+}
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let backend: Arc<dyn Backend> = state.backend.clone();
+    let context = move || leptos::prelude::provide_context(backend.clone());
+    let shell_state = state.clone();
+    let pages = Router::new()
+        .leptos_routes_with_context(&state, routes, context, move || {
+            shell(
+                shell_state.leptos.clone(),
+                shell_state.assets.css_href.clone(),
+            )
+        })
+        .route("/events/{slug}/calendar.ics", get(calendar))
+        .route("/healthz", get(healthz))
+        .route("/ping", get(ping))
+        .nest("/api/v1", api::router())
+        .fallback_service(static_files(&state))
+        .with_state(state);
+
+    pages.layer(
+        ServiceBuilder::new()
+            .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+            .layer(
+                TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+                    let id = req
+                        .headers()
+                        .get(REQUEST_ID)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("-");
+                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+                }),
+            )
+            .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+            .layer(TimeoutLayer::with_status_code(
+                StatusCode::SERVICE_UNAVAILABLE,
+                Duration::from_secs(30),
+            ))
+            .layer(CompressionLayer::new())
+            .layer(SetResponseHeaderLayer::if_not_present(
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ))
+            .layer(SetResponseHeaderLayer::if_not_present(
+                header::X_FRAME_OPTIONS,
+                HeaderValue::from_static("DENY"),
+            ))
+            .layer(SetResponseHeaderLayer::if_not_present(
+                header::REFERRER_POLICY,
+                HeaderValue::from_static("strict-origin-when-cross-origin"),
+            )),
+    )
+}
+
+/// Built assets and `public/` files. Hashed bundle files under `/pkg` are
+/// immutable; precompressed `.br`/`.gz` siblings are served when accepted.
+/// Anything else unknown gets the 404 page.
+fn static_files(state: &AppState) -> Router {
+    let not_found = leptos_axum::render_app_to_stream_with_context(
+        {
+            let backend: Arc<dyn Backend> = state.backend.clone();
+            move || leptos::prelude::provide_context(backend.clone())
+        },
+        {
+            let leptos = state.leptos.clone();
+            let css = state.assets.css_href.clone();
+            move || shell(leptos.clone(), css.clone())
+        },
+    );
+    let site = &state.config.site_dir;
+    let pkg = ServeDir::new(site.join("pkg"))
+        .precompressed_br()
+        .precompressed_gzip();
+    Router::new()
+        .nest_service(
+            "/pkg",
+            ServiceBuilder::new()
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("public, max-age=31536000, immutable"),
+                ))
+                .service(pkg),
+        )
+        .fallback_service(
+            ServeDir::new(site)
+                .precompressed_gzip()
+                .fallback(tower::service_fn(move |req| {
+                    let not_found = not_found.clone();
+                    async move { Ok::<_, std::convert::Infallible>(not_found(req).await) }
+                })),
+        )
+}
+
+/// 200 when the database answers, 503 otherwise.
+async fn healthz(State(state): State<AppState>) -> Response {
+    match state.backend.store.ping().await {
+        Ok(()) => (
+            [(header::CACHE_CONTROL, "no-store")],
+            axum::Json(serde_json::json!({"status": "ok", "database": "ok"})),
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database unreachable");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(serde_json::json!({"status": "unavailable", "database": "unreachable"})),
+            )
+                .into_response()
+        }
+    }
+}
+
+/// A trivial plaintext route: liveness, and the benchmark's baseline.
+async fn ping() -> &'static str {
+    "pong"
+}
+
+async fn calendar(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response, ApiError> {
+    let def = state
+        .backend
+        .event_definition(&slug)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("No event has the slug \"{slug}\".")))?;
+    let body = crate::ics::calendar(&def, &state.config.base_url, state.backend.clock.now());
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        [(
+            header::CONTENT_DISPOSITION,
+            format!("inline; filename=\"{slug}.ics\""),
+        )],
+        body,
+    )
+        .into_response())
+}

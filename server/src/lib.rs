@@ -1,0 +1,159 @@
+//! The Hackboard server.
+//!
+//! `main.rs` only parses the command line; this crate builds the platform:
+//! configuration (`config`), storage (`store`), the HTTP surface (`http`),
+//! the backend the pages render from (`backend`), and the command-line
+//! operations (`cli`). Domain rules live in `hackboard-domain`, pages in
+//! `hackboard-app`.
+
+pub mod assets;
+pub mod backend;
+pub mod cli;
+pub mod config;
+pub mod http;
+pub mod ics;
+pub mod markdown;
+pub mod store;
+pub mod telemetry;
+
+use crate::assets::Assets;
+use crate::backend::AppBackend;
+use crate::config::Config;
+use crate::store::{Store, StoreError};
+use hackboard_domain::timeline::Clock;
+use leptos::config::LeptosOptions;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot open the database: {0}")]
+    Database(#[from] StoreError),
+    #[error(transparent)]
+    Assets(#[from] assets::MissingAssets),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("cannot create the data directory {path}: {source}")]
+    DataDir {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+/// Opens (creating the SQLite file and its directory if needed) and
+/// migrates the configured database.
+pub async fn open_store(config: &Config) -> Result<Store, StartError> {
+    let url = config.database_url.expose();
+    if let Some(path) = url.strip_prefix("sqlite:") {
+        let path = path.trim_start_matches("//");
+        let path = path.split('?').next().unwrap_or(path);
+        if let Some(dir) = std::path::Path::new(path).parent()
+            && !dir.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(dir).map_err(|source| StartError::DataDir {
+                path: dir.display().to_string(),
+                source,
+            })?;
+        }
+    }
+    let store = Store::connect(url).await?;
+    store.migrate().await?;
+    Ok(store)
+}
+
+/// A platform ready to serve: database migrated, socket bound.
+pub struct Server {
+    listener: TcpListener,
+    router: axum::Router,
+    pub addr: SocketAddr,
+    pub store: Store,
+}
+
+impl Server {
+    /// Everything up to accepting connections: database, demo event (when
+    /// configured and the platform is empty), assets, router, socket.
+    pub async fn build(mut config: Config, clock: Arc<dyn Clock>) -> Result<Server, StartError> {
+        let store = open_store(&config).await?;
+        if config.demo && store.event_count().await? == 0 {
+            let demo = hackboard_domain::demo::demo_event(clock.now().date_naive());
+            store.upsert_event(&demo, clock.now()).await?;
+            tracing::info!(slug = %demo.slug, "loaded the demo event");
+        }
+        let assets = Assets::discover(&config.site_dir)?;
+        let listener =
+            TcpListener::bind(config.addr)
+                .await
+                .map_err(|source| StartError::Listen {
+                    addr: config.addr,
+                    source,
+                })?;
+        let addr = listener.local_addr().map_err(|source| StartError::Listen {
+            addr: config.addr,
+            source,
+        })?;
+        // A default base URL names the configured address; with port 0 the
+        // real port is only known now.
+        if config.base_url == format!("http://{}", config.addr) {
+            config.base_url = format!("http://{addr}");
+        }
+        let leptos = LeptosOptions::builder()
+            .output_name(assets.output_name.clone())
+            .site_root(config.site_dir.to_string_lossy().to_string())
+            .site_pkg_dir("pkg")
+            .site_addr(addr)
+            .build();
+        let state = http::AppState {
+            config: Arc::new(config),
+            backend: Arc::new(AppBackend::new(store.clone(), clock)),
+            leptos,
+            assets,
+        };
+        Ok(Server {
+            listener,
+            router: http::router(state),
+            addr,
+            store,
+        })
+    }
+
+    /// Serves until `shutdown` completes, then stops accepting connections
+    /// and lets requests in flight finish.
+    pub async fn run(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown)
+            .await?;
+        self.store.close().await;
+        Ok(())
+    }
+}
+
+/// Completes on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

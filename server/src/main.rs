@@ -1,0 +1,6 @@
+//! `hackboard`: see `hackboard --help`.
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    hackboard::cli::main().await
+}

@@ -1,0 +1,156 @@
+//! The `hackboard` binary as an operator uses it.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn hackboard(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hackboard"))
+        .args(args)
+        .env("HACKBOARD_DATA_DIR", data)
+        .env_remove("DATABASE_URL")
+        .env_remove("HACKBOARD_CONFIG")
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run hackboard")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn help_explains_every_subcommand() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = hackboard(dir.path(), &["--help"]);
+    assert!(out.status.success());
+    let help = text(&out.stdout);
+    for word in [
+        "serve",
+        "migrate",
+        "event",
+        "DATABASE_URL",
+        "HACKBOARD_ADDR",
+        "HACKBOARD_BASE_URL",
+    ] {
+        assert!(help.contains(word), "help lacks {word}:\n{help}");
+    }
+    let out = hackboard(dir.path(), &["event", "--help"]);
+    let help = text(&out.stdout);
+    assert!(help.contains("import") && help.contains("export"), "{help}");
+}
+
+#[test]
+fn an_event_file_round_trips_through_import_and_export() {
+    let first = tempfile::tempdir().unwrap();
+    let demo = root().join("demo/mistral-hackathon.toml");
+    let out = hackboard(first.path(), &["event", "import", demo.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = hackboard(first.path(), &["event", "export", "mistral-hackathon"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let exported = text(&out.stdout);
+
+    let second = tempfile::tempdir().unwrap();
+    let file = second.path().join("exported.toml");
+    std::fs::write(&file, &exported).unwrap();
+    let out = hackboard(second.path(), &["event", "import", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = hackboard(second.path(), &["event", "export", "mistral-hackathon"]);
+    assert_eq!(text(&out.stdout), exported);
+}
+
+#[test]
+fn an_invalid_event_file_is_rejected_with_line_column_and_field_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = std::fs::read_to_string(root().join("demo/mistral-hackathon.toml")).unwrap();
+    let broken = demo.replacen(
+        "time_zone = \"Europe/Paris\"",
+        "time_zone = \"Europe/Pariss\"",
+        1,
+    );
+    assert_ne!(broken, demo, "the demo file names its zone as expected");
+    let file = dir.path().join("broken.toml");
+    std::fs::write(&file, broken).unwrap();
+    let out = hackboard(dir.path(), &["event", "import", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("line ") && err.contains("column "), "{err}");
+    assert!(err.contains("time_zone"), "{err}");
+    assert!(err.contains("Europe/Pariss"), "{err}");
+    // Nothing written: there is no event to export.
+    let out = hackboard(dir.path(), &["event", "export", "mistral-hackathon"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("no event has the slug"));
+}
+
+#[test]
+fn exporting_an_unknown_event_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = hackboard(dir.path(), &["event", "export", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("no event has the slug \"nope\""));
+}
+
+#[test]
+fn migrate_creates_the_sqlite_database_in_the_data_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = hackboard(dir.path(), &["migrate"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(dir.path().join("hackboard.db").exists());
+    assert!(dir.path().join("session.key").exists());
+}
+
+#[test]
+fn serve_loads_the_demo_answers_and_stops_gracefully_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hackboard"))
+        .arg("serve")
+        .env("HACKBOARD_DATA_DIR", dir.path())
+        .env("HACKBOARD_ADDR", "127.0.0.1:0")
+        .env("HACKBOARD_SITE_DIR", root().join("target/site"))
+        .env("HACKBOARD_DEMO", "true")
+        .env("HACKBOARD_LOG_FORMAT", "json")
+        .env_remove("DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start hackboard");
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("serving on") {
+        line.clear();
+        assert!(
+            stdout.read_line(&mut line).unwrap() > 0,
+            "the server printed its URL"
+        );
+    }
+    let addr = line
+        .trim()
+        .rsplit("http://")
+        .next()
+        .expect("the URL is printed")
+        .to_owned();
+
+    let mut conn = std::net::TcpStream::connect(&addr).unwrap();
+    write!(
+        conn,
+        "GET /api/v1/events HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    conn.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.contains("mistral-hackathon"));
+
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = child.wait().unwrap();
+    assert!(exit.success(), "exit after SIGTERM: {exit:?}");
+}

@@ -1,0 +1,217 @@
+//! The test harness: a real Hackboard server on port 0 against a fresh
+//! database (SQLite in a temporary directory, or a PostgreSQL database
+//! created for the test and dropped after), with a manual clock.
+
+use chrono::{DateTime, Utc};
+use hackboard::config::ConfigArgs;
+use hackboard::store::{Engine, Store};
+use hackboard::{Server, StartError};
+use hackboard_domain::timeline::{Clock, ManualClock};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// The engines every store and integration test runs on: SQLite always,
+/// PostgreSQL unless `HACKBOARD_SKIP_POSTGRES=1`.
+pub fn engines() -> Vec<Engine> {
+    if std::env::var("HACKBOARD_SKIP_POSTGRES").as_deref() == Ok("1") {
+        eprintln!("HACKBOARD_SKIP_POSTGRES=1: skipping PostgreSQL");
+        vec![Engine::Sqlite]
+    } else {
+        vec![Engine::Sqlite, Engine::Postgres]
+    }
+}
+
+fn postgres_admin_url() -> String {
+    std::env::var("HACKBOARD_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+/// The workspace root (for the built assets in target/site).
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
+}
+
+/// A database of its own for one test.
+pub struct TestDb {
+    pub url: String,
+    pub engine: Engine,
+    pub dir: tempfile::TempDir,
+    pg_name: Option<String>,
+}
+
+impl TestDb {
+    pub async fn new(engine: Engine) -> TestDb {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        match engine {
+            Engine::Sqlite => TestDb {
+                url: format!("sqlite:{}", dir.path().join("hackboard.db").display()),
+                engine,
+                dir,
+                pg_name: None,
+            },
+            Engine::Postgres => {
+                use sqlx::Connection;
+                let admin = postgres_admin_url();
+                let name = format!("hackboard_test_{}_{}", std::process::id(), rand_suffix());
+                let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap_or_else(|e| {
+                    panic!("PostgreSQL unreachable at {admin} ({e}); set HACKBOARD_TEST_POSTGRES_URL or HACKBOARD_SKIP_POSTGRES=1")
+                });
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(&mut conn)
+                    .await
+                    .expect("create test database");
+                let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+                TestDb {
+                    url: format!("{base}/{name}"),
+                    engine,
+                    dir,
+                    pg_name: Some(name),
+                }
+            }
+        }
+    }
+
+    /// A migrated store on this database.
+    pub async fn store(&self) -> Store {
+        let store = Store::connect(&self.url).await.expect("connect");
+        store.migrate().await.expect("migrate");
+        store
+    }
+}
+
+fn rand_suffix() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!("{}_{}", nanos, COUNTER.fetch_add(1, Ordering::Relaxed))
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(name) = self.pg_name.take() {
+            let admin = postgres_admin_url();
+            // Drop runs outside async: use a thread with its own runtime.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build();
+                if let Ok(rt) = rt {
+                    rt.block_on(async {
+                        use sqlx::Connection;
+                        if let Ok(mut conn) = sqlx::PgConnection::connect(&admin).await {
+                            let _ = sqlx::query(&format!(
+                                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                            ))
+                            .execute(&mut conn)
+                            .await;
+                        }
+                    });
+                }
+            })
+            .join();
+        }
+    }
+}
+
+/// A running server and what a test needs to drive it.
+pub struct TestApp {
+    pub base: String,
+    pub clock: ManualClock,
+    pub store: Store,
+    pub client: reqwest::Client,
+    pub db: TestDb,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+pub struct AppOptions {
+    pub now: DateTime<Utc>,
+    pub demo: bool,
+}
+
+impl Default for AppOptions {
+    fn default() -> Self {
+        AppOptions {
+            now: Utc::now(),
+            demo: true,
+        }
+    }
+}
+
+pub async fn try_spawn_app(engine: Engine, options: AppOptions) -> Result<TestApp, StartError> {
+    let db = TestDb::new(engine).await;
+    let args = ConfigArgs {
+        database_url: Some(db.url.clone()),
+        addr: Some("127.0.0.1:0".parse().expect("addr")),
+        data_dir: Some(db.dir.path().to_path_buf()),
+        site_dir: Some(workspace_root().join("target/site")),
+        session_key: Some("test-session-key-test-session-key-0123".to_owned()),
+        demo: Some(options.demo),
+        ..Default::default()
+    };
+    let config = args.resolve().expect("test configuration");
+    let clock = ManualClock::new(options.now);
+    let shared: Arc<dyn Clock> = Arc::new(clock.clone());
+    let server = Server::build(config, shared).await?;
+    let addr = server.addr;
+    let store = server.store.clone();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(server.run(async move {
+        let _ = rx.await;
+    }));
+    Ok(TestApp {
+        base: format!("http://{addr}"),
+        clock,
+        store,
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client"),
+        db,
+        shutdown: Some(tx),
+        task: Some(task),
+    })
+}
+
+/// Starts the platform on `engine`, with the demo event unless told not to.
+pub async fn spawn_app(engine: Engine, options: AppOptions) -> TestApp {
+    try_spawn_app(engine, options).await.expect("server starts")
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Stops accepting, lets requests in flight finish, and waits.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
