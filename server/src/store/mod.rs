@@ -7,7 +7,10 @@
 //! migrations under `migrations/`. The contract suite in
 //! `tests/tests/store_contract.rs` runs every function here on both.
 
+pub mod accounts;
 mod events;
+mod outbox;
+mod registrations;
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{
@@ -16,7 +19,10 @@ use sqlx::sqlite::{
 use std::str::FromStr;
 use std::time::Duration;
 
+pub use accounts::{ApiToken, Role, User};
 pub use events::StoredEvent;
+pub use outbox::{Mail, OutboxMessage};
+pub use registrations::{RegisterOutcome, Registration, RegistrationFilter, RegistrationStatus};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
@@ -83,6 +89,41 @@ macro_rules! on_pool {
     };
 }
 pub(crate) use on_pool;
+
+/// Runs `$body` in a write transaction that cannot race: `BEGIN IMMEDIATE`
+/// on SQLite (the write lock is taken up front; a deferred transaction that
+/// upgrades later fails with "database is locked" under load), a plain
+/// transaction on PostgreSQL, where the body takes the row locks it needs.
+/// `$tx` is bound to the transaction; the body returns `Result<T, StoreError>`.
+macro_rules! write_tx {
+    ($store:expr, |$tx:ident| $body:expr) => {
+        match &$store.pool {
+            $crate::store::Pool::Sqlite(p) => {
+                let mut $tx = p.begin_with("BEGIN IMMEDIATE").await?;
+                let out = $body;
+                match out {
+                    Ok(v) => {
+                        $tx.commit().await?;
+                        Ok(v)
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+            $crate::store::Pool::Postgres(p) => {
+                let mut $tx = p.begin().await?;
+                let out = $body;
+                match out {
+                    Ok(v) => {
+                        $tx.commit().await?;
+                        Ok(v)
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+        }
+    };
+}
+pub(crate) use write_tx;
 
 /// A handle on the database. Cheap to clone (it holds a pool).
 #[derive(Debug, Clone)]

@@ -1,0 +1,577 @@
+//! Users and the ways they sign in; sessions, sign-in links, API tokens,
+//! rate limits and roles.
+
+use super::outbox::{Mail, enqueue};
+use super::{Store, StoreError, on_pool, write_tx};
+use chrono::{DateTime, Utc};
+
+/// A person with an account.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct User {
+    pub id: i64,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub time_zone: String,
+    pub country: String,
+    /// JSON array of strings.
+    pub skills: String,
+    pub github_handle: Option<String>,
+    pub hf_handle: Option<String>,
+    pub bio: String,
+    pub is_admin: bool,
+    pub created_at: i64,
+}
+
+/// What a sign-in tells us about the person (filled into a new account).
+#[derive(Debug, Clone, Default)]
+pub struct NewIdentity {
+    /// `github`, `huggingface` or `email`.
+    pub provider: String,
+    /// The provider's immutable id (for email: the lowercased address).
+    pub subject: String,
+    pub login: Option<String>,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub github_handle: Option<String>,
+    pub hf_handle: Option<String>,
+}
+
+/// An event role beyond participant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    Judge,
+    Organizer,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Judge => "judge",
+            Role::Organizer => "organizer",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "judge" => Some(Role::Judge),
+            "organizer" => Some(Role::Organizer),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ApiToken {
+    pub id: i64,
+    pub name: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+const USER_COLUMNS: &str = "id, display_name, email, time_zone, country, skills, github_handle, \
+     hf_handle, bio, is_admin, created_at";
+
+impl Store {
+    /// The account signed in with this identity, created (with the
+    /// identity) if it is the first sign-in. Never merges accounts by email.
+    /// Returns the user id and whether the account is new.
+    pub async fn user_for_identity(
+        &self,
+        identity: &NewIdentity,
+        now: DateTime<Utc>,
+    ) -> Result<(i64, bool), StoreError> {
+        // Two first sign-ins with one identity can both find nothing; the
+        // identity's primary key lets one win and the other, retried, finds
+        // the winner's account.
+        let mut attempt = 0;
+        loop {
+            match self.user_for_identity_once(identity, now).await {
+                Err(StoreError::Conflict { .. }) if attempt < 3 => attempt += 1,
+                other => return other,
+            }
+        }
+    }
+
+    async fn user_for_identity_once(
+        &self,
+        identity: &NewIdentity,
+        now: DateTime<Utc>,
+    ) -> Result<(i64, bool), StoreError> {
+        let now = now.timestamp_millis();
+        write_tx!(self, |tx| {
+            let existing: Option<i64> = sqlx::query_scalar(
+                "SELECT user_id FROM identities WHERE provider = $1 AND subject = $2",
+            )
+            .bind(&identity.provider)
+            .bind(&identity.subject)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(id) = existing {
+                // Keep handles fresh: they can change at the provider.
+                sqlx::query(
+                    "UPDATE identities SET login = $3 WHERE provider = $1 AND subject = $2",
+                )
+                .bind(&identity.provider)
+                .bind(&identity.subject)
+                .bind(&identity.login)
+                .execute(&mut *tx)
+                .await?;
+                Ok((id, false))
+            } else {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO users (display_name, email, github_handle, hf_handle, created_at) \
+                     VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                )
+                .bind(&identity.display_name)
+                .bind(&identity.email)
+                .bind(&identity.github_handle)
+                .bind(&identity.hf_handle)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO identities (provider, subject, user_id, login, created_at) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(&identity.provider)
+                .bind(&identity.subject)
+                .bind(id)
+                .bind(&identity.login)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                Ok((id, true))
+            }
+        })
+    }
+
+    /// Links a further identity to a signed-in user. Fails with `Conflict`
+    /// when the identity already belongs to another account.
+    pub async fn link_identity(
+        &self,
+        user_id: i64,
+        identity: &NewIdentity,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let now = now.timestamp_millis();
+        write_tx!(self, |tx| {
+            let owner: Option<i64> = sqlx::query_scalar(
+                "SELECT user_id FROM identities WHERE provider = $1 AND subject = $2",
+            )
+            .bind(&identity.provider)
+            .bind(&identity.subject)
+            .fetch_optional(&mut *tx)
+            .await?;
+            match owner {
+                Some(o) if o == user_id => Ok(()),
+                Some(_) => Err(StoreError::Conflict {
+                    constraint: "identities_pkey".into(),
+                }),
+                None => {
+                    sqlx::query(
+                        "INSERT INTO identities (provider, subject, user_id, login, created_at) \
+                         VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(&identity.provider)
+                    .bind(&identity.subject)
+                    .bind(user_id)
+                    .bind(&identity.login)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                    sqlx::query(
+                        "UPDATE users SET github_handle = COALESCE($2, github_handle), \
+                         hf_handle = COALESCE($3, hf_handle), email = COALESCE(email, $4) \
+                         WHERE id = $1",
+                    )
+                    .bind(user_id)
+                    .bind(&identity.github_handle)
+                    .bind(&identity.hf_handle)
+                    .bind(&identity.email)
+                    .execute(&mut *tx)
+                    .await?;
+                    Ok(())
+                }
+            }
+        })
+    }
+
+    /// The providers a user can sign in with.
+    pub async fn identities_of(
+        &self,
+        user_id: i64,
+    ) -> Result<Vec<(String, Option<String>)>, StoreError> {
+        let rows: Vec<(String, Option<String>)> = on_pool!(self, |p| {
+            sqlx::query_as(
+                "SELECT provider, login FROM identities WHERE user_id = $1 ORDER BY provider",
+            )
+            .bind(user_id)
+            .fetch_all(p)
+            .await?
+        });
+        Ok(rows)
+    }
+
+    pub async fn user(&self, id: i64) -> Result<Option<User>, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+        let user: Option<User> = on_pool!(self, |p| {
+            sqlx::query_as(&sql).bind(id).fetch_optional(p).await?
+        });
+        Ok(user)
+    }
+
+    /// Accounts whose mail address is `email` (several may share one).
+    pub async fn users_by_email(&self, email: &str) -> Result<Vec<User>, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1 ORDER BY id");
+        let users: Vec<User> = on_pool!(self, |p| {
+            sqlx::query_as(&sql).bind(email).fetch_all(p).await?
+        });
+        Ok(users)
+    }
+
+    /// Saves the editable profile fields.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn update_profile(
+        &self,
+        user_id: i64,
+        display_name: &str,
+        time_zone: &str,
+        country: &str,
+        skills_json: &str,
+        bio: &str,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, |p| {
+            sqlx::query(
+                "UPDATE users SET display_name = $2, time_zone = $3, country = $4, skills = $5, \
+                 bio = $6 WHERE id = $1",
+            )
+            .bind(user_id)
+            .bind(display_name)
+            .bind(time_zone)
+            .bind(country)
+            .bind(skills_json)
+            .bind(bio)
+            .execute(p)
+            .await?;
+        });
+        Ok(())
+    }
+
+    pub async fn set_admin(&self, user_id: i64, admin: bool) -> Result<(), StoreError> {
+        on_pool!(self, |p| {
+            sqlx::query("UPDATE users SET is_admin = $2 WHERE id = $1")
+                .bind(user_id)
+                .bind(admin)
+                .execute(p)
+                .await?;
+        });
+        Ok(())
+    }
+
+    // ---- sessions ----------------------------------------------------
+
+    pub async fn create_session(
+        &self,
+        id_hash: &str,
+        user_id: i64,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let now = now.timestamp_millis();
+        on_pool!(self, |p| {
+            sqlx::query(
+                "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at) \
+                 VALUES ($1, $2, $3, $3, $4)",
+            )
+            .bind(id_hash)
+            .bind(user_id)
+            .bind(now)
+            .bind(expires_at.timestamp_millis())
+            .execute(p)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// The user of a live session, touching it: one statement checks the
+    /// absolute expiry and the inactivity timeout and records activity.
+    pub async fn session_user(
+        &self,
+        id_hash: &str,
+        now: DateTime<Utc>,
+        idle_timeout_ms: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        let now = now.timestamp_millis();
+        let user: Option<i64> = on_pool!(self, |p| {
+            sqlx::query_scalar(
+                "UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1 AND expires_at > $2 \
+                 AND last_seen_at > $3 RETURNING user_id",
+            )
+            .bind(id_hash)
+            .bind(now)
+            .bind(now - idle_timeout_ms)
+            .fetch_optional(p)
+            .await?
+        });
+        Ok(user)
+    }
+
+    pub async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError> {
+        on_pool!(self, |p| {
+            sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+                .bind(id_hash)
+                .execute(p)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// Signs a user out everywhere.
+    pub async fn delete_user_sessions(&self, user_id: i64) -> Result<u64, StoreError> {
+        let n = on_pool!(self, |p| {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(user_id)
+                .execute(p)
+                .await?
+                .rows_affected()
+        });
+        Ok(n)
+    }
+
+    // ---- sign-in links -----------------------------------------------
+
+    /// Stores a sign-in link's token hash and queues its mail, atomically.
+    pub async fn create_login_token(
+        &self,
+        token_hash: &str,
+        email: &str,
+        next_path: Option<&str>,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+        mail: &Mail,
+    ) -> Result<(), StoreError> {
+        let now_ms = now.timestamp_millis();
+        write_tx!(self, |tx| {
+            sqlx::query(
+                "INSERT INTO login_tokens (token_hash, email, next_path, created_at, expires_at) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(token_hash)
+            .bind(email)
+            .bind(next_path)
+            .bind(now_ms)
+            .bind(expires_at.timestamp_millis())
+            .execute(&mut *tx)
+            .await?;
+            enqueue!(tx, mail, now_ms);
+            Ok::<(), StoreError>(())
+        })
+    }
+
+    /// Uses a sign-in link, once: returns its address and `next` path when
+    /// it exists, is unused and has not expired, and marks it used in the
+    /// same statement.
+    pub async fn consume_login_token(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(String, Option<String>)>, StoreError> {
+        let now = now.timestamp_millis();
+        let row: Option<(String, Option<String>)> = on_pool!(self, |p| {
+            sqlx::query_as(
+                "UPDATE login_tokens SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL \
+                 AND expires_at > $2 RETURNING email, next_path",
+            )
+            .bind(token_hash)
+            .bind(now)
+            .fetch_optional(p)
+            .await?
+        });
+        Ok(row)
+    }
+
+    // ---- rate limits ---------------------------------------------------
+
+    /// Counts one hit in `bucket` for the window starting at `window_start`
+    /// and returns the hits so far in it, in one statement.
+    pub async fn rate_limit_hit(&self, bucket: &str, window_start: i64) -> Result<i64, StoreError> {
+        let hits: i64 = on_pool!(self, |p| {
+            sqlx::query_scalar(
+                "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, 1) \
+                 ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + 1 \
+                 RETURNING hits",
+            )
+            .bind(bucket)
+            .bind(window_start)
+            .fetch_one(p)
+            .await?
+        });
+        Ok(hits)
+    }
+
+    /// Forgets windows that ended before `before`.
+    pub async fn prune_rate_limits(&self, before: i64) -> Result<(), StoreError> {
+        on_pool!(self, |p| {
+            sqlx::query("DELETE FROM rate_limits WHERE window_start < $1")
+                .bind(before)
+                .execute(p)
+                .await?;
+        });
+        Ok(())
+    }
+
+    // ---- API tokens --------------------------------------------------------
+
+    pub async fn create_api_token(
+        &self,
+        user_id: i64,
+        name: &str,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        let id: i64 = on_pool!(self, |p| {
+            sqlx::query_scalar(
+                "INSERT INTO api_tokens (user_id, name, token_hash, created_at) \
+                 VALUES ($1, $2, $3, $4) RETURNING id",
+            )
+            .bind(user_id)
+            .bind(name)
+            .bind(token_hash)
+            .bind(now.timestamp_millis())
+            .fetch_one(p)
+            .await?
+        });
+        Ok(id)
+    }
+
+    pub async fn api_tokens_of(&self, user_id: i64) -> Result<Vec<ApiToken>, StoreError> {
+        let rows: Vec<ApiToken> = on_pool!(self, |p| {
+            sqlx::query_as(
+                "SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens \
+                 WHERE user_id = $1 ORDER BY id",
+            )
+            .bind(user_id)
+            .fetch_all(p)
+            .await?
+        });
+        Ok(rows)
+    }
+
+    /// Revokes one of the user's tokens; `false` if it is not theirs.
+    pub async fn revoke_api_token(
+        &self,
+        user_id: i64,
+        token_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let n = on_pool!(self, |p| {
+            sqlx::query(
+                "UPDATE api_tokens SET revoked_at = $3 WHERE id = $1 AND user_id = $2 \
+                 AND revoked_at IS NULL",
+            )
+            .bind(token_id)
+            .bind(user_id)
+            .bind(now.timestamp_millis())
+            .execute(p)
+            .await?
+            .rows_affected()
+        });
+        Ok(n == 1)
+    }
+
+    /// The user a bearer token authenticates, recording its use.
+    pub async fn api_token_user(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<i64>, StoreError> {
+        let user: Option<i64> = on_pool!(self, |p| {
+            sqlx::query_scalar(
+                "UPDATE api_tokens SET last_used_at = $2 WHERE token_hash = $1 \
+                 AND revoked_at IS NULL RETURNING user_id",
+            )
+            .bind(token_hash)
+            .bind(now.timestamp_millis())
+            .fetch_optional(p)
+            .await?
+        });
+        Ok(user)
+    }
+
+    // ---- roles ---------------------------------------------------------------
+
+    pub async fn grant_role(
+        &self,
+        event_id: i64,
+        user_id: i64,
+        role: Role,
+        granted_by: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, |p| {
+            sqlx::query(
+                "INSERT INTO event_roles (event_id, user_id, role, granted_by, created_at) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id, user_id, role) DO NOTHING",
+            )
+            .bind(event_id)
+            .bind(user_id)
+            .bind(role.as_str())
+            .bind(granted_by)
+            .bind(now.timestamp_millis())
+            .execute(p)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// Removes a role; `true` if the user had it.
+    pub async fn revoke_role(
+        &self,
+        event_id: i64,
+        user_id: i64,
+        role: Role,
+    ) -> Result<bool, StoreError> {
+        let n = on_pool!(self, |p| {
+            sqlx::query(
+                "DELETE FROM event_roles WHERE event_id = $1 AND user_id = $2 AND role = $3",
+            )
+            .bind(event_id)
+            .bind(user_id)
+            .bind(role.as_str())
+            .execute(p)
+            .await?
+            .rows_affected()
+        });
+        Ok(n == 1)
+    }
+
+    pub async fn roles_of(&self, event_id: i64, user_id: i64) -> Result<Vec<Role>, StoreError> {
+        let rows: Vec<String> = on_pool!(self, |p| {
+            sqlx::query_scalar(
+                "SELECT role FROM event_roles WHERE event_id = $1 AND user_id = $2 ORDER BY role",
+            )
+            .bind(event_id)
+            .bind(user_id)
+            .fetch_all(p)
+            .await?
+        });
+        Ok(rows.iter().filter_map(|r| Role::parse(r)).collect())
+    }
+
+    /// Everyone with a role in the event: (user id, display name, role).
+    pub async fn event_staff(&self, event_id: i64) -> Result<Vec<(i64, String, Role)>, StoreError> {
+        let rows: Vec<(i64, String, String)> = on_pool!(self, |p| {
+            sqlx::query_as(
+                "SELECT u.id, u.display_name, r.role FROM event_roles r JOIN users u \
+                 ON u.id = r.user_id WHERE r.event_id = $1 ORDER BY r.role, u.display_name",
+            )
+            .bind(event_id)
+            .fetch_all(p)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, name, role)| Role::parse(&role).map(|r| (id, name, r)))
+            .collect())
+    }
+}
