@@ -1,8 +1,8 @@
 //! Server functions the pages load their data with. Each is a one-line
-//! adapter over `crate::ssr`; they only read public event data, so they need
-//! no authorization, and they never change state.
+//! adapter over `crate::ssr`. They never change state; those reading
+//! personal data return only the caller's own (from the session).
 
-use crate::wire::{EventView, HomeView};
+use crate::wire::{EventView, HomeView, ProfileView, ViewerView};
 use leptos::prelude::*;
 
 /// The home page: every event, grouped upcoming / live / past.
@@ -15,4 +15,16 @@ pub async fn get_home() -> Result<HomeView, ServerFnError> {
 #[server(prefix = "/sf", endpoint = "event")]
 pub async fn get_event(slug: String) -> Result<Option<EventView>, ServerFnError> {
     crate::ssr::event_page(slug).await
+}
+
+/// The signed-in person, for the header.
+#[server(prefix = "/sf", endpoint = "viewer")]
+pub async fn get_viewer() -> Result<Option<ViewerView>, ServerFnError> {
+    crate::ssr::viewer().await
+}
+
+/// The signed-in person's own profile (nobody else's).
+#[server(prefix = "/sf", endpoint = "profile")]
+pub async fn get_profile() -> Result<Option<ProfileView>, ServerFnError> {
+    crate::ssr::profile().await
 }

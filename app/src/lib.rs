@@ -9,6 +9,7 @@
 //! Built twice: with `ssr` into the server, with `hydrate` into the
 //! WebAssembly bundle (`hydrate_islands` below is its entry point).
 
+pub mod account;
 pub mod api;
 pub mod format;
 pub mod islands;

@@ -1,6 +1,7 @@
 //! The pages. They render on the server only (islands mode): plain HTML that
 //! works without JavaScript, with `islands` hydrated where something moves.
 
+use crate::account::{ProfilePage, SignInConfirmPage, SignInPage, SignInSentPage, SiteHeader};
 use crate::api::{get_event, get_home};
 use crate::islands::{Countdown, ViewerTime};
 use crate::wire::{EventCard, EventView};
@@ -18,14 +19,16 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
-        <header class="site-header">
-            <a class="brand" href="/">"Hackboard"</a>
-        </header>
         <Router>
+            <SiteHeader />
             <main id="main">
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/events/:slug") view=EventPage ssr=SsrMode::Async />
+                    <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
+                    <Route path=path!("/sign-in/sent") view=SignInSentPage ssr=SsrMode::Async />
+                    <Route path=path!("/sign-in/confirm") view=SignInConfirmPage ssr=SsrMode::Async />
+                    <Route path=path!("/me") view=ProfilePage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

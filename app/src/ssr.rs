@@ -21,6 +21,11 @@ pub trait Backend: Send + Sync + 'static {
     async fn event(&self, slug: &str) -> Result<Option<EventDefinition>, BackendError>;
     /// Markdown to sanitized HTML.
     fn markdown(&self, source: &str) -> String;
+    /// The signed-in person, if the request carries a live session.
+    async fn viewer(&self, headers: &http::HeaderMap) -> Result<Option<ViewerView>, BackendError>;
+    /// The signed-in person's profile (`new_token` is filled by the caller).
+    async fn profile(&self, headers: &http::HeaderMap)
+    -> Result<Option<ProfileView>, BackendError>;
 }
 
 /// The backend failed; it has already logged why. Pages say only that
@@ -49,6 +54,52 @@ pub fn viewer_zone_from_headers(headers: &http::HeaderMap) -> Option<Tz> {
         .filter_map(|kv| kv.trim().split_once('='))
         .find(|(k, _)| *k == ZONE_COOKIE)
         .and_then(|(_, v)| v.parse::<Tz>().ok())
+}
+
+fn request_headers() -> http::HeaderMap {
+    use_context::<http::request::Parts>()
+        .map(|p| p.headers)
+        .unwrap_or_default()
+}
+
+/// The cookie that carries a just-created API token to the profile page.
+pub const NEW_TOKEN_COOKIE: &str = "hb_new_token";
+
+fn cookie<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+pub async fn viewer() -> Result<Option<ViewerView>, ServerFnError> {
+    let backend = backend()?;
+    backend.viewer(&request_headers()).await.map_err(trouble)
+}
+
+pub async fn profile() -> Result<Option<ProfileView>, ServerFnError> {
+    let backend = backend()?;
+    let headers = request_headers();
+    let Some(mut profile) = backend.profile(&headers).await.map_err(trouble)? else {
+        return Ok(None);
+    };
+    if let Some(token) = cookie(&headers, NEW_TOKEN_COOKIE).filter(|t| t.starts_with("hb_")) {
+        profile.new_token = Some(token.to_owned());
+        // Shown once: the cookie is removed with this response.
+        if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+            res.append_header(
+                http::header::SET_COOKIE,
+                http::HeaderValue::from_static(
+                    "hb_new_token=; Path=/me; HttpOnly; SameSite=Strict; Max-Age=0",
+                ),
+            );
+        }
+    }
+    Ok(Some(profile))
 }
 
 fn viewer_zone() -> Option<Tz> {

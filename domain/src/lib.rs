@@ -9,6 +9,7 @@
 //! other's dependencies in.
 
 pub mod demo;
+pub mod email;
 pub mod event;
 pub mod event_file;
 pub mod timeline;

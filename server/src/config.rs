@@ -52,6 +52,11 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Load the demo event into a platform that has no event yet.
     pub demo: bool,
+    /// `smtp://user:pass@host:587?tls=required` or `smtps://…`; without it
+    /// mail is written as .eml files under `<data_dir>/mail`.
+    pub smtp_url: Option<Secret>,
+    /// The sender of every mail, e.g. `Hackboard <hackboard@example.org>`.
+    pub mail_from: String,
 }
 
 /// The same settings as they come from flags and environment (all optional).
@@ -89,6 +94,17 @@ pub struct ConfigArgs {
     /// Load the demo event when the platform has no event (true/false) [default: false].
     #[arg(long, env = "HACKBOARD_DEMO", global = true)]
     pub demo: Option<bool>,
+    /// SMTP server URL (smtp://user:pass@host:587?tls=required); without it mail goes to <data-dir>/mail/*.eml.
+    #[arg(
+        long,
+        env = "HACKBOARD_SMTP_URL",
+        global = true,
+        hide_env_values = true
+    )]
+    pub smtp_url: Option<String>,
+    /// Sender of every mail [default: Hackboard <hackboard@localhost>].
+    #[arg(long, env = "HACKBOARD_MAIL_FROM", global = true)]
+    pub mail_from: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -102,6 +118,8 @@ struct FileConfig {
     session_key: Option<Secret>,
     log_format: Option<LogFormat>,
     demo: Option<bool>,
+    smtp_url: Option<Secret>,
+    mail_from: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -115,6 +133,8 @@ pub enum ConfigError {
     Parse { path: PathBuf, message: String },
     #[error("the session key must have at least 32 characters")]
     ShortSessionKey,
+    #[error("the mail sender {0:?} is not an address like \"Hackboard <hackboard@example.org>\"")]
+    MailFrom(String),
     #[error("the base URL must start with http:// or https://, got {0:?}")]
     BaseUrl(String),
     #[error("cannot create or read the session key in {path}: {source}")]
@@ -175,7 +195,17 @@ impl ConfigArgs {
             Some(key) => key,
             None => development_session_key(&data_dir)?,
         };
+        let mail_from = self
+            .mail_from
+            .clone()
+            .or(file.mail_from)
+            .unwrap_or_else(|| "Hackboard <hackboard@localhost>".to_owned());
+        if mail_from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(ConfigError::MailFrom(mail_from));
+        }
         Ok(Config {
+            smtp_url: self.smtp_url.clone().map(Secret).or(file.smtp_url),
+            mail_from,
             database_url,
             addr,
             base_url,

@@ -7,11 +7,13 @@
 //! `hackboard-app`.
 
 pub mod assets;
+pub mod auth;
 pub mod backend;
 pub mod cli;
 pub mod config;
 pub mod http;
 pub mod ics;
+pub mod mail;
 pub mod markdown;
 pub mod store;
 pub mod telemetry;
@@ -38,6 +40,8 @@ pub enum StartError {
         addr: SocketAddr,
         source: std::io::Error,
     },
+    #[error(transparent)]
+    Mail(#[from] mail::MailError),
     #[error("cannot create the data directory {path}: {source}")]
     DataDir {
         path: String,
@@ -70,6 +74,9 @@ pub async fn open_store(config: &Config) -> Result<Store, StartError> {
 pub struct Server {
     listener: TcpListener,
     router: axum::Router,
+    mail: Arc<mail::Transport>,
+    mail_from: lettre::message::Mailbox,
+    clock: Arc<dyn Clock>,
     pub addr: SocketAddr,
     pub store: Store,
 }
@@ -85,6 +92,14 @@ impl Server {
             tracing::info!(slug = %demo.slug, "loaded the demo event");
         }
         let assets = Assets::discover(&config.site_dir)?;
+        let mail = Arc::new(mail::Transport::from_config(
+            config.smtp_url.as_ref(),
+            &config.data_dir,
+        )?);
+        let mail_from = config
+            .mail_from
+            .parse()
+            .map_err(|_| mail::MailError::From(config.mail_from.clone()))?;
         let listener =
             TcpListener::bind(config.addr)
                 .await
@@ -107,31 +122,55 @@ impl Server {
             .site_pkg_dir("pkg")
             .site_addr(addr)
             .build();
+        let config = Arc::new(config);
         let state = http::AppState {
-            config: Arc::new(config),
-            backend: Arc::new(AppBackend::new(store.clone(), clock)),
+            config: config.clone(),
+            backend: Arc::new(AppBackend::new(store.clone(), clock.clone(), config)),
             leptos,
             assets,
         };
         Ok(Server {
             listener,
             router: http::router(state),
+            mail,
+            mail_from,
+            clock,
             addr,
             store,
         })
     }
 
-    /// Serves until `shutdown` completes, then stops accepting connections
-    /// and lets requests in flight finish.
+    /// Serves (and sends queued mail) until `shutdown` completes, then stops
+    /// accepting connections and lets requests in flight finish.
     pub async fn run(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown)
-            .await?;
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let worker = tokio::spawn(mail::run_worker(
+            self.store.clone(),
+            self.mail.clone(),
+            self.mail_from.clone(),
+            self.clock.clone(),
+            async move {
+                let mut rx = stop_rx;
+                let _ = rx.wait_for(|stop| *stop).await;
+            },
+        ));
+        let shutdown = async move {
+            shutdown.await;
+            let _ = stop_tx.send(true);
+        };
+        let served = axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await;
+        let _ = worker.await;
         self.store.close().await;
-        Ok(())
+        served
     }
 }
 

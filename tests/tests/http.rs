@@ -368,6 +368,7 @@ async fn a_server_function_for_a_missing_event_answers_none_not_an_error() {
         let res = app
             .client
             .post(app.url("/sf/event"))
+            .header("origin", &app.base)
             .form(&[("slug", "no-such-event")])
             .send()
             .await

@@ -19,6 +19,7 @@ pub fn router() -> Router<AppState> {
         .route("/events", get(list_events))
         .route("/events/{slug}", get(get_event))
         .route("/openapi.json", get(openapi))
+        .route("/me", get(me))
         .fallback(unknown_endpoint)
 }
 
@@ -275,6 +276,46 @@ async fn get_event(
     )))
 }
 
+/// The signed-in account (session cookie or personal API token).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeOut {
+    pub id: i64,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub time_zone: String,
+    pub github_handle: Option<String>,
+    pub hugging_face_handle: Option<String>,
+}
+
+/// Who am I? Authenticate with `Authorization: Bearer <personal API token>`.
+#[utoipa::path(get, path = "/api/v1/me", tag = "account",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The signed-in account", body = MeOut),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+    ))]
+async fn me(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> Result<Json<MeOut>, ApiError> {
+    let user = crate::auth::current_user(
+        &state.backend.store,
+        &state.config,
+        &headers,
+        state.backend.clock.now(),
+    )
+    .await?
+    .ok_or(ApiError::Unauthorized)?;
+    Ok(Json(MeOut {
+        id: user.id,
+        display_name: user.display_name,
+        email: user.email,
+        time_zone: user.time_zone,
+        github_handle: user.github_handle,
+        hugging_face_handle: user.hf_handle,
+    }))
+}
+
 async fn unknown_endpoint() -> ApiError {
     ApiError::NotFound("There is no such API endpoint. See /api/v1/openapi.json.".to_owned())
 }
@@ -282,12 +323,28 @@ async fn unknown_endpoint() -> ApiError {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Hackboard API", version = "1", description = "Hackathons, end to end."),
-    paths(list_events, get_event),
+    paths(list_events, get_event, me),
     components(schemas(EventSummary, EventOut, MilestoneOut, TrackOut, OfferOut, LinkOut,
-        TeamSizeOut, NextOut, ErrorBody, super::error::ErrorDetail)),
-    tags((name = "events", description = "Events and their timelines")),
+        TeamSizeOut, NextOut, MeOut, ErrorBody, super::error::ErrorDetail)),
+    tags((name = "events", description = "Events and their timelines"),
+         (name = "account", description = "The signed-in account")),
+    modifiers(&BearerAuth),
 )]
 pub struct ApiDoc;
+
+/// Declares the personal-API-token scheme.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
 
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())

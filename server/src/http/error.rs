@@ -14,6 +14,8 @@ pub enum ApiError {
     NotFound(String),
     #[error("{0}")]
     BadRequest(String),
+    #[error("not signed in")]
+    Unauthorized,
     #[error("internal: {0}")]
     Internal(#[from] StoreError),
 }
@@ -25,7 +27,8 @@ pub struct ErrorBody {
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
-    /// Stable, machine-readable: `not_found`, `bad_request`, `internal`.
+    /// Stable, machine-readable: `not_found`, `bad_request`, `unauthorized`,
+    /// `cross_site_request`, `internal`.
     pub code: &'static str,
     /// For people.
     pub message: String,
@@ -36,6 +39,11 @@ impl IntoResponse for ApiError {
         let (status, code, message) = match self {
             ApiError::NotFound(m) => (StatusCode::NOT_FOUND, "not_found", m),
             ApiError::BadRequest(m) => (StatusCode::BAD_REQUEST, "bad_request", m),
+            ApiError::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "Sign in, or send a personal API token as `Authorization: Bearer …`.".to_owned(),
+            ),
             ApiError::Internal(e) => {
                 tracing::error!(error = %e, "request failed");
                 (

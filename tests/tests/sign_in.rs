@@ -1,0 +1,532 @@
+//! Signing in with an email link, sessions, CSRF protection, sign-out,
+//! profile and personal API tokens, over HTTP on SQLite and PostgreSQL.
+
+use chrono::Duration;
+use hackboard_tests::{AppOptions, TestApp, engines, spawn_app};
+use reqwest::StatusCode;
+
+async fn each<F, Fut>(test: F)
+where
+    F: Fn(TestApp) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for engine in engines() {
+        test(spawn_app(engine, AppOptions::default()).await).await;
+    }
+}
+
+fn location(res: &reqwest::Response) -> String {
+    res.headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
+fn session_cookie(res: &reqwest::Response) -> Option<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("hb_session=") && !c.starts_with("hb_session=;"))
+}
+
+/// POSTs a form as the site's own pages do (with our Origin).
+async fn post_form(
+    app: &TestApp,
+    path: &str,
+    form: &[(&str, &str)],
+    cookie: Option<&str>,
+) -> reqwest::Response {
+    let mut req = app
+        .client
+        .post(app.url(path))
+        .header("origin", &app.base)
+        .form(form);
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    req.send().await.unwrap()
+}
+
+/// The token of the last sign-in link mailed to `email`.
+async fn last_link_token(app: &TestApp, email: &str) -> String {
+    let outbox = app.store.outbox().await.unwrap();
+    let mail = outbox
+        .iter()
+        .rev()
+        .find(|m| m.recipient == email && m.kind == "sign_in")
+        .expect("a sign-in mail was queued");
+    let at = mail
+        .text_body
+        .find("token=")
+        .expect("the mail has the link")
+        + 6;
+    mail.text_body[at..at + 64].to_owned()
+}
+
+/// Signs in by email link; returns the `name=value` session cookie.
+pub async fn sign_in(app: &TestApp, email: &str) -> String {
+    let res = post_form(
+        app,
+        "/auth/email",
+        &[("email", email), ("next", "/me")],
+        None,
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let token = last_link_token(app, email).await;
+    let res = post_form(app, "/auth/email/confirm", &[("token", &token)], None).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "{:?}", res.headers());
+    let cookie = session_cookie(&res).expect("a session cookie");
+    cookie.split(';').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_participant_signs_in_with_an_email_link_and_lands_where_they_were_going() {
+    each(|app| async move {
+        let res = post_form(
+            &app,
+            "/auth/email",
+            &[
+                ("email", "Ada@Example.org"),
+                ("next", "/events/mistral-hackathon"),
+            ],
+            None,
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert_eq!(location(&res), "/sign-in/sent");
+        let token = last_link_token(&app, "ada@example.org").await;
+
+        // Opening the link shows a page; it does not use the link up.
+        let page = app.get(&format!("/sign-in/confirm?token={token}")).await;
+        assert_eq!(page.status(), 200);
+        assert!(
+            page.text()
+                .await
+                .unwrap()
+                .contains("action=\"/auth/email/confirm\"")
+        );
+
+        let res = post_form(&app, "/auth/email/confirm", &[("token", &token)], None).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert_eq!(location(&res), "/events/mistral-hackathon");
+        let cookie = session_cookie(&res).unwrap();
+        assert!(
+            cookie.contains("HttpOnly")
+                && cookie.contains("SameSite=Lax")
+                && cookie.contains("Path=/"),
+            "{cookie}"
+        );
+        assert!(!cookie.contains("Secure"), "plain http base URL: {cookie}");
+        let cookie = cookie.split(';').next().unwrap().to_owned();
+
+        let me: serde_json::Value = app
+            .client
+            .get(app.url("/api/v1/me"))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(me["email"], "ada@example.org");
+        let page = app
+            .client
+            .get(app.url("/events/mistral-hackathon"))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("href=\"/me\""),
+            "the header shows the signed-in person"
+        );
+
+        // The link works once.
+        let again = post_form(&app, "/auth/email/confirm", &[("token", &token)], None).await;
+        assert_eq!(location(&again), "/sign-in?error=link_invalid");
+        assert!(session_cookie(&again).is_none());
+        let page = app
+            .get("/sign-in?error=link_invalid")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("expired or was already used"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_answer_is_the_same_for_a_known_and_an_unknown_address() {
+    each(|app| async move {
+        sign_in(&app, "known@example.org").await;
+        let known = post_form(&app, "/auth/email", &[("email", "known@example.org")], None).await;
+        let unknown = post_form(
+            &app,
+            "/auth/email",
+            &[("email", "nobody@example.org")],
+            None,
+        )
+        .await;
+        assert_eq!(known.status(), unknown.status());
+        assert_eq!(location(&known), location(&unknown));
+        assert_eq!(known.text().await.unwrap(), unknown.text().await.unwrap());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_expired_link_or_a_bad_address_creates_no_session_and_says_what_to_do() {
+    each(|app| async move {
+        let res = post_form(&app, "/auth/email", &[("email", "not-an-address")], None).await;
+        assert!(location(&res).contains("error=invalid_email"));
+        assert!(app.store.outbox().await.unwrap().is_empty());
+        let page = app
+            .get("/sign-in?error=invalid_email")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("does not look like an email address"));
+
+        post_form(&app, "/auth/email", &[("email", "late@example.org")], None).await;
+        let token = last_link_token(&app, "late@example.org").await;
+        app.clock.advance(Duration::minutes(15));
+        let res = post_form(&app, "/auth/email/confirm", &[("token", &token)], None).await;
+        assert_eq!(location(&res), "/sign-in?error=link_invalid");
+        assert!(session_cookie(&res).is_none());
+        let res = post_form(&app, "/auth/email/confirm", &[("token", "forged")], None).await;
+        assert_eq!(location(&res), "/sign-in?error=link_invalid");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn sign_in_links_are_rate_limited_per_address() {
+    each(|app| async move {
+        for _ in 0..5 {
+            let res = post_form(&app, "/auth/email", &[("email", "busy@example.org")], None).await;
+            assert_eq!(location(&res), "/sign-in/sent");
+        }
+        let res = post_form(&app, "/auth/email", &[("email", "busy@example.org")], None).await;
+        assert!(
+            location(&res).contains("error=rate_limited"),
+            "{}",
+            location(&res)
+        );
+        assert_eq!(app.store.outbox().await.unwrap().len(), 5);
+        app.clock.advance(Duration::minutes(16));
+        let res = post_form(&app, "/auth/email", &[("email", "busy@example.org")], None).await;
+        assert_eq!(location(&res), "/sign-in/sent");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn next_only_ever_redirects_within_the_site() {
+    each(|app| async move {
+        for evil in ["https://evil.example/", "//evil.example", "/\\evil.example"] {
+            post_form(
+                &app,
+                "/auth/email",
+                &[("email", "n@example.org"), ("next", evil)],
+                None,
+            )
+            .await;
+            let token = last_link_token(&app, "n@example.org").await;
+            let res = post_form(&app, "/auth/email/confirm", &[("token", &token)], None).await;
+            assert_eq!(location(&res), "/", "{evil}");
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn state_changing_requests_from_other_sites_are_refused() {
+    each(|app| async move {
+        let cookie = sign_in(&app, "csrf@example.org").await;
+        // No Origin, no Sec-Fetch-Site: refused.
+        let res = app
+            .client
+            .post(app.url("/auth/sign-out"))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "cross_site_request");
+        // Another site's Origin: refused, on forms and server functions alike.
+        for path in [
+            "/auth/sign-out",
+            "/me/profile",
+            "/sf/profile",
+            "/auth/email",
+        ] {
+            let res = app
+                .client
+                .post(app.url(path))
+                .header("cookie", &cookie)
+                .header("origin", "https://evil.example")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), StatusCode::FORBIDDEN, "{path}");
+        }
+        let res = app
+            .client
+            .post(app.url("/auth/sign-out"))
+            .header("cookie", &cookie)
+            .header("sec-fetch-site", "cross-site")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+        // The session survived all of that.
+        let me = app
+            .client
+            .get(app.url("/api/v1/me"))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(me.status(), 200);
+        // A browser's same-origin request passes.
+        let res = app
+            .client
+            .post(app.url("/auth/sign-out"))
+            .header("cookie", &cookie)
+            .header("sec-fetch-site", "same-origin")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn signing_out_ends_this_session_and_everywhere_ends_them_all() {
+    each(|app| async move {
+        let laptop = sign_in(&app, "out@example.org").await;
+        let phone = sign_in(&app, "out@example.org").await;
+        assert_ne!(laptop, phone, "every sign-in gets a new session id");
+        let res = post_form(&app, "/auth/sign-out", &[], Some(&laptop)).await;
+        assert!(
+            res.headers()
+                .get_all("set-cookie")
+                .iter()
+                .any(|c| c.to_str().unwrap().contains("Max-Age=0"))
+        );
+        let status = |c: String| {
+            let app = &app;
+            async move {
+                app.client
+                    .get(app.url("/api/v1/me"))
+                    .header("cookie", c)
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+            }
+        };
+        assert_eq!(status(laptop.clone()).await, StatusCode::UNAUTHORIZED);
+        assert_eq!(status(phone.clone()).await, StatusCode::OK);
+        let tablet = sign_in(&app, "out@example.org").await;
+        post_form(&app, "/auth/sign-out-everywhere", &[], Some(&tablet)).await;
+        assert_eq!(status(phone).await, StatusCode::UNAUTHORIZED);
+        assert_eq!(status(tablet).await, StatusCode::UNAUTHORIZED);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_session_presented_at_sign_in_is_replaced_not_reused() {
+    each(|app| async move {
+        let before = sign_in(&app, "rot@example.org").await;
+        post_form(&app, "/auth/email", &[("email", "rot@example.org")], None).await;
+        let token = last_link_token(&app, "rot@example.org").await;
+        let res = post_form(
+            &app,
+            "/auth/email/confirm",
+            &[("token", &token)],
+            Some(&before),
+        )
+        .await;
+        let after = session_cookie(&res).unwrap();
+        assert!(!after.starts_with(&before));
+        let old = app
+            .client
+            .get(app.url("/api/v1/me"))
+            .header("cookie", &before)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(old.status(), StatusCode::UNAUTHORIZED);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_personal_api_token_is_shown_once_works_as_bearer_and_stops_when_revoked() {
+    each(|app| async move {
+        let cookie = sign_in(&app, "tok@example.org").await;
+        let res = post_form(
+            &app,
+            "/me/tokens",
+            &[("name", "laptop script")],
+            Some(&cookie),
+        )
+        .await;
+        assert_eq!(location(&res), "/me");
+        let flash = res
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .find(|c| c.starts_with("hb_new_token="))
+            .unwrap();
+        assert!(flash.contains("HttpOnly") && flash.contains("Path=/me"));
+        let flash = flash.split(';').next().unwrap().to_owned();
+        let token = flash.trim_start_matches("hb_new_token=").to_owned();
+        let page = app
+            .client
+            .get(app.url("/me"))
+            .header("cookie", format!("{cookie}; {flash}"))
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            page.headers()
+                .get_all("set-cookie")
+                .iter()
+                .any(|c| c.to_str().unwrap().starts_with("hb_new_token=;"))
+        );
+        let html = page.text().await.unwrap();
+        assert!(html.contains(&token), "shown once on the profile");
+        let html = app
+            .client
+            .get(app.url("/me"))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!html.contains(&token), "and not again");
+        assert!(html.contains("laptop script"));
+
+        let me = app
+            .client
+            .get(app.url("/api/v1/me"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(me.status(), 200);
+        // A bearer-only request carries no ambient credentials: no CSRF check.
+        let tokens = app
+            .store
+            .api_tokens_of(
+                me.json::<serde_json::Value>().await.unwrap()["id"]
+                    .as_i64()
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        let id = tokens[0].id.to_string();
+        post_form(&app, "/me/tokens/revoke", &[("id", &id)], Some(&cookie)).await;
+        let me = app
+            .client
+            .get(app.url("/api/v1/me"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(me.status(), StatusCode::UNAUTHORIZED);
+        let body: serde_json::Value = me.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "unauthorized");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_profile_saves_valid_fields_and_explains_invalid_ones() {
+    each(|app| async move {
+        let cookie = sign_in(&app, "prof@example.org").await;
+        let res = post_form(
+            &app,
+            "/me/profile",
+            &[
+                ("display_name", "Ada L."),
+                ("time_zone", "Europe/Paris"),
+                ("country", "France"),
+                ("skills", "rust, fine-tuning"),
+                ("bio", "Hi"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+        assert_eq!(location(&res), "/me?saved=1");
+        let me: serde_json::Value = app
+            .client
+            .get(app.url("/api/v1/me"))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            (me["display_name"].as_str(), me["time_zone"].as_str()),
+            (Some("Ada L."), Some("Europe/Paris"))
+        );
+        let html = app
+            .client
+            .get(app.url("/me"))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("rust, fine-tuning"));
+        let res = post_form(
+            &app,
+            "/me/profile",
+            &[("display_name", "Ada"), ("time_zone", "Mars/Olympus")],
+            Some(&cookie),
+        )
+        .await;
+        assert_eq!(location(&res), "/me?error=time_zone");
+        let res = post_form(
+            &app,
+            "/me/profile",
+            &[("display_name", "  "), ("time_zone", "UTC")],
+            Some(&cookie),
+        )
+        .await;
+        assert_eq!(location(&res), "/me?error=display_name");
+        // Anonymous: sent to sign in, nothing saved.
+        let res = post_form(
+            &app,
+            "/me/profile",
+            &[("display_name", "X"), ("time_zone", "UTC")],
+            None,
+        )
+        .await;
+        assert_eq!(location(&res), "/sign-in?next=/me");
+        let anon = app.get("/me").await.text().await.unwrap();
+        assert!(anon.contains("Sign in to see your profile"));
+    })
+    .await;
+}
