@@ -128,6 +128,7 @@ impl Server {
             backend: Arc::new(AppBackend::new(store.clone(), clock.clone(), config)),
             leptos,
             assets,
+            page_cache: Default::default(),
         };
         Ok(Server {
             listener,

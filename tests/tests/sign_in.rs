@@ -2,6 +2,7 @@
 //! profile and personal API tokens, over HTTP on SQLite and PostgreSQL.
 
 use chrono::Duration;
+use hackboard_domain::timeline::Clock;
 use hackboard_tests::{AppOptions, TestApp, engines, spawn_app};
 use reqwest::StatusCode;
 
@@ -527,6 +528,65 @@ async fn the_profile_saves_valid_fields_and_explains_invalid_ones() {
         assert_eq!(location(&res), "/sign-in?next=/me");
         let anon = app.get("/me").await.text().await.unwrap();
         assert!(anon.contains("Sign in to see your profile"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn cached_anonymous_pages_are_never_personal_and_never_older_than_a_second() {
+    each(|app| async move {
+        let anonymous = app
+            .get("/events/mistral-hackathon")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(anonymous.contains("href=\"/sign-in\""));
+        let cookie = sign_in(&app, "cache@example.org").await;
+        let mine = app
+            .client
+            .get(app.url("/events/mistral-hackathon"))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            mine.contains("href=\"/me\""),
+            "the signed-in view is rendered for them"
+        );
+        let again = app
+            .get("/events/mistral-hackathon")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            !again.contains("href=\"/me\""),
+            "and never shown to anyone else"
+        );
+
+        // An organizer renames the event: within the same second the cached
+        // page may be served; a second later the page is fresh.
+        let mut def = app
+            .store
+            .event_by_slug("mistral-hackathon")
+            .await
+            .unwrap()
+            .unwrap()
+            .definition;
+        def.name = "Mistral AI Hackathon, renamed".into();
+        app.store.upsert_event(&def, app.clock.now()).await.unwrap();
+        app.clock.advance(Duration::seconds(1));
+        let fresh = app
+            .get("/events/mistral-hackathon")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(fresh.contains("Mistral AI Hackathon, renamed"));
     })
     .await;
 }

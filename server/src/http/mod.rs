@@ -5,6 +5,7 @@
 pub mod account;
 pub mod api;
 pub mod error;
+pub mod page_cache;
 
 use crate::assets::Assets;
 use crate::backend::AppBackend;
@@ -36,6 +37,7 @@ pub struct AppState {
     pub backend: Arc<AppBackend>,
     pub leptos: LeptosOptions,
     pub assets: Assets,
+    pub page_cache: Arc<page_cache::PageCache>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -51,6 +53,7 @@ pub fn router(state: AppState) -> Router {
     let backend: Arc<dyn Backend> = state.backend.clone();
     let context = move || leptos::prelude::provide_context(backend.clone());
     let shell_state = state.clone();
+    let cache_state = state.clone();
     let pages = Router::new()
         .leptos_routes_with_context(&state, routes, context, move || {
             shell(
@@ -70,6 +73,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .with_state(state);
 
+    let cached = axum::middleware::from_fn_with_state(cache_state, page_cache::layer);
     pages.layer(
         ServiceBuilder::new()
             .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
@@ -84,6 +88,7 @@ pub fn router(state: AppState) -> Router {
                 }),
             )
             .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+            .layer(cached)
             .layer(TimeoutLayer::with_status_code(
                 StatusCode::SERVICE_UNAVAILABLE,
                 Duration::from_secs(30),
