@@ -263,4 +263,6 @@ pub struct EventDefinition {
     pub team_size: TeamSize,
     /// Milestones in the order the file gave them; `timeline` validates order.
     pub milestones: Vec<Milestone>,
+    /// Capacity, invite-only mode and custom questions.
+    pub registration: crate::registration::RegistrationSettings,
 }

@@ -3,6 +3,7 @@
 //! problem with its line, column and field; `to_event_file` writes the
 //! canonical form, which parses back to the same event.
 
+use crate::registration::{Question, QuestionKind, RegistrationSettings};
 use crate::timeline::{self, TimelineError};
 use crate::{
     CreditOffer, EventDefinition, EventFormat, Link, Milestone, MilestoneKind, MilestoneTime,
@@ -48,6 +49,30 @@ struct FileEvent {
     tracks: Vec<FileTrack>,
     #[serde(default)]
     credits: Vec<FileCredit>,
+    registration: Option<FileRegistration>,
+}
+
+#[derive(Deserialize, Serialize, Default)]
+#[serde(deny_unknown_fields)]
+struct FileRegistration {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    capacity: Option<Spanned<u32>>,
+    #[serde(default)]
+    invite_only: bool,
+    #[serde(default)]
+    questions: Vec<FileQuestion>,
+}
+
+#[derive(Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct FileQuestion {
+    id: Spanned<String>,
+    label: Spanned<String>,
+    kind: Spanned<String>,
+    #[serde(default)]
+    required: bool,
+    #[serde(default)]
+    choices: Vec<String>,
 }
 
 #[derive(Deserialize, Serialize)]
@@ -425,7 +450,10 @@ pub fn parse_event_file(text: &str) -> Result<EventDefinition, EventFileError> {
         });
     }
 
+    let registration = parse_registration(text, file.registration.as_ref())?;
+
     Ok(EventDefinition {
+        registration,
         slug: slug(text, &file.slug, "slug")?,
         name: non_empty(text, &file.name, "name")?,
         description: file.description,
@@ -439,6 +467,107 @@ pub fn parse_event_file(text: &str) -> Result<EventDefinition, EventFileError> {
         team_size,
         milestones,
     })
+}
+
+fn parse_registration(
+    text: &str,
+    file: Option<&FileRegistration>,
+) -> Result<RegistrationSettings, EventFileError> {
+    let Some(file) = file else {
+        return Ok(RegistrationSettings::default());
+    };
+    if let Some(c) = &file.capacity
+        && *c.get_ref() == 0
+    {
+        return Err(error_at(
+            text,
+            c.span(),
+            "registration.capacity",
+            "the capacity must be at least 1 (leave it out for no limit)",
+        ));
+    }
+    let mut questions: Vec<Question> = Vec::new();
+    for (i, q) in file.questions.iter().enumerate() {
+        let field = |f: &str| format!("registration.questions[{i}].{f}");
+        let id = q.id.get_ref().trim();
+        if id.is_empty()
+            || id.len() > 40
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
+            return Err(error_at(
+                text,
+                q.id.span(),
+                field("id"),
+                format!("a question id uses a-z, 0-9 and _ (1 to 40), \"{id}\" does not"),
+            ));
+        }
+        if questions.iter().any(|o| o.id == id) {
+            return Err(error_at(
+                text,
+                q.id.span(),
+                field("id"),
+                format!("two questions have the id \"{id}\""),
+            ));
+        }
+        let kind = QuestionKind::parse(q.kind.get_ref()).ok_or_else(|| {
+            error_at(text, q.kind.span(), field("kind"), format!(
+                "unknown question kind \"{}\" (use short_text, long_text, single_choice, multiple_choice or checkbox)",
+                q.kind.get_ref()
+            ))
+        })?;
+        let choice_kind = matches!(
+            kind,
+            QuestionKind::SingleChoice | QuestionKind::MultipleChoice
+        );
+        if choice_kind && q.choices.iter().filter(|c| !c.trim().is_empty()).count() < 2 {
+            return Err(error_at(
+                text,
+                q.kind.span(),
+                field("choices"),
+                "a choice question needs at least two choices",
+            ));
+        }
+        if !choice_kind && !q.choices.is_empty() {
+            return Err(error_at(
+                text,
+                q.kind.span(),
+                field("choices"),
+                "only choice questions have choices",
+            ));
+        }
+        questions.push(Question {
+            id: id.to_owned(),
+            label: non_empty(text, &q.label, &field("label"))?,
+            kind,
+            required: q.required,
+            choices: q.choices.iter().map(|c| c.trim().to_owned()).collect(),
+        });
+    }
+    Ok(RegistrationSettings {
+        capacity: file.capacity.as_ref().map(|c| *c.get_ref()),
+        invite_only: file.invite_only,
+        questions,
+    })
+}
+
+#[derive(Serialize)]
+struct OutRegistration<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    capacity: Option<u32>,
+    invite_only: bool,
+    questions: Vec<OutQuestion<'a>>,
+}
+
+#[derive(Serialize)]
+struct OutQuestion<'a> {
+    id: &'a str,
+    label: &'a str,
+    kind: &'static str,
+    required: bool,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    choices: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -456,6 +585,8 @@ struct OutEvent<'a> {
     milestones: Vec<OutMilestone>,
     tracks: Vec<OutTrack<'a>>,
     credits: Vec<OutCredit<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    registration: Option<OutRegistration<'a>>,
 }
 
 #[derive(Serialize)]
@@ -571,6 +702,24 @@ pub fn to_event_file(def: &EventDefinition) -> String {
                 redeem: &o.redeem,
             })
             .collect(),
+        registration: (def.registration != RegistrationSettings::default()).then(|| {
+            OutRegistration {
+                capacity: def.registration.capacity,
+                invite_only: def.registration.invite_only,
+                questions: def
+                    .registration
+                    .questions
+                    .iter()
+                    .map(|q| OutQuestion {
+                        id: &q.id,
+                        label: &q.label,
+                        kind: q.kind.as_str(),
+                        required: q.required,
+                        choices: &q.choices,
+                    })
+                    .collect(),
+            }
+        }),
     };
     // Serialising plain strings and numbers cannot fail.
     toml::to_string_pretty(&out).unwrap_or_default()
@@ -686,6 +835,36 @@ mod tests {
         assert_eq!(e.field, "format");
         let e = err(&base.replace("x-hack", "X Hack"));
         assert_eq!(e.field, "slug");
+    }
+
+    #[test]
+    fn registration_settings_parse_validate_and_round_trip() {
+        let base = "slug = \"x-hack\"\nname = \"X\"\ntime_zone = \"UTC\"\nformat = \"online\"\n";
+        let text = format!(
+            "{base}[registration]\ncapacity = 400\ninvite_only = true\n[[registration.questions]]\nid = \"shirt\"\nlabel = \"T-shirt size\"\nkind = \"single_choice\"\nrequired = true\nchoices = [\"S\", \"M\"]\n"
+        );
+        let def = parse_event_file(&text).unwrap();
+        assert_eq!(def.registration.capacity, Some(400));
+        assert!(def.registration.invite_only);
+        assert_eq!(
+            def.registration.questions[0].kind,
+            QuestionKind::SingleChoice
+        );
+        assert_eq!(parse_event_file(&to_event_file(&def)).unwrap(), def);
+        let e = err(&format!("{base}[registration]\ncapacity = 0\n"));
+        assert_eq!(e.field, "registration.capacity");
+        let e = err(&format!(
+            "{base}[[registration.questions]]\nid = \"Bad Id\"\nlabel = \"x\"\nkind = \"short_text\"\n"
+        ));
+        assert_eq!(e.field, "registration.questions[0].id");
+        let e = err(&format!(
+            "{base}[[registration.questions]]\nid = \"a\"\nlabel = \"x\"\nkind = \"single_choice\"\nchoices = [\"only\"]\n"
+        ));
+        assert_eq!(e.field, "registration.questions[0].choices");
+        let e = err(&format!(
+            "{base}[[registration.questions]]\nid = \"a\"\nlabel = \"x\"\nkind = \"essay\"\n"
+        ));
+        assert_eq!(e.field, "registration.questions[0].kind");
     }
 
     #[test]

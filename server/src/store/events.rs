@@ -3,6 +3,7 @@
 use super::{Pool, Store, StoreError, on_pool};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use chrono_tz::Tz;
+use hackboard_domain::registration::RegistrationSettings;
 use hackboard_domain::{
     CreditOffer, EventDefinition, EventFormat, Link, Milestone, MilestoneKind, MilestoneTime,
     OfferUnit, Slug, TeamSize, Track,
@@ -32,6 +33,9 @@ struct EventRow {
     team_max: i64,
     updated_at: i64,
     revision: i64,
+    capacity: Option<i64>,
+    invite_only: bool,
+    questions: String,
 }
 
 #[derive(sqlx::FromRow)]
@@ -158,6 +162,14 @@ fn assemble(row: EventRow, children: &Children) -> Result<StoredEvent, StoreErro
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
+    let registration = RegistrationSettings {
+        capacity: row
+            .capacity
+            .map(|c| u32::try_from(c).map_err(corrupt))
+            .transpose()?,
+        invite_only: row.invite_only,
+        questions: serde_json::from_str(&row.questions).map_err(corrupt)?,
+    };
     let team_size = TeamSize {
         min: u32::try_from(row.team_min).map_err(corrupt)?,
         max: u32::try_from(row.team_max).map_err(corrupt)?,
@@ -179,12 +191,13 @@ fn assemble(row: EventRow, children: &Children) -> Result<StoredEvent, StoreErro
             hf_org: row.hf_org,
             team_size,
             milestones,
+            registration,
         },
     })
 }
 
 const EVENT_COLUMNS: &str = "id, slug, name, description, home_zone, format, rules, hf_org, \
-     team_min, team_max, updated_at, revision";
+     team_min, team_max, updated_at, revision, capacity, invite_only, questions";
 
 /// Loads events matching `filter` (a WHERE clause on `events`, `$1` bound to
 /// `arg` when given) with all their children, in one consistent read.
@@ -252,13 +265,16 @@ impl Store {
             ($tx:ident) => {{
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO events (slug, name, description, home_zone, format, rules, \
-                     hf_org, team_min, team_max, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) \
+                     hf_org, team_min, team_max, created_at, updated_at, capacity, invite_only, \
+                     questions) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13) \
                      ON CONFLICT (slug) DO UPDATE SET name = excluded.name, \
                      description = excluded.description, home_zone = excluded.home_zone, \
                      format = excluded.format, rules = excluded.rules, hf_org = excluded.hf_org, \
                      team_min = excluded.team_min, team_max = excluded.team_max, \
-                     updated_at = excluded.updated_at, revision = events.revision + 1 \
+                     updated_at = excluded.updated_at, revision = events.revision + 1, \
+                     capacity = excluded.capacity, invite_only = excluded.invite_only, \
+                     questions = excluded.questions \
                      RETURNING id",
                 )
                 .bind(def.slug.as_str())
@@ -271,6 +287,9 @@ impl Store {
                 .bind(i64::from(def.team_size.min))
                 .bind(i64::from(def.team_size.max))
                 .bind(now_ms)
+                .bind(def.registration.capacity.map(i64::from))
+                .bind(def.registration.invite_only)
+                .bind(serde_json::to_string(&def.registration.questions).map_err(corrupt)?)
                 .fetch_one(&mut *$tx)
                 .await?;
 

@@ -1,0 +1,220 @@
+//! Registration rules: an event's settings (capacity, invite-only, custom
+//! questions) and the validation of a registrant's answers.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionKind {
+    ShortText,
+    LongText,
+    SingleChoice,
+    MultipleChoice,
+    Checkbox,
+}
+
+impl QuestionKind {
+    pub fn parse(s: &str) -> Option<QuestionKind> {
+        match s {
+            "short_text" => Some(QuestionKind::ShortText),
+            "long_text" => Some(QuestionKind::LongText),
+            "single_choice" => Some(QuestionKind::SingleChoice),
+            "multiple_choice" => Some(QuestionKind::MultipleChoice),
+            "checkbox" => Some(QuestionKind::Checkbox),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuestionKind::ShortText => "short_text",
+            QuestionKind::LongText => "long_text",
+            QuestionKind::SingleChoice => "single_choice",
+            QuestionKind::MultipleChoice => "multiple_choice",
+            QuestionKind::Checkbox => "checkbox",
+        }
+    }
+}
+
+/// A question the event asks at registration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Question {
+    /// Stable key of the answer (`a-z`, `0-9`, `_`).
+    pub id: String,
+    pub label: String,
+    pub kind: QuestionKind,
+    pub required: bool,
+    /// For single and multiple choice.
+    pub choices: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistrationSettings {
+    /// Places; beyond them people are waitlisted in order. None: no limit.
+    pub capacity: Option<u32>,
+    /// Only people with an invite link may register.
+    pub invite_only: bool,
+    pub questions: Vec<Question>,
+}
+
+/// An answer as stored: text, or the chosen options, or a yes/no.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Answer {
+    Text(String),
+    Choices(Vec<String>),
+    Yes(bool),
+}
+
+const SHORT_MAX: usize = 200;
+const LONG_MAX: usize = 4000;
+
+/// Checks the submitted values (`question id → values`, as a form sends
+/// them) against the questions. Returns the answers to store, or every
+/// problem as (question id, message).
+pub fn validate_answers(
+    questions: &[Question],
+    submitted: &BTreeMap<String, Vec<String>>,
+) -> Result<BTreeMap<String, Answer>, Vec<(String, String)>> {
+    let mut answers = BTreeMap::new();
+    let mut problems = Vec::new();
+    for q in questions {
+        let values: Vec<&str> = submitted
+            .get(&q.id)
+            .map(|v| {
+                v.iter()
+                    .map(|s| s.trim())
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let missing = values.is_empty();
+        if missing {
+            if q.required {
+                let message = match q.kind {
+                    QuestionKind::Checkbox => format!("“{}” must be checked", q.label),
+                    _ => format!("“{}” needs an answer", q.label),
+                };
+                problems.push((q.id.clone(), message));
+            } else if q.kind == QuestionKind::Checkbox {
+                answers.insert(q.id.clone(), Answer::Yes(false));
+            }
+            continue;
+        }
+        match q.kind {
+            QuestionKind::ShortText | QuestionKind::LongText => {
+                let max = if q.kind == QuestionKind::ShortText {
+                    SHORT_MAX
+                } else {
+                    LONG_MAX
+                };
+                let text = values.join("\n");
+                if text.chars().count() > max {
+                    problems.push((
+                        q.id.clone(),
+                        format!("“{}” is limited to {max} characters", q.label),
+                    ));
+                } else {
+                    answers.insert(q.id.clone(), Answer::Text(text));
+                }
+            }
+            QuestionKind::SingleChoice | QuestionKind::MultipleChoice => {
+                if let Some(bad) = values.iter().find(|v| !q.choices.iter().any(|c| c == *v)) {
+                    problems.push((
+                        q.id.clone(),
+                        format!("“{bad}” is not one of the choices for “{}”", q.label),
+                    ));
+                } else if q.kind == QuestionKind::SingleChoice && values.len() > 1 {
+                    problems.push((q.id.clone(), format!("“{}” takes one choice", q.label)));
+                } else {
+                    answers.insert(
+                        q.id.clone(),
+                        Answer::Choices(values.iter().map(|s| s.to_string()).collect()),
+                    );
+                }
+            }
+            QuestionKind::Checkbox => {
+                answers.insert(q.id.clone(), Answer::Yes(true));
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(answers)
+    } else {
+        Err(problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(id: &str, kind: QuestionKind, required: bool, choices: &[&str]) -> Question {
+        Question {
+            id: id.into(),
+            label: id.to_uppercase(),
+            kind,
+            required,
+            choices: choices.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    fn form(pairs: &[(&str, &str)]) -> BTreeMap<String, Vec<String>> {
+        let mut m: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (k, v) in pairs {
+            m.entry(k.to_string()).or_default().push(v.to_string());
+        }
+        m
+    }
+
+    #[test]
+    fn complete_answers_are_accepted_in_their_kinds() {
+        let qs = [
+            q("why", QuestionKind::LongText, true, &[]),
+            q("shirt", QuestionKind::SingleChoice, true, &["S", "M"]),
+            q(
+                "stack",
+                QuestionKind::MultipleChoice,
+                false,
+                &["rust", "python"],
+            ),
+            q("photos", QuestionKind::Checkbox, false, &[]),
+        ];
+        let a = validate_answers(
+            &qs,
+            &form(&[
+                ("why", "fun"),
+                ("shirt", "M"),
+                ("stack", "rust"),
+                ("stack", "python"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(a["why"], Answer::Text("fun".into()));
+        assert_eq!(a["shirt"], Answer::Choices(vec!["M".into()]));
+        assert_eq!(
+            a["stack"],
+            Answer::Choices(vec!["rust".into(), "python".into()])
+        );
+        assert_eq!(a["photos"], Answer::Yes(false));
+    }
+
+    #[test]
+    fn every_missing_or_wrong_answer_is_named() {
+        let qs = [
+            q("why", QuestionKind::ShortText, true, &[]),
+            q("shirt", QuestionKind::SingleChoice, true, &["S", "M"]),
+            q("coc", QuestionKind::Checkbox, true, &[]),
+        ];
+        let problems =
+            validate_answers(&qs, &form(&[("why", "  "), ("shirt", "XXL")])).unwrap_err();
+        let ids: Vec<&str> = problems.iter().map(|(id, _)| id.as_str()).collect();
+        assert_eq!(ids, ["why", "shirt", "coc"]);
+        assert!(problems[0].1.contains("needs an answer"));
+        assert!(problems[1].1.contains("XXL"));
+        assert!(problems[2].1.contains("must be checked"));
+        let long = "x".repeat(201);
+        assert!(validate_answers(&qs[..1], &form(&[("why", &long)])).is_err());
+        assert!(validate_answers(&qs[1..2], &form(&[("shirt", "S"), ("shirt", "M")])).is_err());
+    }
+}
