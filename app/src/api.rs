@@ -2,7 +2,9 @@
 //! adapter over `crate::ssr`. They never change state; those reading
 //! personal data return only the caller's own (from the session).
 
-use crate::wire::{EventView, HomeView, ProfileView, ViewerView};
+use crate::wire::{
+    EventView, HomeView, ProfileView, RegistrationPageView, RegistrationsView, ViewerView,
+};
 use leptos::prelude::*;
 
 /// The home page: every event, grouped upcoming / live / past.
@@ -27,4 +29,25 @@ pub async fn get_viewer() -> Result<Option<ViewerView>, ServerFnError> {
 #[server(prefix = "/sf", endpoint = "profile")]
 pub async fn get_profile() -> Result<Option<ProfileView>, ServerFnError> {
     crate::ssr::profile().await
+}
+
+/// An event's registration page, for the caller.
+#[server(prefix = "/sf", endpoint = "registration")]
+pub async fn get_registration(slug: String) -> Result<Option<RegistrationPageView>, ServerFnError> {
+    crate::ssr::registration_page(slug).await
+}
+
+/// The registration list; filled only for the event's organizers.
+#[server(prefix = "/sf", endpoint = "registrations")]
+pub async fn get_registrations(
+    slug: String,
+    status: Option<String>,
+    hf: Option<String>,
+    looking: Option<String>,
+) -> Result<Option<RegistrationsView>, ServerFnError> {
+    let filter = [("status", status), ("hf", hf), ("looking", looking)]
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v)))
+        .collect();
+    crate::ssr::registrations(slug, filter).await
 }

@@ -14,6 +14,7 @@ pub mod api;
 pub mod format;
 pub mod islands;
 pub mod pages;
+pub mod registration;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod wire;

@@ -4,6 +4,7 @@
 use crate::account::{ProfilePage, SignInConfirmPage, SignInPage, SignInSentPage, SiteHeader};
 use crate::api::{get_event, get_home};
 use crate::islands::{Countdown, ViewerTime};
+use crate::registration::{RegisterPage, RegistrationsPage};
 use crate::wire::{EventCard, EventView};
 use leptos::prelude::*;
 use leptos_meta::{Title, provide_meta_context};
@@ -29,6 +30,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sign-in/sent") view=SignInSentPage ssr=SsrMode::Async />
                     <Route path=path!("/sign-in/confirm") view=SignInConfirmPage ssr=SsrMode::Async />
                     <Route path=path!("/me") view=ProfilePage ssr=SsrMode::Async />
+                    <Route path=path!("/events/:slug/register") view=RegisterPage ssr=SsrMode::Async />
+                    <Route path=path!("/events/:slug/registrations") view=RegistrationsPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>
@@ -168,7 +171,11 @@ fn EventDetails(ev: EventView) -> impl IntoView {
                 </p>
                 <p class="phase" id="phase">{ev.phase.clone()}</p>
                 <Countdown items=ev.countdown.clone() now_ms=ev.now_ms done="Everything on the timeline has happened.".to_owned() />
-                <p><a class="button" href=calendar>"Add to calendar"</a></p>
+                <p class="actions">
+                    <a class="button" href=format!("/events/{}/register", ev.slug)>"Register"</a>
+                    " "
+                    <a class="button secondary" href=calendar>"Add to calendar"</a>
+                </p>
             </header>
 
             <div class="prose" inner_html=ev.description_html.clone()></div>

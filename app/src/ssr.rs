@@ -26,6 +26,20 @@ pub trait Backend: Send + Sync + 'static {
     /// The signed-in person's profile (`new_token` is filled by the caller).
     async fn profile(&self, headers: &http::HeaderMap)
     -> Result<Option<ProfileView>, BackendError>;
+    /// The registration page of an event (`None`: no such event).
+    async fn registration_page(
+        &self,
+        slug: &str,
+        headers: &http::HeaderMap,
+    ) -> Result<Option<RegistrationPageView>, BackendError>;
+    /// The organizers' registration list, filtered by `status`,
+    /// `hf` (`yes`/`no`) and `looking` (`yes`/`no`).
+    async fn registrations(
+        &self,
+        slug: &str,
+        headers: &http::HeaderMap,
+        filter: &[(String, String)],
+    ) -> Result<Option<RegistrationsView>, BackendError>;
 }
 
 /// The backend failed; it has already logged why. Pages say only that
@@ -100,6 +114,25 @@ pub async fn profile() -> Result<Option<ProfileView>, ServerFnError> {
         }
     }
     Ok(Some(profile))
+}
+
+pub async fn registration_page(
+    slug: String,
+) -> Result<Option<RegistrationPageView>, ServerFnError> {
+    backend()?
+        .registration_page(&slug, &request_headers())
+        .await
+        .map_err(trouble)
+}
+
+pub async fn registrations(
+    slug: String,
+    filter: Vec<(String, String)>,
+) -> Result<Option<RegistrationsView>, ServerFnError> {
+    backend()?
+        .registrations(&slug, &request_headers(), &filter)
+        .await
+        .map_err(trouble)
 }
 
 fn viewer_zone() -> Option<Tz> {

@@ -132,3 +132,61 @@ pub struct ProfileView {
     /// A token just created, shown this once.
     pub new_token: Option<String>,
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestionView {
+    pub id: String,
+    pub label: String,
+    /// `short_text`, `long_text`, `single_choice`, `multiple_choice`, `checkbox`.
+    pub kind: String,
+    pub required: bool,
+    pub choices: Vec<String>,
+}
+
+/// The registration page of an event, for the person looking at it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistrationPageView {
+    pub slug: String,
+    pub event_name: String,
+    pub signed_in: bool,
+    /// The viewer's registration status, if any.
+    pub status: Option<String>,
+    /// Why registration is not open now, if it is not.
+    pub closed: Option<String>,
+    pub invite_only: bool,
+    /// "312 of 400 places taken"
+    pub places: Option<String>,
+    pub display_name: String,
+    pub time_zone: String,
+    pub country: String,
+    pub questions: Vec<QuestionView>,
+    pub rules_html: String,
+    pub may_organize: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistrationRow {
+    pub user_id: i64,
+    pub position: i64,
+    pub name: String,
+    pub email: Option<String>,
+    pub hf_handle: Option<String>,
+    pub in_hf_org: bool,
+    pub looking_for_team: bool,
+    pub status: String,
+    pub registered_at: String,
+}
+
+/// The organizers' list of registrations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistrationsView {
+    pub slug: String,
+    pub event_name: String,
+    /// False when the viewer is not an organizer (nothing else is filled).
+    pub allowed: bool,
+    pub signed_in: bool,
+    pub rows: Vec<RegistrationRow>,
+    pub places: Option<String>,
+    /// Query string of the current filter, for the CSV link.
+    pub filter_query: String,
+}

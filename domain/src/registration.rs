@@ -218,3 +218,78 @@ mod tests {
         assert!(validate_answers(&qs[1..2], &form(&[("shirt", "S"), ("shirt", "M")])).is_err());
     }
 }
+
+/// Whether registration is open at `now` (local-time milestones resolve in
+/// `zone`, the registrant's): the reason in words when it is not.
+pub fn registration_window(
+    milestones: &[crate::Milestone],
+    now: chrono::DateTime<chrono::Utc>,
+    zone: chrono_tz::Tz,
+) -> Result<(), String> {
+    use crate::{MilestoneKind, MilestoneTime};
+    let find = |k: MilestoneKind| milestones.iter().find(|m| m.kind == k);
+    let when = |m: &crate::Milestone| {
+        let at = crate::timeline::resolve(&m.time, zone);
+        match &m.time {
+            MilestoneTime::Instant { zone: defined, .. } => {
+                let city = defined
+                    .name()
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or("")
+                    .replace('_', " ");
+                format!(
+                    "{} {city} time",
+                    at.with_timezone(defined).format("%a %-d %b %H:%M")
+                )
+            }
+            MilestoneTime::Local { local } => {
+                format!("{} your time", local.format("%a %-d %b %H:%M"))
+            }
+        }
+    };
+    if let Some(opens) = find(MilestoneKind::RegistrationOpens)
+        && now < crate::timeline::resolve(&opens.time, zone)
+    {
+        return Err(format!("Registration opens on {}.", when(opens)));
+    }
+    if let Some(closes) = find(MilestoneKind::RegistrationCloses)
+        && now >= crate::timeline::resolve(&closes.time, zone)
+    {
+        return Err(format!("Registration closed on {}.", when(closes)));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod window_tests {
+    use super::*;
+    use crate::MilestoneKind;
+    use crate::demo::demo_event;
+    use crate::timeline::resolve;
+    use chrono::{Duration, NaiveDate};
+    use chrono_tz::Europe::Paris;
+
+    #[test]
+    fn registration_is_open_exactly_between_its_milestones() {
+        let def = demo_event(NaiveDate::from_ymd_opt(2026, 11, 24).unwrap());
+        let at = |k| {
+            resolve(
+                &def.milestones.iter().find(|m| m.kind == k).unwrap().time,
+                Paris,
+            )
+        };
+        let opens = at(MilestoneKind::RegistrationOpens);
+        let closes = at(MilestoneKind::RegistrationCloses);
+        let ms = Duration::milliseconds(1);
+        let err = registration_window(&def.milestones, opens - ms, Paris).unwrap_err();
+        assert!(err.starts_with("Registration opens on"), "{err}");
+        assert_eq!(registration_window(&def.milestones, opens, Paris), Ok(()));
+        assert_eq!(
+            registration_window(&def.milestones, closes - ms, Paris),
+            Ok(())
+        );
+        let err = registration_window(&def.milestones, closes, Paris).unwrap_err();
+        assert_eq!(err, "Registration closed on Fri 27 Nov 23:00 Paris time.");
+    }
+}

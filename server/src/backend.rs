@@ -9,7 +9,10 @@ use crate::config::Config;
 use crate::store::{Store, StoreError};
 use chrono::{DateTime, Utc};
 use hackboard_app::ssr::{Backend, BackendError};
-use hackboard_app::wire::{ProfileView, TokenView, ViewerView};
+use hackboard_app::wire::{
+    ProfileView, QuestionView, RegistrationPageView, RegistrationRow, RegistrationsView, TokenView,
+    ViewerView,
+};
 use hackboard_domain::EventDefinition;
 use hackboard_domain::timeline::Clock;
 use std::collections::HashMap;
@@ -153,5 +156,158 @@ impl Backend for AppBackend {
                 .collect(),
             new_token: None,
         }))
+    }
+
+    async fn registration_page(
+        &self,
+        slug: &str,
+        headers: &http::HeaderMap,
+    ) -> Result<Option<RegistrationPageView>, BackendError> {
+        let now = self.clock.now();
+        let Some(event) = self.store.event_by_slug(slug).await.map_err(logged)? else {
+            return Ok(None);
+        };
+        let user = crate::auth::current_user(&self.store, &self.config, headers, now)
+            .await
+            .map_err(logged)?;
+        let def = &event.definition;
+        let zone = user
+            .as_ref()
+            .and_then(|u| u.time_zone.parse().ok())
+            .unwrap_or(def.home_zone);
+        let (status, may_organize) = match &user {
+            Some(u) => (
+                self.store
+                    .registration_status(event.id, u.id)
+                    .await
+                    .map_err(logged)?
+                    .map(|s| s.as_str().to_owned()),
+                crate::http::registration::may_organize(&self.store, event.id, u)
+                    .await
+                    .map_err(logged)?,
+            ),
+            None => (None, false),
+        };
+        let (_, _, _, taken) = self
+            .store
+            .registration_settings(event.id)
+            .await
+            .map_err(logged)?;
+        Ok(Some(RegistrationPageView {
+            slug: slug.to_owned(),
+            event_name: def.name.clone(),
+            signed_in: user.is_some(),
+            status,
+            closed: hackboard_domain::registration::registration_window(&def.milestones, now, zone)
+                .err(),
+            invite_only: def.registration.invite_only,
+            places: def
+                .registration
+                .capacity
+                .map(|c| format!("{taken} of {c} places taken")),
+            display_name: user
+                .as_ref()
+                .map(|u| u.display_name.clone())
+                .unwrap_or_default(),
+            time_zone: user
+                .as_ref()
+                .map(|u| u.time_zone.clone())
+                .unwrap_or_else(|| "UTC".to_owned()),
+            country: user.as_ref().map(|u| u.country.clone()).unwrap_or_default(),
+            questions: def
+                .registration
+                .questions
+                .iter()
+                .map(|q| QuestionView {
+                    id: q.id.clone(),
+                    label: q.label.clone(),
+                    kind: q.kind.as_str().to_owned(),
+                    required: q.required,
+                    choices: q.choices.clone(),
+                })
+                .collect(),
+            rules_html: self.markdown(&def.rules),
+            may_organize,
+        }))
+    }
+
+    async fn registrations(
+        &self,
+        slug: &str,
+        headers: &http::HeaderMap,
+        filter: &[(String, String)],
+    ) -> Result<Option<RegistrationsView>, BackendError> {
+        let now = self.clock.now();
+        let Some(event) = self.store.event_by_slug(slug).await.map_err(logged)? else {
+            return Ok(None);
+        };
+        let user = crate::auth::current_user(&self.store, &self.config, headers, now)
+            .await
+            .map_err(logged)?;
+        let allowed = match &user {
+            Some(u) => crate::http::registration::may_organize(&self.store, event.id, u)
+                .await
+                .map_err(logged)?,
+            None => false,
+        };
+        let mut view = RegistrationsView {
+            slug: slug.to_owned(),
+            event_name: event.definition.name.clone(),
+            allowed,
+            signed_in: user.is_some(),
+            rows: vec![],
+            places: None,
+            filter_query: String::new(),
+        };
+        if !allowed {
+            return Ok(Some(view));
+        }
+        let get = |k: &str| {
+            filter
+                .iter()
+                .find(|(key, v)| key == k && !v.is_empty())
+                .map(|(_, v)| v.clone())
+        };
+        let f = crate::http::registration::Filter {
+            status: get("status"),
+            hf: get("hf"),
+            looking: get("looking"),
+        };
+        view.filter_query = ["status", "hf", "looking"]
+            .iter()
+            .filter_map(|k| get(k).map(|v| format!("{k}={}", crate::http::account::urlencode(&v))))
+            .collect::<Vec<_>>()
+            .join("&");
+        let rows = self
+            .store
+            .registrations(event.id, &f.to_store())
+            .await
+            .map_err(logged)?;
+        let (capacity, _, _, taken) = self
+            .store
+            .registration_settings(event.id)
+            .await
+            .map_err(logged)?;
+        view.places = Some(match capacity {
+            Some(c) => format!("{taken} of {c} places taken"),
+            None => format!("{taken} registered"),
+        });
+        view.rows = rows
+            .into_iter()
+            .map(|r| RegistrationRow {
+                user_id: r.user_id,
+                position: r.seq,
+                name: r.display_name,
+                email: r.email,
+                hf_handle: r.hf_handle,
+                in_hf_org: r.in_hf_org,
+                looking_for_team: r.looking_for_team,
+                status: r.status,
+                registered_at: DateTime::from_timestamp_millis(r.created_at)
+                    .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+                    .unwrap_or_default(),
+            })
+            .collect();
+        Ok(Some(view))
     }
 }

@@ -34,6 +34,34 @@ pub enum Command {
     /// Import and export event definition files (docs/event-file.md).
     #[command(subcommand)]
     Event(EventCommand),
+    /// Grant and revoke roles: organizer or judge of an event, or platform
+    /// admin. The person must have signed in once.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Give someone a role.
+    Grant(RoleArgs),
+    /// Take a role away.
+    Revoke(RoleArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RoleArgs {
+    /// The person's email address (as they signed in with, or in their profile).
+    #[arg(long, required_unless_present = "user_id")]
+    pub email: Option<String>,
+    /// The account id, when several accounts share an address.
+    #[arg(long)]
+    pub user_id: Option<i64>,
+    /// organizer, judge (of --event) or admin (of the platform).
+    #[arg(long)]
+    pub role: String,
+    /// The event's slug (for organizer and judge).
+    #[arg(long)]
+    pub event: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -118,6 +146,26 @@ pub async fn main() -> ExitCode {
                 Err(e) => fail(e.into()),
             }
         }
+        Command::Admin(cmd) => {
+            let (args, grant) = match &cmd {
+                AdminCommand::Grant(a) => (a, true),
+                AdminCommand::Revoke(a) => (a, false),
+            };
+            let store = match open_store(&config).await {
+                Ok(s) => s,
+                Err(e) => return fail(e),
+            };
+            match change_role(&store, args, grant, clock.now()).await {
+                Ok(msg) => {
+                    println!("{msg}");
+                    ExitCode::SUCCESS
+                }
+                Err(msg) => {
+                    eprintln!("hackboard: {msg}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Command::Event(EventCommand::Export { slug, output }) => {
             let store = match open_store(&config).await {
                 Ok(s) => s,
@@ -147,6 +195,102 @@ pub async fn main() -> ExitCode {
                 Err(e) => fail(e.into()),
             }
         }
+    }
+}
+
+/// Grants or revokes a role; the message to print, or the error.
+async fn change_role(
+    store: &crate::store::Store,
+    args: &RoleArgs,
+    grant: bool,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<String, String> {
+    let user = match (args.user_id, &args.email) {
+        (Some(id), _) => store
+            .user(id)
+            .await
+            .map_err(|e| e.to_string())?
+            .ok_or(format!("no account has the id {id}"))?,
+        (None, Some(email)) => {
+            let email = hackboard_domain::email::EmailAddress::parse(email)?;
+            let mut users = store
+                .users_by_email(email.as_str())
+                .await
+                .map_err(|e| e.to_string())?;
+            match users.len() {
+                0 => {
+                    return Err(format!(
+                        "no account uses {email}: they must sign in once first"
+                    ));
+                }
+                1 => users.remove(0),
+                n => {
+                    return Err(format!(
+                        "{n} accounts use {email}: pass --user-id (ids: {})",
+                        users
+                            .iter()
+                            .map(|u| u.id.to_string())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
+                }
+            }
+        }
+        (None, None) => return Err("pass --email or --user-id".to_owned()),
+    };
+    if args.role == "admin" {
+        store
+            .set_admin(user.id, grant)
+            .await
+            .map_err(|e| e.to_string())?;
+        return Ok(format!(
+            "{} platform admin: {}",
+            if grant { "granted" } else { "revoked" },
+            user.display_name
+        ));
+    }
+    let role = crate::store::Role::parse(&args.role).ok_or(format!(
+        "unknown role \"{}\" (use organizer, judge or admin)",
+        args.role
+    ))?;
+    let slug = args
+        .event
+        .as_deref()
+        .ok_or("--event is required for organizer and judge")?;
+    let event = store
+        .event_by_slug(slug)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or(format!("no event has the slug \"{slug}\""))?;
+    if grant {
+        store
+            .grant_role(event.id, user.id, role, None, now)
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(format!(
+            "{} is now {} of {}",
+            user.display_name,
+            role.as_str(),
+            slug
+        ))
+    } else if store
+        .revoke_role(event.id, user.id, role)
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        Ok(format!(
+            "{} is no longer {} of {}",
+            user.display_name,
+            role.as_str(),
+            slug
+        ))
+    } else {
+        Err(format!(
+            "{} was not {} of {}",
+            user.display_name,
+            role.as_str(),
+            slug
+        ))
     }
 }
 

@@ -154,3 +154,129 @@ fn serve_loads_the_demo_answers_and_stops_gracefully_on_sigterm() {
     let exit = child.wait().unwrap();
     assert!(exit.success(), "exit after SIGTERM: {exit:?}");
 }
+
+#[tokio::test]
+async fn the_admin_command_grants_and_revokes_event_roles_by_email() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = root().join("demo/mistral-hackathon.toml");
+    assert!(
+        hackboard(dir.path(), &["event", "import", demo.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let store = hackboard::store::Store::connect(&format!(
+        "sqlite:{}",
+        dir.path().join("hackboard.db").display()
+    ))
+    .await
+    .unwrap();
+    let identity = hackboard::store::accounts::NewIdentity {
+        provider: "email".into(),
+        subject: "org@example.org".into(),
+        display_name: "Olga".into(),
+        email: Some("org@example.org".into()),
+        ..Default::default()
+    };
+    let (user, _) = store
+        .user_for_identity(&identity, chrono::Utc::now())
+        .await
+        .unwrap();
+    let event = store
+        .event_by_slug("mistral-hackathon")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+
+    let args = [
+        "admin",
+        "grant",
+        "--email",
+        "Org@Example.org",
+        "--role",
+        "organizer",
+        "--event",
+        "mistral-hackathon",
+    ];
+    let out = hackboard(dir.path(), &args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("Olga is now organizer of mistral-hackathon"));
+    assert_eq!(
+        store.roles_of(event, user).await.unwrap(),
+        vec![hackboard::store::Role::Organizer]
+    );
+
+    let out = hackboard(
+        dir.path(),
+        &[
+            "admin",
+            "revoke",
+            "--email",
+            "org@example.org",
+            "--role",
+            "organizer",
+            "--event",
+            "mistral-hackathon",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(store.roles_of(event, user).await.unwrap().is_empty());
+
+    let out = hackboard(
+        dir.path(),
+        &[
+            "admin",
+            "grant",
+            "--email",
+            "org@example.org",
+            "--role",
+            "admin",
+        ],
+    );
+    assert!(out.status.success());
+    assert!(store.user(user).await.unwrap().unwrap().is_admin);
+
+    // Clear refusals, nothing changed.
+    let out = hackboard(
+        dir.path(),
+        &[
+            "admin",
+            "grant",
+            "--email",
+            "nobody@example.org",
+            "--role",
+            "judge",
+            "--event",
+            "mistral-hackathon",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("must sign in once first"));
+    let out = hackboard(
+        dir.path(),
+        &[
+            "admin",
+            "grant",
+            "--email",
+            "org@example.org",
+            "--role",
+            "king",
+            "--event",
+            "mistral-hackathon",
+        ],
+    );
+    assert!(text(&out.stderr).contains("unknown role"));
+    let out = hackboard(
+        dir.path(),
+        &[
+            "admin",
+            "grant",
+            "--email",
+            "org@example.org",
+            "--role",
+            "judge",
+        ],
+    );
+    assert!(text(&out.stderr).contains("--event is required"));
+    assert!(store.roles_of(event, user).await.unwrap().is_empty());
+}

@@ -215,3 +215,90 @@ impl Drop for TestApp {
         }
     }
 }
+
+impl TestApp {
+    /// POSTs a form as the site's own pages do (with our Origin).
+    pub async fn post_form(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+        cookie: Option<&str>,
+    ) -> reqwest::Response {
+        let mut req = self
+            .client
+            .post(self.url(path))
+            .header("origin", &self.base)
+            .form(form);
+        if let Some(c) = cookie {
+            req = req.header("cookie", c);
+        }
+        req.send().await.expect("request")
+    }
+
+    /// GET with a cookie.
+    pub async fn get_as(&self, path: &str, cookie: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// The token of the last sign-in link mailed to `email`.
+    pub async fn last_link_token(&self, email: &str) -> String {
+        let outbox = self.store.outbox().await.expect("outbox");
+        let mail = outbox
+            .iter()
+            .rev()
+            .find(|m| m.recipient == email && m.kind == "sign_in")
+            .expect("a sign-in mail was queued");
+        let at = mail
+            .text_body
+            .find("token=")
+            .expect("the mail has the link")
+            + 6;
+        mail.text_body[at..at + 64].to_owned()
+    }
+
+    /// Signs in by email link; returns the `name=value` session cookie.
+    pub async fn sign_in(&self, email: &str) -> String {
+        let res = self
+            .post_form("/auth/email", &[("email", email)], None)
+            .await;
+        assert_eq!(res.status(), 303, "asked for a link");
+        let token = self.last_link_token(email).await;
+        let res = self
+            .post_form("/auth/email/confirm", &[("token", &token)], None)
+            .await;
+        let cookie = res
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with("hb_session=") && !c.starts_with("hb_session=;"))
+            .expect("a session cookie")
+            .to_owned();
+        cookie.split(';').next().unwrap_or_default().to_owned()
+    }
+
+    /// The id of the account signed in with `cookie`.
+    pub async fn user_id(&self, cookie: &str) -> i64 {
+        let me: serde_json::Value = self
+            .get_as("/api/v1/me", cookie)
+            .await
+            .json()
+            .await
+            .expect("json");
+        me["id"].as_i64().expect("an id")
+    }
+}
+
+/// Where a redirect goes.
+pub fn location(res: &reqwest::Response) -> String {
+    res.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}

@@ -3,7 +3,7 @@
 
 use chrono::Duration;
 use hackboard_domain::timeline::Clock;
-use hackboard_tests::{AppOptions, TestApp, engines, spawn_app};
+use hackboard_tests::{AppOptions, TestApp, engines, location, spawn_app};
 use reqwest::StatusCode;
 
 async fn each<F, Fut>(test: F)
@@ -16,13 +16,6 @@ where
     }
 }
 
-fn location(res: &reqwest::Response) -> String {
-    res.headers()
-        .get("location")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default()
-}
-
 fn session_cookie(res: &reqwest::Response) -> Option<String> {
     res.headers()
         .get_all("set-cookie")
@@ -31,55 +24,21 @@ fn session_cookie(res: &reqwest::Response) -> Option<String> {
         .find(|c| c.starts_with("hb_session=") && !c.starts_with("hb_session=;"))
 }
 
-/// POSTs a form as the site's own pages do (with our Origin).
 async fn post_form(
     app: &TestApp,
     path: &str,
     form: &[(&str, &str)],
     cookie: Option<&str>,
 ) -> reqwest::Response {
-    let mut req = app
-        .client
-        .post(app.url(path))
-        .header("origin", &app.base)
-        .form(form);
-    if let Some(c) = cookie {
-        req = req.header("cookie", c);
-    }
-    req.send().await.unwrap()
+    app.post_form(path, form, cookie).await
 }
 
-/// The token of the last sign-in link mailed to `email`.
 async fn last_link_token(app: &TestApp, email: &str) -> String {
-    let outbox = app.store.outbox().await.unwrap();
-    let mail = outbox
-        .iter()
-        .rev()
-        .find(|m| m.recipient == email && m.kind == "sign_in")
-        .expect("a sign-in mail was queued");
-    let at = mail
-        .text_body
-        .find("token=")
-        .expect("the mail has the link")
-        + 6;
-    mail.text_body[at..at + 64].to_owned()
+    app.last_link_token(email).await
 }
 
-/// Signs in by email link; returns the `name=value` session cookie.
-pub async fn sign_in(app: &TestApp, email: &str) -> String {
-    let res = post_form(
-        app,
-        "/auth/email",
-        &[("email", email), ("next", "/me")],
-        None,
-    )
-    .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let token = last_link_token(app, email).await;
-    let res = post_form(app, "/auth/email/confirm", &[("token", &token)], None).await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER, "{:?}", res.headers());
-    let cookie = session_cookie(&res).expect("a session cookie");
-    cookie.split(';').next().unwrap().to_owned()
+async fn sign_in(app: &TestApp, email: &str) -> String {
+    app.sign_in(email).await
 }
 
 #[tokio::test]

@@ -6,6 +6,7 @@ pub mod account;
 pub mod api;
 pub mod error;
 pub mod page_cache;
+pub mod registration;
 
 use crate::assets::Assets;
 use crate::backend::AppBackend;
@@ -66,6 +67,7 @@ pub fn router(state: AppState) -> Router {
         .route("/ping", get(ping))
         .nest("/api/v1", api::router())
         .merge(account::router())
+        .merge(registration::router())
         .fallback_service(static_files(&state))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

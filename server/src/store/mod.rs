@@ -22,6 +22,7 @@ use std::time::Duration;
 pub use accounts::{ApiToken, Role, User};
 pub use events::StoredEvent;
 pub use outbox::{Mail, OutboxMessage};
+pub use registrations::MailFor;
 pub use registrations::{RegisterOutcome, Registration, RegistrationFilter, RegistrationStatus};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");

@@ -1,0 +1,469 @@
+//! Registering for an event over HTTP, on SQLite and PostgreSQL: answers,
+//! the registration window, capacity and waitlist, organizers' actions, CSV,
+//! and who may do what (the authorization table).
+
+use chrono::Duration;
+use hackboard::store::Role;
+use hackboard_domain::timeline::{Clock, resolve};
+use hackboard_domain::{MilestoneKind, Slug};
+use hackboard_tests::{AppOptions, TestApp, engines, location, spawn_app};
+
+const EVENT: &str = "/events/mistral-hackathon";
+
+async fn each<F, Fut>(test: F)
+where
+    F: Fn(TestApp) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for engine in engines() {
+        test(spawn_app(engine, AppOptions::default()).await).await;
+    }
+}
+
+fn full_form(name: &str) -> Vec<(&str, &str)> {
+    vec![
+        ("display_name", name),
+        ("time_zone", "Europe/Paris"),
+        ("country", "France"),
+        ("q_experience", "Shipped something"),
+        ("q_idea", "A tutor that speaks Breton"),
+        ("q_code_of_conduct", "yes"),
+        ("looking_for_team", "on"),
+        ("accept_rules", "on"),
+    ]
+}
+
+async fn register(app: &TestApp, cookie: &str, name: &str) -> String {
+    let res = app
+        .post_form(&format!("{EVENT}/register"), &full_form(name), Some(cookie))
+        .await;
+    assert_eq!(res.status(), 303);
+    location(&res)
+}
+
+async fn event_id(app: &TestApp) -> i64 {
+    app.store
+        .event_by_slug("mistral-hackathon")
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+#[tokio::test]
+async fn a_signed_in_participant_registers_with_answers_and_gets_a_confirmation_mail() {
+    each(|app| async move {
+        let anon = app
+            .get(&format!("{EVENT}/register"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(anon.contains("Sign in to register"));
+        let cookie = app.sign_in("ada@example.org").await;
+        let form = app
+            .get_as(&format!("{EVENT}/register"), &cookie)
+            .await
+            .text()
+            .await
+            .unwrap();
+        for needle in [
+            "How much have you built with LLMs?",
+            "name=\"q_experience\"",
+            "accept_rules",
+            "0 of 400 places taken",
+        ] {
+            assert!(form.contains(needle), "{needle}");
+        }
+        let to = register(&app, &cookie, "Ada").await;
+        assert_eq!(to, format!("{EVENT}/register?done=registered"));
+        let page = app.get_as(&to, &cookie).await.text().await.unwrap();
+        assert!(page.contains("You are registered"));
+        assert!(page.contains("Your registration: registered"));
+        let mail = app.store.outbox().await.unwrap();
+        let confirmed = mail
+            .iter()
+            .find(|m| m.kind == "registered")
+            .expect("a confirmation");
+        assert_eq!(confirmed.recipient, "ada@example.org");
+        assert!(confirmed.subject.contains("Mistral AI Hackathon"));
+        let regs = app
+            .store
+            .registrations(event_id(&app).await, &Default::default())
+            .await
+            .unwrap();
+        assert_eq!(regs.len(), 1);
+        assert!(regs[0].looking_for_team);
+        assert!(regs[0].answers.contains("Breton"));
+        assert_eq!(regs[0].display_name, "Ada");
+        // Registering again changes nothing.
+        assert_eq!(
+            register(&app, &cookie, "Ada").await,
+            format!("{EVENT}/register?done=already")
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn missing_answers_or_rules_are_named_and_nothing_is_registered() {
+    each(|app| async move {
+        let cookie = app.sign_in("bob@example.org").await;
+        let res = app.post_form(&format!("{EVENT}/register"), &[("display_name", "Bob"), ("time_zone", "UTC"), ("accept_rules", "on")], Some(&cookie)).await;
+        let to = location(&res);
+        assert!(to.contains("error=answers"), "{to}");
+        let page = app.get_as(&to, &cookie).await.text().await.unwrap();
+        assert!(page.contains("Please answer: “How much have you built with LLMs?”, “I have read and accept the code of conduct”"), "{page}");
+        let mut no_rules = full_form("Bob");
+        no_rules.retain(|(k, _)| *k != "accept_rules");
+        let res = app.post_form(&format!("{EVENT}/register"), &no_rules, Some(&cookie)).await;
+        assert!(location(&res).ends_with("error=rules"));
+        let mut bad_choice = full_form("Bob");
+        bad_choice[3] = ("q_experience", "Wrote a compiler");
+        let res = app.post_form(&format!("{EVENT}/register"), &bad_choice, Some(&cookie)).await;
+        assert!(location(&res).contains("error=answers"));
+        let id = app.user_id(&cookie).await;
+        assert_eq!(app.store.registration_status(event_id(&app).await, id).await.unwrap(), None);
+        assert!(app.store.outbox().await.unwrap().iter().all(|m| m.kind == "sign_in"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn registration_is_refused_outside_its_window() {
+    each(|app| async move {
+        let cookie = app.sign_in("late@example.org").await;
+        let def = app
+            .store
+            .event_by_slug("mistral-hackathon")
+            .await
+            .unwrap()
+            .unwrap()
+            .definition;
+        let closes = def
+            .milestones
+            .iter()
+            .find(|m| m.kind == MilestoneKind::RegistrationCloses)
+            .unwrap();
+        app.clock.set(resolve(&closes.time, def.home_zone));
+        let res = app
+            .post_form(
+                &format!("{EVENT}/register"),
+                &full_form("Late"),
+                Some(&cookie),
+            )
+            .await;
+        let to = location(&res);
+        assert!(to.contains("error=closed"), "{to}");
+        let page = app.get_as(&to, &cookie).await.text().await.unwrap();
+        assert!(page.contains("Registration closed on Fri"), "{page}");
+        assert!(!page.contains("id=\"registration-form\""));
+        assert_eq!(
+            app.store
+                .registration_status(event_id(&app).await, app.user_id(&cookie).await)
+                .await
+                .unwrap(),
+            None
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_full_event_waitlists_and_an_organizer_promotes_with_an_email() {
+    each(|app| async move {
+        let mut def = app
+            .store
+            .event_by_slug("mistral-hackathon")
+            .await
+            .unwrap()
+            .unwrap()
+            .definition;
+        def.registration.capacity = Some(1);
+        app.store.upsert_event(&def, app.clock.now()).await.unwrap();
+        let event = event_id(&app).await;
+        let first = app.sign_in("first@example.org").await;
+        let second = app.sign_in("second@example.org").await;
+        let organizer = app.sign_in("org@example.org").await;
+        app.store
+            .grant_role(
+                event,
+                app.user_id(&organizer).await,
+                Role::Organizer,
+                None,
+                app.clock.now(),
+            )
+            .await
+            .unwrap();
+        assert!(
+            register(&app, &first, "First")
+                .await
+                .ends_with("done=registered")
+        );
+        assert!(
+            register(&app, &second, "Second")
+                .await
+                .ends_with("done=waitlisted&position=1")
+        );
+        assert!(
+            app.store
+                .outbox()
+                .await
+                .unwrap()
+                .iter()
+                .any(|m| m.kind == "waitlisted" && m.recipient == "second@example.org")
+        );
+
+        let list = app
+            .get_as(&format!("{EVENT}/registrations"), &organizer)
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            list.contains("First")
+                && list.contains("Second")
+                && list.contains("1 of 1 places taken"),
+            "{list}"
+        );
+        let second_id = app.user_id(&second).await.to_string();
+        let status = format!("{EVENT}/registrations/status");
+        let res = app
+            .post_form(
+                &status,
+                &[("user_id", &second_id), ("to", "registered")],
+                Some(&organizer),
+            )
+            .await;
+        assert!(location(&res).ends_with("error=full"));
+        let res = app
+            .post_form(&format!("{EVENT}/withdraw"), &[], Some(&first))
+            .await;
+        assert!(location(&res).ends_with("done=withdrawn"));
+        let res = app
+            .post_form(
+                &status,
+                &[("user_id", &second_id), ("to", "registered")],
+                Some(&organizer),
+            )
+            .await;
+        assert!(location(&res).ends_with("done=registered"));
+        let promoted = app.store.outbox().await.unwrap();
+        assert!(
+            promoted
+                .iter()
+                .any(|m| m.kind == "promoted" && m.recipient == "second@example.org")
+        );
+        let filtered = app
+            .get_as(
+                &format!("{EVENT}/registrations?status=withdrawn"),
+                &organizer,
+            )
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(filtered.contains("First") && !filtered.contains(">Second<"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn organizers_export_registrations_as_csv_with_answers() {
+    each(|app| async move {
+        let ada = app.sign_in("ada@example.org").await;
+        register(&app, &ada, "=Ada, \"the first\"").await;
+        let organizer = app.sign_in("org@example.org").await;
+        app.store.grant_role(event_id(&app).await, app.user_id(&organizer).await, Role::Organizer, None, app.clock.now()).await.unwrap();
+        let res = app.get_as(&format!("{EVENT}/registrations.csv"), &organizer).await;
+        assert_eq!(res.status(), 200);
+        assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+        let csv = res.text().await.unwrap();
+        let mut lines = csv.split("\r\n");
+        assert_eq!(lines.next().unwrap(), "position,status,name,email,hugging_face,in_hf_org,looking_for_team,registered_at,experience,idea,on_site,code_of_conduct");
+        let row = lines.next().unwrap();
+        assert!(row.starts_with("1,registered,\"'=Ada, \"\"the first\"\"\",ada@example.org,,false,true,"), "{row}");
+        assert!(row.ends_with(",Shipped something,A tutor that speaks Breton,false,true"), "{row}");
+    })
+    .await;
+}
+
+/// Who gets what, for every endpoint that touches registrations or
+/// accounts: anonymous, a participant, a participant of another event, a
+/// judge, an organizer, and an organizer of another event.
+#[tokio::test]
+async fn the_authorization_table_holds_for_every_role() {
+    each(|app| async move {
+        let now = app.clock.now();
+        let event = event_id(&app).await;
+        let mut other = app
+            .store
+            .event_by_slug("mistral-hackathon")
+            .await
+            .unwrap()
+            .unwrap()
+            .definition;
+        other.slug = Slug::parse("other-hackathon").unwrap();
+        let other_event = app.store.upsert_event(&other, now).await.unwrap();
+
+        let participant = app.sign_in("p@example.org").await;
+        register(&app, &participant, "P").await;
+        let outsider = app.sign_in("o@example.org").await;
+        let res = app
+            .post_form(
+                "/events/other-hackathon/register",
+                &full_form("O"),
+                Some(&outsider),
+            )
+            .await;
+        assert!(location(&res).ends_with("done=registered"));
+        let judge = app.sign_in("j@example.org").await;
+        app.store
+            .grant_role(event, app.user_id(&judge).await, Role::Judge, None, now)
+            .await
+            .unwrap();
+        let organizer = app.sign_in("org@example.org").await;
+        app.store
+            .grant_role(
+                event,
+                app.user_id(&organizer).await,
+                Role::Organizer,
+                None,
+                now,
+            )
+            .await
+            .unwrap();
+        let other_org = app.sign_in("other-org@example.org").await;
+        app.store
+            .grant_role(
+                other_event,
+                app.user_id(&other_org).await,
+                Role::Organizer,
+                None,
+                now,
+            )
+            .await
+            .unwrap();
+        let target = app.user_id(&participant).await.to_string();
+
+        let who: Vec<(&str, Option<&str>)> = vec![
+            ("anonymous", None),
+            ("participant", Some(&participant)),
+            ("other event's participant", Some(&outsider)),
+            ("judge", Some(&judge)),
+            ("organizer", Some(&organizer)),
+            ("other event's organizer", Some(&other_org)),
+        ];
+        // (what, expected per person: status code and, for redirects, where)
+        let csv = format!("{EVENT}/registrations.csv");
+        let status = format!("{EVENT}/registrations/status");
+        for (i, (name, cookie)) in who.iter().enumerate() {
+            let get = |path: String| {
+                let app = &app;
+                let cookie = *cookie;
+                async move {
+                    let mut req = app.client.get(app.url(&path));
+                    if let Some(c) = cookie {
+                        req = req.header("cookie", c);
+                    }
+                    req.send().await.unwrap()
+                }
+            };
+            let me = get("/api/v1/me".into()).await.status().as_u16();
+            assert_eq!(me, if i == 0 { 401 } else { 200 }, "{name}: /api/v1/me");
+
+            let export = get(csv.clone()).await;
+            let expected = match i {
+                0 => 303,
+                4 => 200,
+                _ => 403,
+            };
+            assert_eq!(export.status().as_u16(), expected, "{name}: CSV");
+
+            let list = get(format!("{EVENT}/registrations"))
+                .await
+                .text()
+                .await
+                .unwrap();
+            assert_eq!(
+                list.contains("p@example.org"),
+                i == 4,
+                "{name}: registration list"
+            );
+
+            let change = app
+                .post_form(
+                    &status,
+                    &[("user_id", &target), ("to", "rejected")],
+                    *cookie,
+                )
+                .await;
+            let code = change.status().as_u16();
+            match i {
+                0 => assert!(
+                    code == 303 && location(&change).starts_with("/sign-in"),
+                    "{name}: status change"
+                ),
+                4 => assert_eq!(
+                    location(&change),
+                    format!("{EVENT}/registrations?done=rejected")
+                ),
+                _ => assert_eq!(code, 403, "{name}: status change"),
+            }
+            if i == 4 {
+                // Undo, so the next people see the same state.
+                app.post_form(
+                    &status,
+                    &[("user_id", &target), ("to", "registered")],
+                    *cookie,
+                )
+                .await;
+            }
+
+            let profile = app
+                .post_form(
+                    "/me/profile",
+                    &[("display_name", "X"), ("time_zone", "UTC")],
+                    *cookie,
+                )
+                .await;
+            assert_eq!(
+                location(&profile),
+                if i == 0 {
+                    "/sign-in?next=/me"
+                } else {
+                    "/me?saved=1"
+                },
+                "{name}: profile"
+            );
+
+            let sf = app
+                .client
+                .post(app.url("/sf/registrations"))
+                .header("origin", &app.base)
+                .header("cookie", cookie.unwrap_or(""))
+                .form(&[("slug", "mistral-hackathon")])
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            assert_eq!(
+                sf.contains("p@example.org"),
+                i == 4,
+                "{name}: registrations server function"
+            );
+        }
+        // Nobody but the organizer changed anything.
+        let regs = app
+            .store
+            .registrations(event, &Default::default())
+            .await
+            .unwrap();
+        assert_eq!(regs.len(), 1);
+        assert_eq!(regs[0].status, "registered");
+        let _ = Duration::zero();
+    })
+    .await;
+}
