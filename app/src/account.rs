@@ -24,6 +24,16 @@ fn sign_in_error(code: &str) -> &'static str {
 #[component]
 pub fn SiteHeader() -> impl IntoView {
     let viewer = Resource::new(|| (), |_| get_viewer());
+    // Signing in brings people back to the page they were on.
+    let location = leptos_router::hooks::use_location();
+    let sign_in = move || {
+        let path = location.pathname.get_untracked();
+        if path.starts_with("/sign-in") || path == "/" {
+            "/sign-in".to_owned()
+        } else {
+            format!("/sign-in?next={path}")
+        }
+    };
     view! {
         <header class="site-header">
             <a class="brand" href="/">"Hackboard"</a>
@@ -37,7 +47,7 @@ pub fn SiteHeader() -> impl IntoView {
                                     <button type="submit" class="link-button">"Sign out"</button>
                                 </form>
                             }.into_any(),
-                            _ => view! { <a href="/sign-in">"Sign in"</a> }.into_any(),
+                            _ => view! { <a href=sign_in()>"Sign in"</a> }.into_any(),
                         }
                     })}
                 </Suspense>

@@ -18,20 +18,40 @@ struct Browser {
     client: fantoccini::Client,
     driver: Child,
     _profile: tempfile::TempDir,
+    _turn: Option<tokio::sync::MutexGuard<'static, ()>>,
+}
+
+/// Only to kill a chromedriver that never answered.
+struct DriverOnly(Child);
+
+impl Browser {
+    fn without_client(driver: Child) -> DriverOnly {
+        DriverOnly(driver)
+    }
+}
+
+impl Drop for DriverOnly {
+    fn drop(&mut self) {
+        kill_group(&mut self.0);
+    }
+}
+
+/// Kills chromedriver's whole process group (Chromium with it). The `--`
+/// matters: procps `kill -KILL -<pgid>` reads the group as an option and
+/// signals every process (pid -1).
+fn kill_group(driver: &mut Child) {
+    let pgid = driver.id();
+    if pgid > 1 {
+        let _ = Command::new("kill")
+            .args(["-s", "KILL", "--", &format!("-{pgid}")])
+            .status();
+    }
+    let _ = driver.wait();
 }
 
 impl Drop for Browser {
     fn drop(&mut self) {
-        // Kill chromedriver's whole process group (Chromium with it). The
-        // `--` matters: procps `kill -KILL -<pgid>` reads the group as an
-        // option and signals every process (pid -1).
-        let pgid = self.driver.id();
-        if pgid > 1 {
-            let _ = Command::new("kill")
-                .args(["-s", "KILL", "--", &format!("-{pgid}")])
-                .status();
-        }
-        let _ = self.driver.wait();
+        kill_group(&mut self.driver);
     }
 }
 
@@ -43,7 +63,7 @@ fn free_port() -> u16 {
         .port()
 }
 
-async fn start_browser(time_zone: &str) -> Browser {
+async fn try_start_browser(time_zone: &str) -> Option<Browser> {
     let port = free_port();
     let driver = Command::new("chromedriver")
         .arg(format!("--port={port}"))
@@ -77,13 +97,33 @@ async fn start_browser(time_zone: &str) -> Browser {
         fantoccini::ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .expect("connect to chromedriver");
-    Browser {
-        client,
-        driver,
-        _profile: profile,
+            .await;
+    match client {
+        Ok(client) => Some(Browser {
+            client,
+            driver,
+            _profile: profile,
+            _turn: None,
+        }),
+        Err(_) => {
+            drop(Browser::without_client(driver));
+            None
+        }
     }
+}
+
+/// One browser at a time (two parallel tests could race for a port), and
+/// a fresh port if chromedriver could not take the first one.
+async fn start_browser(time_zone: &str) -> Browser {
+    static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    let turn = TURN.lock().await;
+    for _ in 0..3 {
+        if let Some(mut b) = try_start_browser(time_zone).await {
+            b._turn = Some(turn);
+            return b;
+        }
+    }
+    panic!("chromedriver did not start (is Debian's chromium-driver installed?)");
 }
 
 /// Serves `body` as JavaScript on a local port; returns its URL.
@@ -99,6 +139,53 @@ async fn serve_file(body: String) -> String {
     );
     tokio::spawn(async move { axum::serve(listener, app).await });
     format!("http://{addr}/axe.js")
+}
+
+/// Runs axe-core (WCAG 2 A and AA rules) on the current page.
+async fn assert_accessible(browser: &Browser) {
+    let c = &browser.client;
+    let axe =
+        std::fs::read_to_string(workspace_root().join(".tools/node_modules/axe-core/axe.min.js"))
+            .expect("axe-core is installed by script/test into .tools/");
+    // Loaded from a local server: passing 500 KB through WebDriver stalls it.
+    let axe_url = serve_file(axe).await;
+    let loaded = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const s = document.createElement('script'); s.src = arguments[0];
+             s.onload = () => done(typeof window.axe); s.onerror = () => done('load failed');
+             document.head.appendChild(s);",
+            vec![serde_json::Value::String(axe_url)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(loaded.as_str(), Some("object"), "axe-core loaded");
+    let violations = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] })
+               .then(r => done(JSON.stringify(r.violations.map(v => ({ id: v.id, nodes: v.nodes.map(n => n.target.join(' ')) })))))
+               .catch(e => done('axe failed: ' + e));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(violations.as_str(), Some("[]"), "accessibility violations");
+}
+
+/// Waits (up to 10 s) until the element's text is `expected`.
+async fn wait_for_text(browser: &Browser, css: &str, expected: &str) {
+    let mut last = String::new();
+    for _ in 0..100 {
+        if let Ok(e) = browser.client.find(fantoccini::Locator::Css(css)).await {
+            last = e.text().await.unwrap_or_default();
+            if last == expected {
+                return;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{css}: expected {expected:?}, last saw {last:?}");
 }
 
 async fn text_of(browser: &Browser, css: &str) -> String {
@@ -163,34 +250,7 @@ async fn the_event_page_counts_down_live_in_the_viewers_own_time_zone() {
     let hint = text_of(&browser, "p.hint").await;
     assert!(hint.contains("Asia/Tokyo"), "{hint}");
 
-    // Automated accessibility check (axe-core, WCAG 2 A and AA rules).
-    let axe =
-        std::fs::read_to_string(workspace_root().join(".tools/node_modules/axe-core/axe.min.js"))
-            .expect("axe-core is installed by script/test into .tools/");
-    // Loaded from a local server: passing 500 KB through WebDriver stalls it.
-    let axe_url = serve_file(axe).await;
-    let loaded = c
-        .execute_async(
-            "const done = arguments[arguments.length - 1];
-             const s = document.createElement('script'); s.src = arguments[0];
-             s.onload = () => done(typeof window.axe); s.onerror = () => done('load failed');
-             document.head.appendChild(s);",
-            vec![serde_json::Value::String(axe_url)],
-        )
-        .await
-        .unwrap();
-    assert_eq!(loaded.as_str(), Some("object"), "axe-core loaded");
-    let violations = c
-        .execute_async(
-            "const done = arguments[arguments.length - 1];
-             axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] })
-               .then(r => done(JSON.stringify(r.violations.map(v => ({ id: v.id, nodes: v.nodes.map(n => n.target.join(' ')) })))))
-               .catch(e => done('axe failed: ' + e));",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert_eq!(violations.as_str(), Some("[]"), "accessibility violations");
+    assert_accessible(&browser).await;
 
     // A phone-sized viewport keeps the same content readable.
     c.set_window_size(390, 844).await.unwrap();
@@ -202,4 +262,118 @@ async fn the_event_page_counts_down_live_in_the_viewers_own_time_zone() {
     let png = c.screenshot().await.unwrap();
     std::fs::write(dir.join("event-page.png"), &png).unwrap();
     assert!(png.len() > 10_000, "a real screenshot");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_participant_signs_in_with_an_email_link_and_registers_for_the_demo_event() {
+    let app = spawn_app(
+        Engine::Sqlite,
+        AppOptions {
+            now: Utc::now(),
+            demo: true,
+        },
+    )
+    .await;
+    let browser = start_browser("Europe/Paris").await;
+    let c = &browser.client;
+    use fantoccini::Locator::{Css, Id};
+
+    c.goto(&app.url("/events/mistral-hackathon")).await.unwrap();
+    c.find(Css("a[href='/events/mistral-hackathon/register']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Css("main a[href^='/sign-in']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Id("email"))
+        .await
+        .unwrap()
+        .send_keys("grace@example.org")
+        .await
+        .unwrap();
+    c.find(Css("form[action='/auth/email'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&browser, "h1", "Check your email").await;
+
+    // The link from the mail, as the participant would click it.
+    let token = app.last_link_token("grace@example.org").await;
+    c.goto(&app.url(&format!("/sign-in/confirm?token={token}")))
+        .await
+        .unwrap();
+    c.find(Id("confirm-sign-in"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    // Back where they were going: the registration form.
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Id("registration-form"))
+        .await
+        .expect("the registration form after sign-in");
+    assert_accessible(&browser).await;
+
+    let name = c.find(Id("display_name")).await.unwrap();
+    name.clear().await.unwrap();
+    name.send_keys("Grace").await.unwrap();
+    let zone = c.find(Id("time_zone")).await.unwrap();
+    zone.clear().await.unwrap();
+    zone.send_keys("Europe/Paris").await.unwrap();
+    c.find(Id("q-experience-2"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Id("q-code_of_conduct"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Id("looking_for_team"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Id("accept_rules"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Css("#registration-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Id("registration-message"))
+        .await
+        .expect("the outcome is shown");
+    let message = text_of(&browser, "#registration-message").await;
+    assert!(message.starts_with("You are registered"), "{message}");
+    assert_eq!(
+        text_of(&browser, "#registration-status").await,
+        "Your registration: registered"
+    );
+    let png = c.screenshot().await.unwrap();
+    let dir = workspace_root().join("target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("registered.png"), png).unwrap();
 }

@@ -500,7 +500,7 @@ async fn cached_anonymous_pages_are_never_personal_and_never_older_than_a_second
             .text()
             .await
             .unwrap();
-        assert!(anonymous.contains("href=\"/sign-in\""));
+        assert!(anonymous.contains("href=\"/sign-in?next=/events/mistral-hackathon\""));
         let cookie = sign_in(&app, "cache@example.org").await;
         let mine = app
             .client
