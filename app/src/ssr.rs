@@ -60,14 +60,7 @@ fn trouble(_: BackendError) -> ServerFnError {
 
 /// The viewer's zone, from the cookie the browser left, if valid.
 pub fn viewer_zone_from_headers(headers: &http::HeaderMap) -> Option<Tz> {
-    headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == ZONE_COOKIE)
-        .and_then(|(_, v)| v.parse::<Tz>().ok())
+    cookie(headers, ZONE_COOKIE).and_then(|v| v.parse::<Tz>().ok())
 }
 
 fn request_headers() -> http::HeaderMap {
@@ -79,7 +72,8 @@ fn request_headers() -> http::HeaderMap {
 /// The cookie that carries a just-created API token to the profile page.
 pub const NEW_TOKEN_COOKIE: &str = "hb_new_token";
 
-fn cookie<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a str> {
+/// The value of the cookie `name` in a request's headers.
+pub fn cookie<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(http::header::COOKIE)
         .iter()

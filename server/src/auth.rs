@@ -36,20 +36,9 @@ pub fn cookie_name(config: &Config) -> &'static str {
     }
 }
 
-fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
-}
-
 /// The session token the request carries, if any.
 pub fn session_token<'a>(config: &Config, headers: &'a HeaderMap) -> Option<&'a str> {
-    cookie_value(headers, cookie_name(config)).filter(|t| !t.is_empty())
+    hackboard_app::ssr::cookie(headers, cookie_name(config)).filter(|t| !t.is_empty())
 }
 
 /// `Set-Cookie` for a new session.

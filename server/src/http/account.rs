@@ -2,7 +2,7 @@
 //! personal API tokens: HTML form endpoints (POST, then redirect to a page)
 //! that work without JavaScript. The pages themselves are Leptos routes.
 
-use super::AppState;
+use super::{AppState, internal, signed_in};
 use crate::auth::{self, SIGN_IN_LINK_MINUTES};
 use crate::store::accounts::NewIdentity;
 use axum::Form;
@@ -50,15 +50,6 @@ pub fn urlencode(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
-}
-
-fn internal(e: impl std::fmt::Display) -> Response {
-    tracing::error!(error = %e, "account request failed");
-    (
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "Something went wrong on our side. Please try again.",
-    )
-        .into_response()
 }
 
 #[derive(Deserialize)]
@@ -209,11 +200,9 @@ async fn save_profile(
     headers: HeaderMap,
     Form(form): Form<Profile>,
 ) -> Response {
-    let now = state.backend.clock.now();
-    let user = match auth::current_user(&state.backend.store, &state.config, &headers, now).await {
-        Ok(Some(u)) => u,
-        Ok(None) => return see_other("/sign-in?next=/me", vec![]),
-        Err(e) => return internal(e),
+    let user = match signed_in(&state, &headers, "/me").await {
+        Ok(u) => u,
+        Err(r) => return r,
     };
     let name = form.display_name.trim();
     if name.is_empty() || name.chars().count() > 80 {
@@ -266,10 +255,9 @@ async fn create_token(
     Form(form): Form<NewToken>,
 ) -> Response {
     let now = state.backend.clock.now();
-    let user = match auth::current_user(&state.backend.store, &state.config, &headers, now).await {
-        Ok(Some(u)) => u,
-        Ok(None) => return see_other("/sign-in?next=/me", vec![]),
-        Err(e) => return internal(e),
+    let user = match signed_in(&state, &headers, "/me").await {
+        Ok(u) => u,
+        Err(r) => return r,
     };
     let name = form.name.trim();
     if name.is_empty() || name.chars().count() > 60 {
@@ -309,10 +297,9 @@ async fn revoke_token(
     Form(form): Form<RevokeToken>,
 ) -> Response {
     let now = state.backend.clock.now();
-    let user = match auth::current_user(&state.backend.store, &state.config, &headers, now).await {
-        Ok(Some(u)) => u,
-        Ok(None) => return see_other("/sign-in?next=/me", vec![]),
-        Err(e) => return internal(e),
+    let user = match signed_in(&state, &headers, "/me").await {
+        Ok(u) => u,
+        Err(r) => return r,
     };
     match state
         .backend

@@ -152,6 +152,36 @@ fn static_files(state: &AppState) -> Router {
         )
 }
 
+/// A 500 for a form endpoint: logged with its cause, a plain message out.
+pub(crate) fn internal(e: impl std::fmt::Display) -> Response {
+    tracing::error!(error = %e, "request failed");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Something went wrong on our side. Please try again.",
+    )
+        .into_response()
+}
+
+/// The signed-in user of a form request, or a redirect to sign in that
+/// comes back to `back`.
+pub(crate) async fn signed_in(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+    back: &str,
+) -> Result<crate::store::User, Response> {
+    let now = state.backend.clock.now();
+    match crate::auth::current_user(&state.backend.store, &state.config, headers, now).await {
+        Ok(Some(user)) => Ok(user),
+        // Slashes stay readable; everything else in the path is encoded.
+        Ok(None) => Err(axum::response::Redirect::to(&format!(
+            "/sign-in?next={}",
+            account::urlencode(back).replace("%2F", "/")
+        ))
+        .into_response()),
+        Err(e) => Err(internal(e)),
+    }
+}
+
 /// Refuses state-changing requests that do not come from our own pages
 /// (see `auth::csrf_allows`), before any handler or server function runs.
 async fn csrf_guard(

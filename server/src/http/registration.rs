@@ -2,8 +2,8 @@
 //! list (status changes, CSV export). Form endpoints: POST, then a redirect
 //! to the page with what happened.
 
-use super::AppState;
 use super::account::urlencode;
+use super::{AppState, internal, signed_in};
 use crate::auth;
 use crate::store::{
     RegisterOutcome, RegistrationFilter, RegistrationStatus, Role, Store, StoreError, StoredEvent,
@@ -28,15 +28,6 @@ pub fn router() -> Router<AppState> {
         .route("/events/{slug}/registrations.csv", get(export_csv))
 }
 
-fn internal(e: impl std::fmt::Display) -> Response {
-    tracing::error!(error = %e, "registration request failed");
-    (
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "Something went wrong on our side. Please try again.",
-    )
-        .into_response()
-}
-
 fn not_found() -> Response {
     (StatusCode::NOT_FOUND, "There is no such event.").into_response()
 }
@@ -48,18 +39,27 @@ async fn event_and_user(
     headers: &HeaderMap,
     back: &str,
 ) -> Result<(StoredEvent, User), Response> {
-    let store = &state.backend.store;
-    let now = state.backend.clock.now();
-    let event = match store.event_by_slug(slug).await {
+    let event = match state.backend.store.event_by_slug(slug).await {
         Ok(Some(e)) => e,
         Ok(None) => return Err(not_found()),
         Err(e) => return Err(internal(e)),
     };
-    match auth::current_user(store, &state.config, headers, now).await {
-        Ok(Some(user)) => Ok((event, user)),
-        Ok(None) => {
-            Err(Redirect::to(&format!("/sign-in?next={}", urlencode(back))).into_response())
-        }
+    Ok((event, signed_in(state, headers, back).await?))
+}
+
+/// The event and its signed-in organizer, or the response to send instead
+/// (sign in, or 403 saying `refusal`).
+async fn event_and_organizer(
+    state: &AppState,
+    slug: &str,
+    headers: &HeaderMap,
+    back: &str,
+    refusal: &'static str,
+) -> Result<(StoredEvent, User), Response> {
+    let (event, user) = event_and_user(state, slug, headers, back).await?;
+    match may_organize(&state.backend.store, event.id, &user).await {
+        Ok(true) => Ok((event, user)),
+        Ok(false) => Err((StatusCode::FORBIDDEN, refusal).into_response()),
         Err(e) => Err(internal(e)),
     }
 }
@@ -229,22 +229,19 @@ async fn change_status(
     Form(form): Form<StatusChange>,
 ) -> Response {
     let page = format!("/events/{slug}/registrations");
-    let (event, user) = match event_and_user(&state, &slug, &headers, &page).await {
+    let (event, _) = match event_and_organizer(
+        &state,
+        &slug,
+        &headers,
+        &page,
+        "Only the event's organizers can do this.",
+    )
+    .await
+    {
         Ok(v) => v,
         Err(r) => return r,
     };
     let store = &state.backend.store;
-    match may_organize(store, event.id, &user).await {
-        Ok(true) => {}
-        Ok(false) => {
-            return (
-                StatusCode::FORBIDDEN,
-                "Only the event's organizers can do this.",
-            )
-                .into_response();
-        }
-        Err(e) => return internal(e),
-    }
     let Some(to) =
         RegistrationStatus::parse(&form.to).filter(|s| *s != RegistrationStatus::Withdrawn)
     else {
@@ -329,22 +326,19 @@ async fn export_csv(
     Query(filter): Query<Filter>,
 ) -> Response {
     let page = format!("/events/{slug}/registrations");
-    let (event, user) = match event_and_user(&state, &slug, &headers, &page).await {
+    let (event, _) = match event_and_organizer(
+        &state,
+        &slug,
+        &headers,
+        &page,
+        "Only the event's organizers can export registrations.",
+    )
+    .await
+    {
         Ok(v) => v,
         Err(r) => return r,
     };
     let store = &state.backend.store;
-    match may_organize(store, event.id, &user).await {
-        Ok(true) => {}
-        Ok(false) => {
-            return (
-                StatusCode::FORBIDDEN,
-                "Only the event's organizers can export registrations.",
-            )
-                .into_response();
-        }
-        Err(e) => return internal(e),
-    }
     let rows = match store.registrations(event.id, &filter.to_store()).await {
         Ok(r) => r,
         Err(e) => return internal(e),
