@@ -606,11 +606,15 @@ async fn registering_twice_changes_nothing_and_withdrawing_frees_the_seat() {
                 .unwrap(),
             RegisterOutcome::Waitlisted(1)
         );
-        // Rejected people stay rejected.
+        // Rejected people stay rejected: they can neither withdraw nor register again.
         store
             .set_registration_status(event, p[0], RegistrationStatus::Rejected, t0(), None)
             .await
             .unwrap();
+        assert!(matches!(
+            store.withdraw_registration(event, p[0], t0()).await,
+            Err(StoreError::NotFound)
+        ));
         assert_eq!(
             store
                 .register(event, p[0], "{}", true, None, false, t0(), &no_mail)

@@ -6,6 +6,7 @@ use super::error::{ApiError, ErrorBody};
 use axum::Json;
 use axum::Router;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::routing::get;
 use chrono::{DateTime, Utc};
 use hackboard_domain::timeline::{self, EventStatus, Phase};
@@ -20,6 +21,15 @@ pub fn router() -> Router<AppState> {
         .route("/events/{slug}", get(get_event))
         .route("/openapi.json", get(openapi))
         .route("/me", get(me))
+        .route(
+            "/events/{slug}/registration",
+            axum::routing::post(register).delete(withdraw),
+        )
+        .route("/events/{slug}/registrations", get(registrations))
+        .route(
+            "/events/{slug}/roles",
+            axum::routing::post(grant_role).delete(revoke_role),
+        )
         .fallback(unknown_endpoint)
 }
 
@@ -316,6 +326,357 @@ async fn me(
     }))
 }
 
+/// A registration, as sent by a participant.
+#[derive(Debug, serde::Deserialize, ToSchema)]
+pub struct RegistrationIn {
+    /// Must be true: the rules and code of conduct are accepted.
+    pub accept_rules: bool,
+    /// Profile fields to confirm; the profile's values when absent.
+    pub display_name: Option<String>,
+    pub time_zone: Option<String>,
+    pub country: Option<String>,
+    /// Question id → a string, a list of choices, or a boolean (checkbox).
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub answers: std::collections::BTreeMap<String, serde_json::Value>,
+    #[serde(default)]
+    pub looking_for_team: bool,
+    /// The invite token, for invite-only events.
+    pub invite: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegistrationOut {
+    /// `registered`, `waitlisted`, `withdrawn`, or `already_registered`.
+    pub status: String,
+    /// 1 = next in line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waitlist_position: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegistrationItem {
+    pub user_id: i64,
+    pub position: i64,
+    pub name: String,
+    pub email: Option<String>,
+    pub hugging_face: Option<String>,
+    pub in_hf_org: bool,
+    pub looking_for_team: bool,
+    pub status: String,
+    pub registered_at: Option<DateTime<Utc>>,
+    #[schema(value_type = Object)]
+    pub answers: serde_json::Value,
+}
+
+/// A role change, by account id or by email.
+#[derive(Debug, serde::Deserialize, ToSchema)]
+pub struct RoleIn {
+    pub user_id: Option<i64>,
+    pub email: Option<String>,
+    /// `organizer` or `judge`.
+    pub role: String,
+}
+
+async fn signed_in_user(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+) -> Result<crate::store::User, ApiError> {
+    crate::auth::current_user(
+        &state.backend.store,
+        &state.config,
+        headers,
+        state.backend.clock.now(),
+    )
+    .await?
+    .ok_or(ApiError::Unauthorized)
+}
+
+async fn event_named(state: &AppState, slug: &str) -> Result<crate::store::StoredEvent, ApiError> {
+    state
+        .backend
+        .store
+        .event_by_slug(slug)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("No event has the slug \"{slug}\".")))
+}
+
+async fn organizer_of(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+    slug: &str,
+) -> Result<(crate::store::StoredEvent, crate::store::User), ApiError> {
+    let user = signed_in_user(state, headers).await?;
+    let event = event_named(state, slug).await?;
+    if super::registration::may_organize(&state.backend.store, event.id, &user).await? {
+        Ok((event, user))
+    } else {
+        Err(ApiError::Refused(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "Only the event's organizers can do this.".into(),
+        ))
+    }
+}
+
+/// Register the signed-in person for the event (or waitlist them when full).
+#[utoipa::path(post, path = "/api/v1/events/{slug}/registration", tag = "registration",
+    params(("slug" = String, Path, description = "The event's slug")),
+    request_body = RegistrationIn,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Registered, waitlisted or already registered", body = RegistrationOut),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Invite-only without a valid invite, or declined", body = ErrorBody),
+        (status = 404, description = "No such event", body = ErrorBody),
+        (status = 409, description = "Registration is not open", body = ErrorBody),
+        (status = 422, description = "Rules not accepted, bad profile field or answers", body = ErrorBody),
+    ))]
+async fn register(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: axum::http::HeaderMap,
+    Json(input): Json<RegistrationIn>,
+) -> Result<Json<RegistrationOut>, ApiError> {
+    let user = signed_in_user(&state, &headers).await?;
+    let event = event_named(&state, &slug).await?;
+    let answers = input
+        .answers
+        .into_iter()
+        .map(|(id, v)| {
+            let values = match v {
+                serde_json::Value::String(s) => vec![s],
+                serde_json::Value::Array(a) => a
+                    .into_iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect(),
+                serde_json::Value::Bool(true) => vec!["yes".to_owned()],
+                _ => vec![],
+            };
+            (id, values)
+        })
+        .collect();
+    let form = super::registration::RegistrationInput {
+        accept_rules: input.accept_rules,
+        display_name: input.display_name,
+        time_zone: input.time_zone,
+        country: input.country,
+        answers,
+        looking_for_team: input.looking_for_team,
+        invite: input.invite,
+    };
+    use super::registration::Refusal;
+    use crate::store::RegisterOutcome;
+    match super::registration::register_user(&state, &event, &user, form).await? {
+        Ok(RegisterOutcome::Registered) => Ok(Json(RegistrationOut {
+            status: "registered".into(),
+            waitlist_position: None,
+        })),
+        Ok(RegisterOutcome::Waitlisted(p)) => Ok(Json(RegistrationOut {
+            status: "waitlisted".into(),
+            waitlist_position: Some(p),
+        })),
+        Ok(_) => Ok(Json(RegistrationOut {
+            status: "already_registered".into(),
+            waitlist_position: None,
+        })),
+        Err(refusal) => {
+            let (status, code) = match &refusal {
+                Refusal::Closed(_) => (StatusCode::CONFLICT, "registration_closed"),
+                Refusal::Rejected | Refusal::Invite => (StatusCode::FORBIDDEN, "forbidden"),
+                _ => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+            };
+            Err(ApiError::Refused(status, code, refusal.message()))
+        }
+    }
+}
+
+/// Withdraw the signed-in person's registration.
+#[utoipa::path(delete, path = "/api/v1/events/{slug}/registration", tag = "registration",
+    params(("slug" = String, Path, description = "The event's slug")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Withdrawn", body = RegistrationOut),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "No such event, or not registered", body = ErrorBody),
+    ))]
+async fn withdraw(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Result<Json<RegistrationOut>, ApiError> {
+    let user = signed_in_user(&state, &headers).await?;
+    let event = event_named(&state, &slug).await?;
+    match state
+        .backend
+        .store
+        .withdraw_registration(event.id, user.id, state.backend.clock.now())
+        .await
+    {
+        Ok(_) => Ok(Json(RegistrationOut {
+            status: "withdrawn".into(),
+            waitlist_position: None,
+        })),
+        Err(crate::store::StoreError::NotFound) => Err(ApiError::NotFound(
+            "You are not registered for this event.".into(),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The event's registrations, for its organizers; `status`, `hf` and
+/// `looking` (`yes`/`no`) filter them.
+#[utoipa::path(get, path = "/api/v1/events/{slug}/registrations", tag = "registration",
+    params(("slug" = String, Path, description = "The event's slug"),
+           ("status" = Option<String>, Query, description = "registered, waitlisted, rejected or withdrawn"),
+           ("hf" = Option<String>, Query, description = "yes or no: joined the event's Hugging Face org"),
+           ("looking" = Option<String>, Query, description = "yes or no: looking for a team")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Registrations in order", body = [RegistrationItem]),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not an organizer of this event", body = ErrorBody),
+        (status = 404, description = "No such event", body = ErrorBody),
+    ))]
+async fn registrations(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: axum::http::HeaderMap,
+    axum::extract::Query(filter): axum::extract::Query<super::registration::Filter>,
+) -> Result<Json<Vec<RegistrationItem>>, ApiError> {
+    let (event, _) = organizer_of(&state, &headers, &slug).await?;
+    let rows = state
+        .backend
+        .store
+        .registrations(event.id, &filter.to_store())
+        .await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|r| RegistrationItem {
+                user_id: r.user_id,
+                position: r.seq,
+                name: r.display_name,
+                email: r.email,
+                hugging_face: r.hf_handle,
+                in_hf_org: r.in_hf_org,
+                looking_for_team: r.looking_for_team,
+                status: r.status,
+                registered_at: DateTime::from_timestamp_millis(r.created_at),
+                answers: serde_json::from_str(&r.answers).unwrap_or_default(),
+            })
+            .collect(),
+    ))
+}
+
+async fn role_target(
+    state: &AppState,
+    input: &RoleIn,
+) -> Result<(crate::store::User, crate::store::Role), ApiError> {
+    let role = crate::store::Role::parse(&input.role).ok_or_else(|| {
+        ApiError::Refused(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            format!("Unknown role \"{}\": use organizer or judge.", input.role),
+        )
+    })?;
+    let store = &state.backend.store;
+    let user = match (input.user_id, &input.email) {
+        (Some(id), _) => store.user(id).await?,
+        (None, Some(email)) => {
+            let email = hackboard_domain::email::EmailAddress::parse(email)
+                .map_err(|m| ApiError::Refused(StatusCode::UNPROCESSABLE_ENTITY, "invalid", m))?;
+            let mut users = store.users_by_email(email.as_str()).await?;
+            if users.len() > 1 {
+                return Err(ApiError::Refused(
+                    StatusCode::CONFLICT,
+                    "ambiguous",
+                    format!(
+                        "{} accounts use {email}: send user_id instead.",
+                        users.len()
+                    ),
+                ));
+            }
+            users.pop()
+        }
+        (None, None) => {
+            return Err(ApiError::Refused(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                "Send user_id or email.".into(),
+            ));
+        }
+    };
+    let user = user.ok_or_else(|| {
+        ApiError::NotFound("No such account: the person must sign in once first.".into())
+    })?;
+    Ok((user, role))
+}
+
+/// Make someone an organizer or judge of the event (organizers only).
+#[utoipa::path(post, path = "/api/v1/events/{slug}/roles", tag = "registration",
+    params(("slug" = String, Path, description = "The event's slug")),
+    request_body = RoleIn, security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Granted (or already held)"),
+        (status = 403, description = "Not an organizer of this event", body = ErrorBody),
+        (status = 404, description = "No such event or account", body = ErrorBody),
+        (status = 422, description = "Unknown role", body = ErrorBody),
+    ))]
+async fn grant_role(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: axum::http::HeaderMap,
+    Json(input): Json<RoleIn>,
+) -> Result<StatusCode, ApiError> {
+    let (event, by) = organizer_of(&state, &headers, &slug).await?;
+    let (user, role) = role_target(&state, &input).await?;
+    state
+        .backend
+        .store
+        .grant_role(
+            event.id,
+            user.id,
+            role,
+            Some(by.id),
+            state.backend.clock.now(),
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Take a role away (organizers only).
+#[utoipa::path(delete, path = "/api/v1/events/{slug}/roles", tag = "registration",
+    params(("slug" = String, Path, description = "The event's slug")),
+    request_body = RoleIn, security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 403, description = "Not an organizer of this event", body = ErrorBody),
+        (status = 404, description = "No such event, account or role", body = ErrorBody),
+    ))]
+async fn revoke_role(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: axum::http::HeaderMap,
+    Json(input): Json<RoleIn>,
+) -> Result<StatusCode, ApiError> {
+    let (event, _) = organizer_of(&state, &headers, &slug).await?;
+    let (user, role) = role_target(&state, &input).await?;
+    if state
+        .backend
+        .store
+        .revoke_role(event.id, user.id, role)
+        .await?
+    {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::NotFound(format!(
+            "{} is not {} of this event.",
+            user.display_name,
+            role.as_str()
+        )))
+    }
+}
+
 async fn unknown_endpoint() -> ApiError {
     ApiError::NotFound("There is no such API endpoint. See /api/v1/openapi.json.".to_owned())
 }
@@ -323,11 +684,13 @@ async fn unknown_endpoint() -> ApiError {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Hackboard API", version = "1", description = "Hackathons, end to end."),
-    paths(list_events, get_event, me),
+    paths(list_events, get_event, me, register, withdraw, registrations, grant_role, revoke_role),
     components(schemas(EventSummary, EventOut, MilestoneOut, TrackOut, OfferOut, LinkOut,
-        TeamSizeOut, NextOut, MeOut, ErrorBody, super::error::ErrorDetail)),
+        TeamSizeOut, NextOut, MeOut, RegistrationIn, RegistrationOut, RegistrationItem, RoleIn,
+        ErrorBody, super::error::ErrorDetail)),
     tags((name = "events", description = "Events and their timelines"),
-         (name = "account", description = "The signed-in account")),
+         (name = "account", description = "The signed-in account"),
+         (name = "registration", description = "Registering, and organizers managing registrations and roles")),
     modifiers(&BearerAuth),
 )]
 pub struct ApiDoc;

@@ -16,6 +16,9 @@ pub enum ApiError {
     BadRequest(String),
     #[error("not signed in")]
     Unauthorized,
+    /// A refusal in words: status, stable code, message.
+    #[error("{2}")]
+    Refused(StatusCode, &'static str, String),
     #[error("internal: {0}")]
     Internal(#[from] StoreError),
 }
@@ -44,6 +47,7 @@ impl IntoResponse for ApiError {
                 "unauthorized",
                 "Sign in, or send a personal API token as `Authorization: Bearer …`.".to_owned(),
             ),
+            ApiError::Refused(status, code, message) => (status, code, message),
             ApiError::Internal(e) => {
                 tracing::error!(error = %e, "request failed");
                 (

@@ -91,60 +91,140 @@ async fn register(
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.trim().to_owned())
     };
+    let mut answers: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (k, v) in &fields {
+        if let Some(id) = k.strip_prefix("q_") {
+            answers.entry(id.to_owned()).or_default().push(v.clone());
+        }
+    }
+    let input = RegistrationInput {
+        accept_rules: field("accept_rules").as_deref() == Some("on"),
+        display_name: field("display_name"),
+        time_zone: field("time_zone"),
+        country: field("country"),
+        answers,
+        looking_for_team: field("looking_for_team").as_deref() == Some("on"),
+        invite: field("invite"),
+    };
+    match register_user(&state, &event, &user, input).await {
+        Ok(Ok(RegisterOutcome::Registered)) => back("done=registered".into()),
+        Ok(Ok(RegisterOutcome::Waitlisted(p))) => back(format!("done=waitlisted&position={p}")),
+        Ok(Ok(_)) => back("done=already".into()),
+        Ok(Err(refusal)) => back(match refusal {
+            Refusal::Closed(reason) => format!("error=closed&reason={}", urlencode(&reason)),
+            Refusal::Rules => "error=rules".into(),
+            Refusal::DisplayName => "error=display_name".into(),
+            Refusal::TimeZone => "error=time_zone".into(),
+            Refusal::Answers(problems) => {
+                let ids: Vec<&str> = problems.iter().map(|(id, _)| id.as_str()).collect();
+                format!("error=answers&questions={}", urlencode(&ids.join(",")))
+            }
+            Refusal::Rejected => "error=rejected".into(),
+            Refusal::Invite => "error=invite".into(),
+        }),
+        Err(e) => internal(e),
+    }
+}
+
+/// What someone submits to register (from the form or the JSON API).
+#[derive(Debug, Default)]
+pub struct RegistrationInput {
+    pub accept_rules: bool,
+    /// Profile fields to confirm; the profile's values when absent.
+    pub display_name: Option<String>,
+    pub time_zone: Option<String>,
+    pub country: Option<String>,
+    /// Question id → values.
+    pub answers: BTreeMap<String, Vec<String>>,
+    pub looking_for_team: bool,
+    pub invite: Option<String>,
+}
+
+/// Why a registration was refused (nothing was changed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    Closed(String),
+    Rules,
+    DisplayName,
+    TimeZone,
+    /// (question id, message) for every problem.
+    Answers(Vec<(String, String)>),
+    Rejected,
+    Invite,
+}
+
+impl Refusal {
+    /// In words, for the API.
+    pub fn message(&self) -> String {
+        match self {
+            Refusal::Closed(reason) => reason.clone(),
+            Refusal::Rules => "Accept the rules and the code of conduct to register.".into(),
+            Refusal::DisplayName => "A display name has 1 to 80 characters.".into(),
+            Refusal::TimeZone => "The time zone must be an IANA name such as Europe/Paris.".into(),
+            Refusal::Answers(problems) => problems
+                .iter()
+                .map(|(_, m)| m.clone())
+                .collect::<Vec<_>>()
+                .join("; "),
+            Refusal::Rejected => "The organizers have declined this registration.".into(),
+            Refusal::Invite => {
+                "This event is by invitation, and the invite is unknown, expired or used up.".into()
+            }
+        }
+    }
+}
+
+/// Registers `user` for `event`: checks the window (in the user's zone),
+/// the rules, the profile fields and every answer, then registers or
+/// waitlists in one transaction with the mail it causes.
+pub async fn register_user(
+    state: &AppState,
+    event: &StoredEvent,
+    user: &User,
+    input: RegistrationInput,
+) -> Result<Result<RegisterOutcome, Refusal>, StoreError> {
     let store = &state.backend.store;
     let now = state.backend.clock.now();
     let def = &event.definition;
     let zone = user.time_zone.parse().unwrap_or(def.home_zone);
     if let Err(reason) = registration_window(&def.milestones, now, zone) {
-        return back(format!("error=closed&reason={}", urlencode(&reason)));
+        return Ok(Err(Refusal::Closed(reason)));
     }
-    if field("accept_rules").as_deref() != Some("on") {
-        return back("error=rules".into());
+    if !input.accept_rules {
+        return Ok(Err(Refusal::Rules));
     }
-    let display_name = field("display_name").unwrap_or_default();
-    let time_zone = field("time_zone").unwrap_or_default();
+    let display_name = input
+        .display_name
+        .unwrap_or_else(|| user.display_name.clone());
+    let display_name = display_name.trim().to_owned();
+    let time_zone = input.time_zone.unwrap_or_else(|| user.time_zone.clone());
     if display_name.is_empty() || display_name.chars().count() > 80 {
-        return back("error=display_name".into());
+        return Ok(Err(Refusal::DisplayName));
     }
-    if time_zone.parse::<chrono_tz::Tz>().is_err() {
-        return back("error=time_zone".into());
+    if time_zone.trim().parse::<chrono_tz::Tz>().is_err() {
+        return Ok(Err(Refusal::TimeZone));
     }
-    let mut submitted: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (k, v) in &fields {
-        if let Some(id) = k.strip_prefix("q_") {
-            submitted.entry(id.to_owned()).or_default().push(v.clone());
-        }
-    }
-    let answers = match validate_answers(&def.registration.questions, &submitted) {
+    let answers = match validate_answers(&def.registration.questions, &input.answers) {
         Ok(a) => a,
-        Err(problems) => {
-            let ids: Vec<&str> = problems.iter().map(|(id, _)| id.as_str()).collect();
-            return back(format!(
-                "error=answers&questions={}",
-                urlencode(&ids.join(","))
-            ));
-        }
+        Err(problems) => return Ok(Err(Refusal::Answers(problems))),
     };
     let answers_json = serde_json::to_string(&answers).unwrap_or_else(|_| "{}".into());
-    let country = field("country").unwrap_or(user.country.clone());
-    if let Err(e) = store
+    let country = input.country.unwrap_or_else(|| user.country.clone());
+    store
         .update_profile(
             user.id,
             &display_name,
-            &time_zone,
-            &country,
+            time_zone.trim(),
+            country.trim(),
             &user.skills,
             &user.bio,
         )
-        .await
-    {
-        return internal(e);
-    }
+        .await?;
     let email = user
         .email
         .as_deref()
         .and_then(|e| EmailAddress::parse(e).ok());
-    let url = format!("{}/events/{slug}", state.config.base_url);
+    let url = format!("{}/events/{}", state.config.base_url, def.slug);
     let name = def.name.clone();
     let mail_for = move |outcome: &RegisterOutcome| {
         let to = email.as_ref()?;
@@ -165,29 +245,27 @@ async fn register(
             _ => None,
         }
     };
-    let invite = field("invite")
-        .filter(|t| !t.is_empty())
-        .map(|t| auth::token_hash(&t));
+    let invite = input
+        .invite
+        .filter(|t| !t.trim().is_empty())
+        .map(|t| auth::token_hash(t.trim()));
     let outcome = store
         .register(
             event.id,
             user.id,
             &answers_json,
-            field("looking_for_team").as_deref() == Some("on"),
+            input.looking_for_team,
             invite.as_deref(),
             def.registration.invite_only,
             now,
             &mail_for,
         )
-        .await;
-    match outcome {
-        Ok(RegisterOutcome::Registered) => back("done=registered".into()),
-        Ok(RegisterOutcome::Waitlisted(p)) => back(format!("done=waitlisted&position={p}")),
-        Ok(RegisterOutcome::Already(_)) => back("done=already".into()),
-        Ok(RegisterOutcome::Rejected) => back("error=rejected".into()),
-        Ok(RegisterOutcome::InviteInvalid) => back("error=invite".into()),
-        Err(e) => internal(e),
-    }
+        .await?;
+    Ok(match outcome {
+        RegisterOutcome::Rejected => Err(Refusal::Rejected),
+        RegisterOutcome::InviteInvalid => Err(Refusal::Invite),
+        other => Ok(other),
+    })
 }
 
 async fn withdraw(
@@ -204,7 +282,7 @@ async fn withdraw(
     match state
         .backend
         .store
-        .set_registration_status(event.id, user.id, RegistrationStatus::Withdrawn, now, None)
+        .withdraw_registration(event.id, user.id, now)
         .await
     {
         Ok(_) => Redirect::to(&format!("{page}?done=withdrawn")).into_response(),

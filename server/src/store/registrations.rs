@@ -204,6 +204,42 @@ impl Store {
         now: DateTime<Utc>,
         mail: Option<&Mail>,
     ) -> Result<RegistrationStatus, StoreError> {
+        self.move_registration(event_id, user_id, to, now, mail, None)
+            .await
+    }
+
+    /// The participant withdraws: only a registration that is registered or
+    /// waitlisted can be withdrawn (`NotFound` otherwise), so a declined
+    /// person cannot withdraw and register again.
+    pub async fn withdraw_registration(
+        &self,
+        event_id: i64,
+        user_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<RegistrationStatus, StoreError> {
+        self.move_registration(
+            event_id,
+            user_id,
+            RegistrationStatus::Withdrawn,
+            now,
+            None,
+            Some(&[
+                RegistrationStatus::Registered,
+                RegistrationStatus::Waitlisted,
+            ]),
+        )
+        .await
+    }
+
+    async fn move_registration(
+        &self,
+        event_id: i64,
+        user_id: i64,
+        to: RegistrationStatus,
+        now: DateTime<Utc>,
+        mail: Option<&Mail>,
+        only_from: Option<&[RegistrationStatus]>,
+    ) -> Result<RegistrationStatus, StoreError> {
         let now_ms = now.timestamp_millis();
         write_tx!(self, |tx| {
             sqlx::query("UPDATE events SET registered_count = registered_count WHERE id = $1")
@@ -220,6 +256,9 @@ impl Store {
             .ok_or(StoreError::NotFound)?;
             let from = RegistrationStatus::parse(&from)
                 .ok_or_else(|| StoreError::Corrupt(format!("registration status {from}")))?;
+            if only_from.is_some_and(|allowed| !allowed.contains(&from)) {
+                return Err(StoreError::NotFound);
+            }
             if from == to {
                 return Ok(from);
             }

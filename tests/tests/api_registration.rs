@@ -1,0 +1,300 @@
+//! Registration and roles through `/api/v1`, authenticated with personal
+//! API tokens, on SQLite and PostgreSQL.
+
+use hackboard::auth::token_hash;
+use hackboard::store::Role;
+use hackboard_domain::MilestoneKind;
+use hackboard_domain::timeline::{Clock, resolve};
+use hackboard_tests::{AppOptions, TestApp, engines, spawn_app};
+use serde_json::{Value, json};
+
+const API: &str = "/api/v1/events/mistral-hackathon";
+
+async fn each<F, Fut>(test: F)
+where
+    F: Fn(TestApp) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for engine in engines() {
+        test(spawn_app(engine, AppOptions::default()).await).await;
+    }
+}
+
+/// Signs `email` in and gives them a personal API token.
+async fn token_for(app: &TestApp, email: &str) -> (i64, String) {
+    let cookie = app.sign_in(email).await;
+    let id = app.user_id(&cookie).await;
+    let token = format!("hb_test_{id}_{}", email.len());
+    app.store
+        .create_api_token(id, "test", &token_hash(&token), app.clock.now())
+        .await
+        .unwrap();
+    (id, token)
+}
+
+fn answers() -> Value {
+    json!({
+        "accept_rules": true,
+        "answers": {"experience": "Shipped something", "stack": ["ignored"], "code_of_conduct": true},
+        "looking_for_team": true
+    })
+}
+
+async fn post(app: &TestApp, path: &str, token: &str, body: Value) -> (u16, Value) {
+    let res = app
+        .client
+        .post(app.url(path))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn a_participant_registers_and_withdraws_through_the_api() {
+    each(|app| async move {
+        let (_, token) = token_for(&app, "api@example.org").await;
+        let (status, body) = post(&app, &format!("{API}/registration"), &token, answers()).await;
+        assert_eq!(
+            (status, body["status"].as_str()),
+            (200, Some("registered")),
+            "{body}"
+        );
+        let (status, body) = post(&app, &format!("{API}/registration"), &token, answers()).await;
+        assert_eq!(
+            (status, body["status"].as_str()),
+            (200, Some("already_registered"))
+        );
+        assert!(
+            app.store
+                .outbox()
+                .await
+                .unwrap()
+                .iter()
+                .any(|m| m.kind == "registered")
+        );
+
+        let res = app
+            .client
+            .delete(app.url(&format!("{API}/registration")))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let res = app
+            .client
+            .delete(app.url(&format!("{API}/registration")))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 404);
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "not_found");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_api_refuses_bad_registrations_with_clear_errors_and_changes_nothing() {
+    each(|app| async move {
+        let (id, token) = token_for(&app, "bad@example.org").await;
+        let (status, body) = post(
+            &app,
+            &format!("{API}/registration"),
+            &token,
+            json!({"accept_rules": false}),
+        )
+        .await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (422, Some("invalid"))
+        );
+        assert!(body["error"]["message"].as_str().unwrap().contains("rules"));
+        let (status, body) = post(
+            &app,
+            &format!("{API}/registration"),
+            &token,
+            json!({"accept_rules": true, "answers": {"experience": "Wrote a compiler"}}),
+        )
+        .await;
+        assert_eq!(status, 422);
+        let message = body["error"]["message"].as_str().unwrap();
+        assert!(
+            message.contains("Wrote a compiler") && message.contains("code of conduct"),
+            "{message}"
+        );
+        let (status, _) = post(&app, "/api/v1/events/nope/registration", &token, answers()).await;
+        assert_eq!(status, 404);
+        let anon = app
+            .client
+            .post(app.url(&format!("{API}/registration")))
+            .json(&answers())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            anon.status(),
+            403,
+            "no token, no Origin: refused before anything"
+        );
+        let def = app
+            .store
+            .event_by_slug("mistral-hackathon")
+            .await
+            .unwrap()
+            .unwrap()
+            .definition;
+        let closes = def
+            .milestones
+            .iter()
+            .find(|m| m.kind == MilestoneKind::RegistrationCloses)
+            .unwrap();
+        app.clock.set(resolve(&closes.time, def.home_zone));
+        let (status, body) = post(&app, &format!("{API}/registration"), &token, answers()).await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (409, Some("registration_closed"))
+        );
+        let event = app
+            .store
+            .event_by_slug("mistral-hackathon")
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        assert_eq!(
+            app.store.registration_status(event, id).await.unwrap(),
+            None
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn organizers_grant_roles_and_read_registrations_through_the_api_and_nobody_else_can() {
+    each(|app| async move {
+        let event = app
+            .store
+            .event_by_slug("mistral-hackathon")
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let (org_id, org) = token_for(&app, "org@example.org").await;
+        app.store
+            .grant_role(event, org_id, Role::Organizer, None, app.clock.now())
+            .await
+            .unwrap();
+        let (p_id, participant) = token_for(&app, "p@example.org").await;
+        post(
+            &app,
+            &format!("{API}/registration"),
+            &participant,
+            answers(),
+        )
+        .await;
+        let (judge_id, judge) = token_for(&app, "judge@example.org").await;
+
+        let list = |token: Option<String>| {
+            let app = &app;
+            async move {
+                let mut req = app
+                    .client
+                    .get(app.url(&format!("{API}/registrations?status=registered")));
+                if let Some(t) = token {
+                    req = req.bearer_auth(t);
+                }
+                req.send().await.unwrap()
+            }
+        };
+        assert_eq!(list(None).await.status(), 401);
+        assert_eq!(list(Some(participant.clone())).await.status(), 403);
+        let rows: Value = list(Some(org.clone())).await.json().await.unwrap();
+        assert_eq!(rows.as_array().unwrap().len(), 1);
+        assert_eq!(rows[0]["user_id"], p_id);
+        assert_eq!(
+            rows[0]["answers"]["experience"],
+            json!(["Shipped something"])
+        );
+
+        // A participant cannot grant roles.
+        let (status, _) = post(
+            &app,
+            &format!("{API}/roles"),
+            &participant,
+            json!({"email": "p@example.org", "role": "organizer"}),
+        )
+        .await;
+        assert_eq!(status, 403);
+        let (status, _) = post(
+            &app,
+            &format!("{API}/roles"),
+            &org,
+            json!({"email": "judge@example.org", "role": "judge"}),
+        )
+        .await;
+        assert_eq!(status, 204);
+        assert_eq!(
+            app.store.roles_of(event, judge_id).await.unwrap(),
+            vec![Role::Judge]
+        );
+        assert_eq!(
+            list(Some(judge.clone())).await.status(),
+            403,
+            "judges do not manage registrations"
+        );
+        let (status, _) = post(
+            &app,
+            &format!("{API}/roles"),
+            &org,
+            json!({"user_id": judge_id, "role": "organizer"}),
+        )
+        .await;
+        assert_eq!(status, 204);
+        assert_eq!(list(Some(judge.clone())).await.status(), 200);
+        let (status, body) = post(
+            &app,
+            &format!("{API}/roles"),
+            &org,
+            json!({"email": "p@example.org", "role": "king"}),
+        )
+        .await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (422, Some("invalid"))
+        );
+        let (status, _) = post(
+            &app,
+            &format!("{API}/roles"),
+            &org,
+            json!({"email": "nobody@example.org", "role": "judge"}),
+        )
+        .await;
+        assert_eq!(status, 404);
+        let res = app
+            .client
+            .delete(app.url(&format!("{API}/roles")))
+            .bearer_auth(&org)
+            .json(&json!({"user_id": judge_id, "role": "organizer"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 204);
+        assert_eq!(list(Some(judge)).await.status(), 403);
+
+        let doc: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
+        for path in [
+            "/api/v1/events/{slug}/registration",
+            "/api/v1/events/{slug}/registrations",
+            "/api/v1/events/{slug}/roles",
+        ] {
+            assert!(doc["paths"][path].is_object(), "{path} documented");
+        }
+    })
+    .await;
+}
