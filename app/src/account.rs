@@ -2,7 +2,7 @@
 //! with personal API tokens, and the site header. Plain HTML forms (POST,
 //! then a redirect back), so they work without JavaScript.
 
-use crate::api::{get_profile, get_viewer};
+use crate::api::{get_profile, get_providers, get_viewer};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -16,6 +16,20 @@ fn sign_in_error(code: &str) -> &'static str {
         }
         "link_invalid" => {
             "That sign-in link has expired or was already used. Ask for a new one below."
+        }
+        "oauth_state" => {
+            "The sign-in could not be verified: the answer from the provider did not match this browser. Please try again."
+        }
+        "oauth_expired" => "That sign-in took too long or was already used. Please try again.",
+        "oauth_denied" => {
+            "You did not give Hackboard permission to use that account, so you are not signed in."
+        }
+        "oauth_exchange" | "oauth_profile" | "oauth_provider" => {
+            "The provider did not complete the sign-in. Try again, or use an email link."
+        }
+        "oauth_unavailable" => "That sign-in method is not offered here. Use an email link.",
+        "oauth_linked_elsewhere" => {
+            "That account is already linked to another Hackboard account. Sign in with it instead."
         }
         _ => "Something went wrong. Please try again.",
     }
@@ -61,11 +75,28 @@ pub fn SignInPage() -> impl IntoView {
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
     let error = move || query.read().get("error");
+    let providers = Resource::new(|| (), |_| get_providers());
     view! {
         <Title text="Sign in · Hackboard" />
         <section class="panel narrow">
             <h1>"Sign in"</h1>
             {move || error().map(|e| view! { <p class="error" role="alert">{sign_in_error(&e)}</p> })}
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let list = providers.await.unwrap_or_default();
+                    let next = next();
+                    view! {
+                        <p class="actions">
+                            {list.into_iter().map(|(id, label)| view! {
+                                <a class="button secondary" href=format!("/auth/{id}/start?next={next}")>
+                                    {format!("Sign in with {label}")}
+                                </a>
+                                " "
+                            }).collect_view()}
+                        </p>
+                    }
+                })}
+            </Suspense>
             <form method="post" action="/auth/email" class="stack">
                 <input type="hidden" name="next" value=next />
                 <label for="email">"Email address"</label>

@@ -51,3 +51,9 @@ pub async fn get_registrations(
         .collect();
     crate::ssr::registrations(slug, filter).await
 }
+
+/// The OAuth providers this platform offers: (id, label).
+#[server(prefix = "/sf", endpoint = "providers")]
+pub async fn get_providers() -> Result<Vec<(String, String)>, ServerFnError> {
+    crate::ssr::providers()
+}

@@ -21,6 +21,8 @@ pub trait Backend: Send + Sync + 'static {
     async fn event(&self, slug: &str) -> Result<Option<EventDefinition>, BackendError>;
     /// Markdown to sanitized HTML.
     fn markdown(&self, source: &str) -> String;
+    /// Sign-in providers offered: (id, label).
+    fn providers(&self) -> Vec<(String, String)>;
     /// The signed-in person, if the request carries a live session.
     async fn viewer(&self, headers: &http::HeaderMap) -> Result<Option<ViewerView>, BackendError>;
     /// The signed-in person's profile (`new_token` is filled by the caller).
@@ -82,6 +84,10 @@ pub fn cookie<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a str> {
         .filter_map(|kv| kv.trim().split_once('='))
         .find(|(k, _)| *k == name)
         .map(|(_, v)| v)
+}
+
+pub fn providers() -> Result<Vec<(String, String)>, ServerFnError> {
+    Ok(backend()?.providers())
 }
 
 pub async fn viewer() -> Result<Option<ViewerView>, ServerFnError> {

@@ -106,6 +106,17 @@ impl Backend for AppBackend {
         html.to_string()
     }
 
+    fn providers(&self) -> Vec<(String, String)> {
+        let mut v = vec![];
+        if self.config.github.is_some() {
+            v.push(("github".to_owned(), "GitHub".to_owned()));
+        }
+        if self.config.huggingface.is_some() {
+            v.push(("huggingface".to_owned(), "Hugging Face".to_owned()));
+        }
+        v
+    }
+
     async fn viewer(&self, headers: &http::HeaderMap) -> Result<Option<ViewerView>, BackendError> {
         let user = crate::auth::current_user(&self.store, &self.config, headers, self.clock.now())
             .await

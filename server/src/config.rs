@@ -33,6 +33,18 @@ pub enum LogFormat {
     Json,
 }
 
+/// An OAuth 2.0 provider's endpoints and this platform's client credentials.
+#[derive(Debug, Clone)]
+pub struct OAuthProvider {
+    pub client_id: String,
+    pub client_secret: Secret,
+    pub authorize_url: String,
+    pub token_url: String,
+    /// GitHub: the API base (`/user` is read from it); Hugging Face: the
+    /// OpenID Connect userinfo URL.
+    pub user_url: String,
+}
+
 /// The settings a `hackboard` process runs with.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -57,6 +69,10 @@ pub struct Config {
     pub smtp_url: Option<Secret>,
     /// The sender of every mail, e.g. `Hackboard <hackboard@example.org>`.
     pub mail_from: String,
+    /// Sign in with GitHub, when configured.
+    pub github: Option<OAuthProvider>,
+    /// Sign in with Hugging Face, when configured.
+    pub huggingface: Option<OAuthProvider>,
 }
 
 /// The same settings as they come from flags and environment (all optional).
@@ -105,6 +121,37 @@ pub struct ConfigArgs {
     /// Sender of every mail [default: Hackboard <hackboard@localhost>].
     #[arg(long, env = "HACKBOARD_MAIL_FROM", global = true)]
     pub mail_from: Option<String>,
+    /// GitHub OAuth app client id (sign in with GitHub is offered when set).
+    #[arg(long, env = "HACKBOARD_GITHUB_CLIENT_ID", global = true)]
+    pub github_client_id: Option<String>,
+    /// GitHub OAuth app client secret.
+    #[arg(
+        long,
+        env = "HACKBOARD_GITHUB_CLIENT_SECRET",
+        global = true,
+        hide_env_values = true
+    )]
+    pub github_client_secret: Option<String>,
+    /// GitHub web base, for GitHub Enterprise [default: https://github.com].
+    #[arg(long, env = "HACKBOARD_GITHUB_URL", global = true)]
+    pub github_url: Option<String>,
+    /// GitHub API base [default: https://api.github.com].
+    #[arg(long, env = "HACKBOARD_GITHUB_API_URL", global = true)]
+    pub github_api_url: Option<String>,
+    /// Hugging Face OAuth app client id (sign in with Hugging Face is offered when set).
+    #[arg(long, env = "HACKBOARD_HF_CLIENT_ID", global = true)]
+    pub hf_client_id: Option<String>,
+    /// Hugging Face OAuth app client secret.
+    #[arg(
+        long,
+        env = "HACKBOARD_HF_CLIENT_SECRET",
+        global = true,
+        hide_env_values = true
+    )]
+    pub hf_client_secret: Option<String>,
+    /// Hugging Face base [default: https://huggingface.co].
+    #[arg(long, env = "HACKBOARD_HF_URL", global = true)]
+    pub hf_url: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -203,7 +250,51 @@ impl ConfigArgs {
         if mail_from.parse::<lettre::message::Mailbox>().is_err() {
             return Err(ConfigError::MailFrom(mail_from));
         }
+        let trim = |s: String| s.trim_end_matches('/').to_owned();
+        let github = match (
+            self.github_client_id.clone(),
+            self.github_client_secret.clone(),
+        ) {
+            (Some(id), Some(secret)) => {
+                let web = trim(
+                    self.github_url
+                        .clone()
+                        .unwrap_or_else(|| "https://github.com".into()),
+                );
+                Some(OAuthProvider {
+                    client_id: id,
+                    client_secret: Secret(secret),
+                    authorize_url: format!("{web}/login/oauth/authorize"),
+                    token_url: format!("{web}/login/oauth/access_token"),
+                    user_url: trim(
+                        self.github_api_url
+                            .clone()
+                            .unwrap_or_else(|| "https://api.github.com".into()),
+                    ),
+                })
+            }
+            _ => None,
+        };
+        let huggingface = match (self.hf_client_id.clone(), self.hf_client_secret.clone()) {
+            (Some(id), Some(secret)) => {
+                let base = trim(
+                    self.hf_url
+                        .clone()
+                        .unwrap_or_else(|| "https://huggingface.co".into()),
+                );
+                Some(OAuthProvider {
+                    client_id: id,
+                    client_secret: Secret(secret),
+                    authorize_url: format!("{base}/oauth/authorize"),
+                    token_url: format!("{base}/oauth/token"),
+                    user_url: format!("{base}/oauth/userinfo"),
+                })
+            }
+            _ => None,
+        };
         Ok(Config {
+            github,
+            huggingface,
             smtp_url: self.smtp_url.clone().map(Secret).or(file.smtp_url),
             mail_from,
             database_url,

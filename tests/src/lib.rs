@@ -133,6 +133,9 @@ pub struct TestApp {
 pub struct AppOptions {
     pub now: DateTime<Utc>,
     pub demo: bool,
+    /// Base URL of a fake OAuth provider to configure GitHub and Hugging
+    /// Face against.
+    pub oauth_base: Option<String>,
 }
 
 impl Default for AppOptions {
@@ -140,6 +143,7 @@ impl Default for AppOptions {
         AppOptions {
             now: Utc::now(),
             demo: true,
+            oauth_base: None,
         }
     }
 }
@@ -153,6 +157,13 @@ pub async fn try_spawn_app(engine: Engine, options: AppOptions) -> Result<TestAp
         site_dir: Some(workspace_root().join("target/site")),
         session_key: Some("test-session-key-test-session-key-0123".to_owned()),
         demo: Some(options.demo),
+        github_client_id: options.oauth_base.as_ref().map(|_| "gh-client".to_owned()),
+        github_client_secret: options.oauth_base.as_ref().map(|_| "gh-secret".to_owned()),
+        github_url: options.oauth_base.clone(),
+        github_api_url: options.oauth_base.clone(),
+        hf_client_id: options.oauth_base.as_ref().map(|_| "hf-client".to_owned()),
+        hf_client_secret: options.oauth_base.as_ref().map(|_| "hf-secret".to_owned()),
+        hf_url: options.oauth_base.clone(),
         ..Default::default()
     };
     let config = args.resolve().expect("test configuration");

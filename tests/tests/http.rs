@@ -27,6 +27,7 @@ fn at_tuesday() -> AppOptions {
     AppOptions {
         now: tuesday(),
         demo: true,
+        oauth_base: None,
     }
 }
 

@@ -5,6 +5,7 @@
 pub mod account;
 pub mod api;
 pub mod error;
+pub mod oauth;
 pub mod page_cache;
 pub mod registration;
 
@@ -68,6 +69,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::router())
         .merge(account::router())
         .merge(registration::router())
+        .merge(oauth::router())
         .fallback_service(static_files(&state))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

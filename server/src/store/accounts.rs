@@ -574,4 +574,61 @@ impl Store {
             .filter_map(|(id, name, role)| Role::parse(&role).map(|r| (id, name, r)))
             .collect())
     }
+
+    // ---- OAuth flows -----------------------------------------------------
+
+    /// Records a started OAuth flow (its state stored hashed).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn create_oauth_flow(
+        &self,
+        state_hash: &str,
+        provider: &str,
+        pkce_verifier: &str,
+        next_path: &str,
+        link_user_id: Option<i64>,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, |p| {
+            sqlx::query(
+                "INSERT INTO oauth_flows (state_hash, provider, pkce_verifier, next_path, \
+                 link_user_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(state_hash)
+            .bind(provider)
+            .bind(pkce_verifier)
+            .bind(next_path)
+            .bind(link_user_id)
+            .bind(now.timestamp_millis())
+            .bind(expires_at.timestamp_millis())
+            .execute(p)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// Ends an OAuth flow, once: its PKCE verifier, `next` path and the user
+    /// linking an identity, when it exists for this provider, is unused and
+    /// has not expired.
+    pub async fn consume_oauth_flow(
+        &self,
+        state_hash: &str,
+        provider: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(String, Option<String>, Option<i64>)>, StoreError> {
+        let now = now.timestamp_millis();
+        let row: Option<(String, Option<String>, Option<i64>)> = on_pool!(self, |p| {
+            sqlx::query_as(
+                "UPDATE oauth_flows SET used_at = $3 WHERE state_hash = $1 AND provider = $2 \
+                 AND used_at IS NULL AND expires_at > $3 \
+                 RETURNING pkce_verifier, next_path, link_user_id",
+            )
+            .bind(state_hash)
+            .bind(provider)
+            .bind(now)
+            .fetch_optional(p)
+            .await?
+        });
+        Ok(row)
+    }
 }
