@@ -128,6 +128,7 @@ pub fn RegisterPage() -> impl IntoView {
                             {p.places.clone().map(|s| view! { <p class="meta">{s}</p> })}
                             {p.may_organize.then(|| view! { <p><a href=organize>"Registrations (organizers)"</a></p> })}
                             {p.status.clone().map(|s| view! { <p class="phase" id="registration-status">{format!("Your registration: {s}")}</p> })}
+                            {p.hf_org.clone().map(|h| view! { <HfOrgPanel h /> })}
                             {if !p.signed_in {
                                 view! { <p><a class="button" href=sign_in>"Sign in to register"</a></p> }.into_any()
                             } else if active {
@@ -226,6 +227,7 @@ fn RegistrationList(v: RegistrationsView) -> impl IntoView {
     };
     let action = format!("/events/{}/registrations/status", v.slug);
     let filter_action = format!("/events/{}/registrations", v.slug);
+    let snapshot_taken = v.hf_org.as_ref().is_some_and(|h| h.snapshot_taken);
     view! {
         <Title text=format!("Registrations · {}", v.event_name) />
         <h1>"Registrations · "{v.event_name.clone()}</h1>
@@ -253,6 +255,14 @@ fn RegistrationList(v: RegistrationsView) -> impl IntoView {
             </select>
             <button type="submit" class="button secondary">"Filter"</button>
         </form>
+        {v.hf_org.clone().map(|h| view! {
+            <section class="card" id="hf-org-summary" aria-labelledby="hf-org-summary-title">
+                <h2 id="hf-org-summary-title">"Hugging Face org "<a href=h.url>{h.org}</a></h2>
+                <p>{h.members}</p>
+                {h.last_error.map(|e| view! { <p class="notice" role="status">{format!("Last refresh failed: {e}")}</p> })}
+                <p id="hf-snapshot">{format!("Deadline snapshot: {}", h.snapshot)}</p>
+            </section>
+        })}
         <p><a href=csv>"Export as CSV"</a></p>
         <div class="table-wrap">
             <table>
@@ -263,6 +273,7 @@ fn RegistrationList(v: RegistrationsView) -> impl IntoView {
                         <th scope="col">"Name"</th>
                         <th scope="col">"Email"</th>
                         <th scope="col">"HF org"</th>
+                        {snapshot_taken.then(|| view! { <th scope="col">"At deadline"</th> })}
                         <th scope="col">"Looking"</th>
                         <th scope="col">"Status"</th>
                         <th scope="col">"Registered"</th>
@@ -282,6 +293,7 @@ fn RegistrationList(v: RegistrationsView) -> impl IntoView {
                                 <td>{r.name.clone()}</td>
                                 <td>{r.email.unwrap_or_default()}</td>
                                 <td>{if r.in_hf_org { "yes".to_owned() } else { r.hf_handle.map(|h| format!("no ({h})")).unwrap_or_else(|| "no".to_owned()) }}</td>
+                                {r.in_hf_snapshot.map(|yes| view! { <td>{if yes { "yes" } else { "no" }}</td> })}
                                 <td>{if r.looking_for_team { "yes" } else { "no" }}</td>
                                 <td>{r.status.clone()}</td>
                                 <td>{r.registered_at}</td>
@@ -308,5 +320,23 @@ fn RegistrationList(v: RegistrationsView) -> impl IntoView {
                 </tbody>
             </table>
         </div>
+    }
+}
+
+#[component]
+fn HfOrgPanel(h: crate::wire::HfOrgNotice) -> impl IntoView {
+    let class = match h.joined {
+        Some(true) => "notice ok",
+        _ => "notice",
+    };
+    view! {
+        <section class="card" id="hf-org" aria-labelledby="hf-org-title">
+            <h2 id="hf-org-title">"Hugging Face organization"</h2>
+            <p class=class id="hf-org-status">{h.text}</p>
+            <p>
+                <a href=h.join_url>{format!("Open {} on Hugging Face to join", h.org)}</a>
+                {h.link_account.map(|href| view! { " · " <a href=href>"Link my Hugging Face account"</a> })}
+            </p>
+        </section>
     }
 }

@@ -162,6 +162,21 @@ pub struct RegistrationPageView {
     pub questions: Vec<QuestionView>,
     pub rules_html: String,
     pub may_organize: bool,
+    /// The event's Hugging Face org, seen from this person.
+    pub hf_org: Option<HfOrgNotice>,
+}
+
+/// Whether the viewer has joined the event's Hugging Face org.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HfOrgNotice {
+    pub org: String,
+    pub join_url: String,
+    /// None when we do not know the viewer's Hugging Face account.
+    pub joined: Option<bool>,
+    /// What it means and what to do, in a sentence or two.
+    pub text: String,
+    /// Where to link a Hugging Face account, when that is what is missing.
+    pub link_account: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -175,6 +190,8 @@ pub struct RegistrationRow {
     pub looking_for_team: bool,
     pub status: String,
     pub registered_at: String,
+    /// In the org-joining deadline snapshot (None before it is taken).
+    pub in_hf_snapshot: Option<bool>,
 }
 
 /// The organizers' list of registrations.
@@ -189,4 +206,19 @@ pub struct RegistrationsView {
     pub places: Option<String>,
     /// Query string of the current filter, for the CSV link.
     pub filter_query: String,
+    /// The event's Hugging Face org: refresh state and deadline snapshot.
+    pub hf_org: Option<HfOrgSummary>,
+}
+
+/// What organizers see of the org membership record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HfOrgSummary {
+    pub org: String,
+    pub url: String,
+    /// "37 members known (35 in the public list, refreshed 2026-03-27 19:55 UTC)"
+    pub members: String,
+    pub last_error: Option<String>,
+    /// "Taken 2026-03-27 20:00 UTC: 35 members" or when it will be taken.
+    pub snapshot: String,
+    pub snapshot_taken: bool,
 }

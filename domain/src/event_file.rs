@@ -309,7 +309,20 @@ pub fn parse_event_file(text: &str) -> Result<EventDefinition, EventFileError> {
     };
     let hf_org = match &file.hugging_face_org {
         None => None,
-        Some(o) => Some(non_empty(text, o, "hugging_face_org")?),
+        Some(o) => {
+            let name = non_empty(text, o, "hugging_face_org")?;
+            if !crate::hf_org::valid_org_name(&name) {
+                return Err(error_at(
+                    text,
+                    o.span(),
+                    "hugging_face_org".to_owned(),
+                    format!(
+                        "\"{name}\" is not a Hugging Face organization name (letters, digits, -, _ and .)"
+                    ),
+                ));
+            }
+            Some(name)
+        }
     };
 
     let mut links = Vec::new();

@@ -12,6 +12,7 @@ pub mod demo;
 pub mod email;
 pub mod event;
 pub mod event_file;
+pub mod hf_org;
 pub mod registration;
 pub mod timeline;
 

@@ -10,8 +10,8 @@ use crate::store::{Store, StoreError};
 use chrono::{DateTime, Utc};
 use hackboard_app::ssr::{Backend, BackendError};
 use hackboard_app::wire::{
-    ProfileView, QuestionView, RegistrationPageView, RegistrationRow, RegistrationsView, TokenView,
-    ViewerView,
+    HfOrgNotice, HfOrgSummary, ProfileView, QuestionView, RegistrationPageView, RegistrationRow,
+    RegistrationsView, TokenView, ViewerView,
 };
 use hackboard_domain::EventDefinition;
 use hackboard_domain::timeline::Clock;
@@ -239,6 +239,7 @@ impl Backend for AppBackend {
                 .collect(),
             rules_html: self.markdown(&def.rules),
             may_organize,
+            hf_org: self.hf_notice(&event, user.as_ref()).await?,
         }))
     }
 
@@ -269,6 +270,7 @@ impl Backend for AppBackend {
             rows: vec![],
             places: None,
             filter_query: String::new(),
+            hf_org: None,
         };
         if !allowed {
             return Ok(Some(view));
@@ -303,9 +305,23 @@ impl Backend for AppBackend {
             Some(c) => format!("{taken} of {c} places taken"),
             None => format!("{taken} registered"),
         });
+        let hf = self.hf_summary(&event).await?;
+        let snapshot: Option<std::collections::HashSet<String>> =
+            hf.as_ref().and_then(|(_, status)| {
+                status
+                    .snapshot
+                    .as_ref()
+                    .map(|(_, members)| members.iter().cloned().collect())
+            });
+        view.hf_org = hf.map(|(summary, _)| summary);
         view.rows = rows
             .into_iter()
             .map(|r| RegistrationRow {
+                in_hf_snapshot: snapshot.as_ref().map(|s| {
+                    r.hf_handle
+                        .as_ref()
+                        .is_some_and(|h| s.contains(&h.to_lowercase()))
+                }),
                 user_id: r.user_id,
                 position: r.seq,
                 name: r.display_name,
@@ -320,5 +336,127 @@ impl Backend for AppBackend {
             })
             .collect();
         Ok(Some(view))
+    }
+}
+
+/// An epoch-milliseconds time as "2026-03-27 19:00 UTC".
+fn utc_ms(ms: i64) -> String {
+    DateTime::from_timestamp_millis(ms)
+        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_default()
+}
+
+impl AppBackend {
+    /// The viewer's standing in the event's Hugging Face org.
+    async fn hf_notice(
+        &self,
+        event: &crate::store::StoredEvent,
+        user: Option<&crate::store::User>,
+    ) -> Result<Option<HfOrgNotice>, BackendError> {
+        let (Some(org), Some(user)) = (&event.definition.hf_org, user) else {
+            return Ok(None);
+        };
+        let join_url = hackboard_domain::hf_org::join_url(&self.config.hf_url, org);
+        let deadline = event
+            .definition
+            .milestones
+            .iter()
+            .find(|m| m.kind == hackboard_domain::MilestoneKind::HfOrgDeadline)
+            .map(|m| hackboard_app::ssr::describe_defined(&m.time));
+        let snapshot = self.store.hf_snapshot(event.id).await.map_err(logged)?;
+        let Some(handle) = &user.hf_handle else {
+            let link_account = self.config.huggingface.as_ref().map(|_| {
+                format!(
+                    "/auth/huggingface/start?next=/events/{}/register",
+                    event.definition.slug
+                )
+            });
+            let how = if link_account.is_some() {
+                "Link your Hugging Face account (sign in with Hugging Face while signed in here)"
+            } else {
+                "Sign-in with Hugging Face is not set up on this platform, so ask the organizers how to show"
+            };
+            return Ok(Some(HfOrgNotice {
+                org: org.clone(),
+                join_url,
+                joined: None,
+                text: format!("{how} so we can see that you joined {org}."),
+                link_account,
+            }));
+        };
+        let joined = self
+            .store
+            .is_hf_org_member(event.id, handle)
+            .await
+            .map_err(logged)?;
+        let text = match (&snapshot, joined) {
+            (Some((at, members)), _) => {
+                let listed = members.contains(&handle.to_lowercase());
+                format!(
+                    "At the org-joining deadline ({}) {org} {} {handle}.",
+                    utc_ms(*at),
+                    if listed {
+                        "listed you as"
+                    } else {
+                        "did not list"
+                    }
+                )
+            }
+            (None, true) => format!("You have joined {org} as {handle}."),
+            (None, false) => format!(
+                "You have not joined {org} yet (as {handle}){}. If your membership is private, sign in with Hugging Face again so we can see it.",
+                deadline
+                    .map(|d| format!(": join before {d}"))
+                    .unwrap_or_default()
+            ),
+        };
+        Ok(Some(HfOrgNotice {
+            org: org.clone(),
+            join_url,
+            joined: Some(joined),
+            text,
+            link_account: None,
+        }))
+    }
+
+    /// The organizers' view of the org record.
+    async fn hf_summary(
+        &self,
+        event: &crate::store::StoredEvent,
+    ) -> Result<Option<(HfOrgSummary, crate::store::HfOrgStatus)>, BackendError> {
+        let Some(org) = &event.definition.hf_org else {
+            return Ok(None);
+        };
+        let status = self.store.hf_org_status(event.id).await.map_err(logged)?;
+        let refreshed = match status.succeeded_at {
+            Some(at) => format!(
+                "{} in the public list, refreshed {}",
+                status.public_members,
+                utc_ms(at)
+            ),
+            None => "the public list has not been read yet".to_owned(),
+        };
+        let snapshot = match (
+            &status.snapshot,
+            hackboard_domain::hf_org::snapshot_due(&event.definition.milestones),
+        ) {
+            (Some((at, members)), _) => format!("Taken {}: {} members", utc_ms(*at), members.len()),
+            (None, Some(due)) => format!(
+                "Will be taken at the org-joining deadline, {}",
+                due.format("%Y-%m-%d %H:%M UTC")
+            ),
+            (None, None) => "No org-joining deadline in the timeline, so no snapshot".to_owned(),
+        };
+        Ok(Some((
+            HfOrgSummary {
+                org: org.clone(),
+                url: hackboard_domain::hf_org::join_url(&self.config.hf_url, org),
+                members: format!("{} members known ({refreshed})", status.members_known),
+                last_error: status.last_error.clone(),
+                snapshot_taken: status.snapshot.is_some(),
+                snapshot,
+            },
+            status,
+        )))
     }
 }

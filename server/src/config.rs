@@ -73,6 +73,12 @@ pub struct Config {
     pub github: Option<OAuthProvider>,
     /// Sign in with Hugging Face, when configured.
     pub huggingface: Option<OAuthProvider>,
+    /// Hugging Face base, for its API and org pages.
+    pub hf_url: String,
+    /// Optional Hugging Face token for the org members list.
+    pub hf_token: Option<Secret>,
+    /// How often org members are refreshed; `None` turns the job off.
+    pub hf_refresh: Option<std::time::Duration>,
 }
 
 /// The same settings as they come from flags and environment (all optional).
@@ -152,6 +158,17 @@ pub struct ConfigArgs {
     /// Hugging Face base [default: https://huggingface.co].
     #[arg(long, env = "HACKBOARD_HF_URL", global = true)]
     pub hf_url: Option<String>,
+    /// Hugging Face token used to read org members lists (optional: public lists need none).
+    #[arg(
+        long,
+        env = "HACKBOARD_HF_TOKEN",
+        global = true,
+        hide_env_values = true
+    )]
+    pub hf_token: Option<String>,
+    /// Seconds between refreshes of each event's HF org members; 0 turns it off [default: 300].
+    #[arg(long, env = "HACKBOARD_HF_REFRESH_SECS", global = true)]
+    pub hf_refresh_secs: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -275,13 +292,14 @@ impl ConfigArgs {
             }
             _ => None,
         };
+        let hf_url = trim(
+            self.hf_url
+                .clone()
+                .unwrap_or_else(|| "https://huggingface.co".into()),
+        );
         let huggingface = match (self.hf_client_id.clone(), self.hf_client_secret.clone()) {
             (Some(id), Some(secret)) => {
-                let base = trim(
-                    self.hf_url
-                        .clone()
-                        .unwrap_or_else(|| "https://huggingface.co".into()),
-                );
+                let base = hf_url.clone();
                 Some(OAuthProvider {
                     client_id: id,
                     client_secret: Secret(secret),
@@ -295,6 +313,12 @@ impl ConfigArgs {
         Ok(Config {
             github,
             huggingface,
+            hf_url,
+            hf_token: self.hf_token.clone().map(Secret),
+            hf_refresh: match self.hf_refresh_secs.unwrap_or(300) {
+                0 => None,
+                s => Some(std::time::Duration::from_secs(s)),
+            },
             smtp_url: self.smtp_url.clone().map(Secret).or(file.smtp_url),
             mail_from,
             database_url,

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod backend;
 pub mod cli;
 pub mod config;
+pub mod hf_org;
 pub mod http;
 pub mod ics;
 pub mod mail;
@@ -42,6 +43,8 @@ pub enum StartError {
     },
     #[error(transparent)]
     Mail(#[from] mail::MailError),
+    #[error("cannot build the HTTP client: {0}")]
+    HttpClient(String),
     #[error("cannot create the data directory {path}: {source}")]
     DataDir {
         path: String,
@@ -77,6 +80,7 @@ pub struct Server {
     mail: Arc<mail::Transport>,
     mail_from: lettre::message::Mailbox,
     clock: Arc<dyn Clock>,
+    hf_sync: Option<(hf_org::HfOrgSync, std::time::Duration)>,
     pub addr: SocketAddr,
     pub store: Store,
 }
@@ -122,6 +126,19 @@ impl Server {
             .site_pkg_dir("pkg")
             .site_addr(addr)
             .build();
+        let hf_sync = match config.hf_refresh {
+            Some(every) => Some((
+                hf_org::HfOrgSync::new(
+                    store.clone(),
+                    &config.hf_url,
+                    config.hf_token.as_ref().map(|t| t.expose().to_owned()),
+                    clock.clone(),
+                )
+                .map_err(|e| StartError::HttpClient(e.to_string()))?,
+                every,
+            )),
+            None => None,
+        };
         let config = Arc::new(config);
         let state = http::AppState {
             config: config.clone(),
@@ -136,6 +153,7 @@ impl Server {
             mail,
             mail_from,
             clock,
+            hf_sync,
             addr,
             store,
         })
@@ -158,6 +176,12 @@ impl Server {
                 let _ = rx.wait_for(|stop| *stop).await;
             },
         ));
+        let hf = self.hf_sync.map(|(sync, every)| {
+            let mut rx = stop_tx.subscribe();
+            tokio::spawn(sync.run(every, async move {
+                let _ = rx.wait_for(|stop| *stop).await;
+            }))
+        });
         let shutdown = async move {
             shutdown.await;
             let _ = stop_tx.send(true);
@@ -170,6 +194,9 @@ impl Server {
         .with_graceful_shutdown(shutdown)
         .await;
         let _ = worker.await;
+        if let Some(hf) = hf {
+            let _ = hf.await;
+        }
         self.store.close().await;
         served
     }

@@ -136,6 +136,9 @@ pub struct AppOptions {
     /// Base URL of a fake OAuth provider to configure GitHub and Hugging
     /// Face against.
     pub oauth_base: Option<String>,
+    /// Base URL of a fake Hugging Face API, and how often (seconds) the
+    /// org members job runs against it; without it the job is off.
+    pub hf_api: Option<(String, u64)>,
 }
 
 impl Default for AppOptions {
@@ -144,6 +147,7 @@ impl Default for AppOptions {
             now: Utc::now(),
             demo: true,
             oauth_base: None,
+            hf_api: None,
         }
     }
 }
@@ -163,7 +167,18 @@ pub async fn try_spawn_app(engine: Engine, options: AppOptions) -> Result<TestAp
         github_api_url: options.oauth_base.clone(),
         hf_client_id: options.oauth_base.as_ref().map(|_| "hf-client".to_owned()),
         hf_client_secret: options.oauth_base.as_ref().map(|_| "hf-secret".to_owned()),
-        hf_url: options.oauth_base.clone(),
+        hf_url: options
+            .hf_api
+            .as_ref()
+            .map(|(base, _)| base.clone())
+            .or(options.oauth_base.clone()),
+        hf_refresh_secs: Some(
+            options
+                .hf_api
+                .as_ref()
+                .map(|(_, every)| *every)
+                .unwrap_or(0),
+        ),
         ..Default::default()
     };
     let config = args.resolve().expect("test configuration");

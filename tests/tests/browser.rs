@@ -207,6 +207,7 @@ async fn the_event_page_counts_down_live_in_the_viewers_own_time_zone() {
             now: Utc::now(),
             demo: true,
             oauth_base: None,
+            hf_api: None,
         },
     )
     .await;
@@ -273,6 +274,7 @@ async fn a_participant_signs_in_with_an_email_link_and_registers_for_the_demo_ev
             now: Utc::now(),
             demo: true,
             oauth_base: None,
+            hf_api: None,
         },
     )
     .await;

@@ -28,6 +28,7 @@ fn at_tuesday() -> AppOptions {
         now: tuesday(),
         demo: true,
         oauth_base: None,
+        hf_api: None,
     }
 }
 

@@ -280,9 +280,9 @@ async fn organizers_export_registrations_as_csv_with_answers() {
         assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
         let csv = res.text().await.unwrap();
         let mut lines = csv.split("\r\n");
-        assert_eq!(lines.next().unwrap(), "position,status,name,email,hugging_face,in_hf_org,looking_for_team,registered_at,experience,idea,on_site,code_of_conduct");
+        assert_eq!(lines.next().unwrap(), "position,status,name,email,hugging_face,in_hf_org,in_hf_snapshot,looking_for_team,registered_at,experience,idea,on_site,code_of_conduct");
         let row = lines.next().unwrap();
-        assert!(row.starts_with("1,registered,\"'=Ada, \"\"the first\"\"\",ada@example.org,,false,true,"), "{row}");
+        assert!(row.starts_with("1,registered,\"'=Ada, \"\"the first\"\"\",ada@example.org,,false,,true,"), "{row}");
         assert!(row.ends_with(",Shipped something,A tutor that speaks Breton,false,true"), "{row}");
     })
     .await;
@@ -371,6 +371,17 @@ async fn the_authorization_table_holds_for_every_role() {
             };
             let me = get("/api/v1/me".into()).await.status().as_u16();
             assert_eq!(me, if i == 0 { 401 } else { 200 }, "{name}: /api/v1/me");
+
+            let hf = get("/api/v1/events/mistral-hackathon/hf-org".into())
+                .await
+                .status()
+                .as_u16();
+            let expected = match i {
+                0 => 401,
+                4 => 200,
+                _ => 403,
+            };
+            assert_eq!(hf, expected, "{name}: /api/v1/events/…/hf-org");
 
             let export = get(csv.clone()).await;
             let expected = match i {

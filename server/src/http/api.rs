@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
             axum::routing::post(register).delete(withdraw),
         )
         .route("/events/{slug}/registrations", get(registrations))
+        .route("/events/{slug}/hf-org", get(hf_org))
         .route(
             "/events/{slug}/roles",
             axum::routing::post(grant_role).delete(revoke_role),
@@ -362,6 +363,9 @@ pub struct RegistrationItem {
     pub email: Option<String>,
     pub hugging_face: Option<String>,
     pub in_hf_org: bool,
+    /// In the org-joining deadline snapshot; absent before it is taken.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_hf_snapshot: Option<bool>,
     pub looking_for_team: bool,
     pub status: String,
     pub registered_at: Option<DateTime<Utc>>,
@@ -550,9 +554,13 @@ async fn registrations(
         .store
         .registrations(event.id, &filter.to_store())
         .await?;
+    let snapshot = state.backend.store.hf_snapshot(event.id).await?;
     Ok(Json(
         rows.into_iter()
             .map(|r| RegistrationItem {
+                in_hf_snapshot: snapshot
+                    .as_ref()
+                    .map(|(_, members)| in_snapshot(members, r.hf_handle.as_deref())),
                 user_id: r.user_id,
                 position: r.seq,
                 name: r.display_name,
@@ -566,6 +574,76 @@ async fn registrations(
             })
             .collect(),
     ))
+}
+
+/// Whether a Hugging Face handle is in a (sorted, lower-case) snapshot.
+pub fn in_snapshot(members: &[String], handle: Option<&str>) -> bool {
+    handle.is_some_and(|h| members.binary_search(&h.to_lowercase()).is_ok())
+}
+
+/// The event's Hugging Face org membership record.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HfOrgOut {
+    pub org: String,
+    /// Members known now: the public list and members seen at their sign-in.
+    pub members_known: i64,
+    /// Members in the public list at the last successful refresh.
+    pub public_members: i64,
+    pub refreshed_at: Option<DateTime<Utc>>,
+    pub last_attempt_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+    /// When the snapshot is due (the org-joining deadline).
+    pub snapshot_due_at: Option<DateTime<Utc>>,
+    pub snapshot: Option<HfSnapshotOut>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HfSnapshotOut {
+    pub taken_at: Option<DateTime<Utc>>,
+    /// Hugging Face usernames (lower-case, sorted).
+    pub members: Vec<String>,
+}
+
+/// The event's Hugging Face org membership: the refresh state and the
+/// snapshot taken at the org-joining deadline, for its organizers.
+#[utoipa::path(get, path = "/api/v1/events/{slug}/hf-org", tag = "registration",
+    params(("slug" = String, Path, description = "The event's slug")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The membership record", body = HfOrgOut),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not an organizer of this event", body = ErrorBody),
+        (status = 404, description = "No such event, or it has no Hugging Face org", body = ErrorBody),
+    ))]
+async fn hf_org(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Result<Json<HfOrgOut>, ApiError> {
+    let (event, _) = organizer_of(&state, &headers, &slug).await?;
+    let Some(org) = event.definition.hf_org.clone() else {
+        return Err(ApiError::NotFound(
+            "This event has no Hugging Face organization.".into(),
+        ));
+    };
+    let status = state.backend.store.hf_org_status(event.id).await?;
+    Ok(Json(HfOrgOut {
+        org,
+        members_known: status.members_known,
+        public_members: status.public_members,
+        refreshed_at: status
+            .succeeded_at
+            .and_then(DateTime::from_timestamp_millis),
+        last_attempt_at: status
+            .attempted_at
+            .and_then(DateTime::from_timestamp_millis),
+        last_error: status.last_error,
+        snapshot_due_at: hackboard_domain::hf_org::snapshot_due(&event.definition.milestones),
+        snapshot: status.snapshot.map(|(at, members)| HfSnapshotOut {
+            taken_at: DateTime::from_timestamp_millis(at),
+            members,
+        }),
+    }))
 }
 
 async fn role_target(
@@ -684,9 +762,9 @@ async fn unknown_endpoint() -> ApiError {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Hackboard API", version = "1", description = "Hackathons, end to end."),
-    paths(list_events, get_event, me, register, withdraw, registrations, grant_role, revoke_role),
+    paths(list_events, get_event, me, register, withdraw, registrations, hf_org, grant_role, revoke_role),
     components(schemas(EventSummary, EventOut, MilestoneOut, TrackOut, OfferOut, LinkOut,
-        TeamSizeOut, NextOut, MeOut, RegistrationIn, RegistrationOut, RegistrationItem, RoleIn,
+        TeamSizeOut, NextOut, MeOut, RegistrationIn, RegistrationOut, RegistrationItem, RoleIn, HfOrgOut, HfSnapshotOut,
         ErrorBody, super::error::ErrorDetail)),
     tags((name = "events", description = "Events and their timelines"),
          (name = "account", description = "The signed-in account"),

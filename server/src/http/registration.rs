@@ -421,9 +421,13 @@ async fn export_csv(
         Ok(r) => r,
         Err(e) => return internal(e),
     };
+    let snapshot = match store.hf_snapshot(event.id).await {
+        Ok(s) => s,
+        Err(e) => return internal(e),
+    };
     let questions = &event.definition.registration.questions;
     let mut out = String::from(
-        "position,status,name,email,hugging_face,in_hf_org,looking_for_team,registered_at",
+        "position,status,name,email,hugging_face,in_hf_org,in_hf_snapshot,looking_for_team,registered_at",
     );
     for q in questions {
         out.push(',');
@@ -443,6 +447,10 @@ async fn export_csv(
             r.email.clone().unwrap_or_default(),
             r.hf_handle.clone().unwrap_or_default(),
             r.in_hf_org.to_string(),
+            snapshot
+                .as_ref()
+                .map(|(_, m)| super::api::in_snapshot(m, r.hf_handle.as_deref()).to_string())
+                .unwrap_or_default(),
             r.looking_for_team.to_string(),
             registered,
         ];

@@ -313,7 +313,7 @@ impl Store {
              r.answers, r.looking_for_team, r.created_at, \
              (m.username IS NOT NULL) AS in_hf_org \
              FROM registrations r JOIN users u ON u.id = r.user_id \
-             LEFT JOIN hf_org_members m ON m.event_id = r.event_id AND m.username = u.hf_handle \
+             LEFT JOIN hf_org_members m ON m.event_id = r.event_id AND m.username = LOWER(u.hf_handle) \
              WHERE r.event_id = $1 \
              AND ($2 IS NULL OR r.status = $2) \
              AND ($3 IS NULL OR (m.username IS NOT NULL) = $3) \
@@ -415,7 +415,10 @@ impl Store {
 
     // ---- Hugging Face org membership -------------------------------------
 
-    /// Replaces the known members of the event's org with `usernames`.
+    /// Replaces the members seen in the org's public list with `usernames`
+    /// (members seen through their own sign-in stay) and records the
+    /// refresh. Usernames are kept lower-case: Hugging Face names are
+    /// case-insensitive.
     pub async fn set_hf_org_members(
         &self,
         event_id: i64,
@@ -423,15 +426,19 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let now = now.timestamp_millis();
+        let mut names: Vec<String> = usernames.iter().map(|u| u.to_lowercase()).collect();
+        names.sort();
+        names.dedup();
         write_tx!(self, |tx| {
-            sqlx::query("DELETE FROM hf_org_members WHERE event_id = $1")
+            sqlx::query("DELETE FROM hf_org_members WHERE event_id = $1 AND source = 'list'")
                 .bind(event_id)
                 .execute(&mut *tx)
                 .await?;
-            for u in usernames {
+            for u in &names {
                 sqlx::query(
-                    "INSERT INTO hf_org_members (event_id, username, seen_at) VALUES ($1, $2, $3) \
-                     ON CONFLICT (event_id, username) DO NOTHING",
+                    "INSERT INTO hf_org_members (event_id, username, seen_at, source) \
+                     VALUES ($1, $2, $3, 'list') \
+                     ON CONFLICT (event_id, username) DO UPDATE SET seen_at = excluded.seen_at",
                 )
                 .bind(event_id)
                 .bind(u)
@@ -439,8 +446,43 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
+            sqlx::query(
+                "INSERT INTO hf_org_refreshes (event_id, attempted_at, succeeded_at, public_members, last_error) \
+                 VALUES ($1, $2, $2, $3, NULL) \
+                 ON CONFLICT (event_id) DO UPDATE SET attempted_at = excluded.attempted_at, \
+                 succeeded_at = excluded.succeeded_at, public_members = excluded.public_members, \
+                 last_error = NULL",
+            )
+            .bind(event_id)
+            .bind(now)
+            .bind(names.len() as i64)
+            .execute(&mut *tx)
+            .await?;
             Ok::<(), StoreError>(())
         })
+    }
+
+    /// Records a refresh of the org's members list that failed; what was
+    /// known stays.
+    pub async fn record_hf_refresh_failure(
+        &self,
+        event_id: i64,
+        error: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, |p| {
+            sqlx::query(
+                "INSERT INTO hf_org_refreshes (event_id, attempted_at, last_error) VALUES ($1, $2, $3) \
+                 ON CONFLICT (event_id) DO UPDATE SET attempted_at = excluded.attempted_at, \
+                 last_error = excluded.last_error",
+            )
+            .bind(event_id)
+            .bind(now.timestamp_millis())
+            .bind(error)
+            .execute(p)
+            .await?;
+        });
+        Ok(())
     }
 
     /// Records one member seen through their own Hugging Face sign-in.
@@ -452,16 +494,65 @@ impl Store {
     ) -> Result<(), StoreError> {
         on_pool!(self, |p| {
             sqlx::query(
-                "INSERT INTO hf_org_members (event_id, username, seen_at) VALUES ($1, $2, $3) \
-                 ON CONFLICT (event_id, username) DO UPDATE SET seen_at = excluded.seen_at",
+                "INSERT INTO hf_org_members (event_id, username, seen_at, source) \
+                 VALUES ($1, $2, $3, 'sign_in') \
+                 ON CONFLICT (event_id, username) DO UPDATE SET seen_at = excluded.seen_at, \
+                 source = 'sign_in'",
             )
             .bind(event_id)
-            .bind(username)
+            .bind(username.to_lowercase())
             .bind(now.timestamp_millis())
             .execute(p)
             .await?;
         });
         Ok(())
+    }
+
+    /// Whether `username` is known to be in the event's org now.
+    pub async fn is_hf_org_member(
+        &self,
+        event_id: i64,
+        username: &str,
+    ) -> Result<bool, StoreError> {
+        let n: i64 = on_pool!(self, |p| {
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM hf_org_members WHERE event_id = $1 AND username = $2",
+            )
+            .bind(event_id)
+            .bind(username.to_lowercase())
+            .fetch_one(p)
+            .await?
+        });
+        Ok(n > 0)
+    }
+
+    /// What is known of the event's org: members seen, the last refresh of
+    /// the public list and the deadline snapshot.
+    pub async fn hf_org_status(&self, event_id: i64) -> Result<HfOrgStatus, StoreError> {
+        let members: i64 = on_pool!(self, |p| {
+            sqlx::query_scalar("SELECT COUNT(*) FROM hf_org_members WHERE event_id = $1")
+                .bind(event_id)
+                .fetch_one(p)
+                .await?
+        });
+        let refresh: Option<(i64, Option<i64>, i64, Option<String>)> = on_pool!(self, |p| {
+            sqlx::query_as(
+                "SELECT attempted_at, succeeded_at, public_members, last_error \
+                 FROM hf_org_refreshes WHERE event_id = $1",
+            )
+            .bind(event_id)
+            .fetch_optional(p)
+            .await?
+        });
+        let snapshot = self.hf_snapshot(event_id).await?;
+        Ok(HfOrgStatus {
+            members_known: members,
+            attempted_at: refresh.as_ref().map(|r| r.0),
+            succeeded_at: refresh.as_ref().and_then(|r| r.1),
+            public_members: refresh.as_ref().map(|r| r.2).unwrap_or(0),
+            last_error: refresh.and_then(|r| r.3),
+            snapshot,
+        })
     }
 
     /// Takes the deadline snapshot of the org's members, once: a second call
@@ -474,12 +565,13 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let now = now.timestamp_millis();
         write_tx!(self, |tx| {
-            let members: Vec<String> = sqlx::query_scalar(
-                "SELECT username FROM hf_org_members WHERE event_id = $1 ORDER BY username",
-            )
-            .bind(event_id)
-            .fetch_all(&mut *tx)
-            .await?;
+            let mut members: Vec<String> =
+                sqlx::query_scalar("SELECT username FROM hf_org_members WHERE event_id = $1")
+                    .bind(event_id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+            // Byte order, not the database's collation: readers binary-search it.
+            members.sort();
             let json =
                 serde_json::to_string(&members).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             let n = sqlx::query(
@@ -514,4 +606,18 @@ impl Store {
         })
         .transpose()
     }
+}
+
+/// What is known of an event's Hugging Face org (times in epoch ms).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HfOrgStatus {
+    /// Members known now (public list and sign-ins).
+    pub members_known: i64,
+    pub attempted_at: Option<i64>,
+    pub succeeded_at: Option<i64>,
+    /// Members in the public list at the last successful refresh.
+    pub public_members: i64,
+    pub last_error: Option<String>,
+    /// The deadline snapshot: when, and who (sorted).
+    pub snapshot: Option<(i64, Vec<String>)>,
 }
