@@ -218,8 +218,48 @@ pub fn RegistrationsPage() -> impl IntoView {
     }
 }
 
+/// What an organizer's last action did, from the redirect's query.
+fn organizer_message(
+    query: &leptos_router::params::ParamsMap,
+) -> Option<(&'static str, &'static str)> {
+    if let Some(done) = query.get("done") {
+        let text = match done.as_str() {
+            "registered" => "Registered: they have been emailed.",
+            "rejected" => "Registration declined.",
+            "invite_created" => "Invite link created. Copy it now: it is shown only once.",
+            "invite_revoked" => "That invite link no longer works.",
+            "role_granted" => "Role granted.",
+            "role_revoked" => "Role removed.",
+            _ => return None,
+        };
+        return Some(("status", text));
+    }
+    let text = match query.get("error")?.as_str() {
+        "full" => "The event is full: nobody was moved.",
+        "unknown_person" => "That person has no registration here.",
+        "invite_numbers" => {
+            "An invite link can be used 1 to 100 000 times and last 1 to 365 days (leave it empty for no expiry)."
+        }
+        "invite_unknown" => "That invite link is unknown or has already ended.",
+        "role_unknown" => "Choose organizer or judge.",
+        "role_email" => "That is not an email address.",
+        "role_no_account" => {
+            "Nobody has signed in with that address yet: ask them to sign in once, then try again."
+        }
+        "role_ambiguous" => "Several accounts use that address: use the API with their account id.",
+        "role_not_held" => "They did not have that role.",
+        "last_organizer" => {
+            "An event keeps at least one organizer: make someone else organizer first."
+        }
+        _ => "Something went wrong. Please try again.",
+    };
+    Some(("alert", text))
+}
+
 #[component]
 fn RegistrationList(v: RegistrationsView) -> impl IntoView {
+    let query = use_query_map();
+    let message = organizer_message(&query.read_untracked());
     let csv = if v.filter_query.is_empty() {
         format!("/events/{}/registrations.csv", v.slug)
     } else {
@@ -231,6 +271,7 @@ fn RegistrationList(v: RegistrationsView) -> impl IntoView {
     view! {
         <Title text=format!("Registrations · {}", v.event_name) />
         <h1>"Registrations · "{v.event_name.clone()}</h1>
+        {message.map(|(role, text)| view! { <p class="notice" role=role id="organizer-message">{text}</p> })}
         {v.places.clone().map(|p| view! { <p class="meta">{p}</p> })}
         <form method="get" action=filter_action class="filters">
             <label for="f-status">"Status"</label>
@@ -320,6 +361,112 @@ fn RegistrationList(v: RegistrationsView) -> impl IntoView {
                 </tbody>
             </table>
         </div>
+        <InviteLinks slug=v.slug.clone() invite_only=v.invite_only invites=v.invites new_invite=v.new_invite />
+        <Staff slug=v.slug staff=v.staff viewer_id=v.viewer_id />
+    }
+}
+
+#[component]
+fn InviteLinks(
+    slug: String,
+    invite_only: bool,
+    invites: Vec<crate::wire::InviteRow>,
+    new_invite: Option<String>,
+) -> impl IntoView {
+    let create = format!("/events/{slug}/invites");
+    let revoke = format!("/events/{slug}/invites/revoke");
+    view! {
+        <section id="invites" aria-labelledby="invites-title">
+            <h2 id="invites-title">"Invite links"</h2>
+            <p class="hint">{if invite_only {
+                "This event is by invitation: people register only through an invite link."
+            } else {
+                "Registration is open to anyone; invite links are only needed if you make the event invite-only."
+            }}</p>
+            {new_invite.map(|url| view! {
+                <p class="notice ok" role="status">
+                    <label for="new-invite">"New invite link (shown once)"</label>
+                    <input id="new-invite" readonly value=url size="60" />
+                </p>
+            })}
+            <form method="post" action=create class="filters">
+                <label for="max_uses">"Uses"</label>
+                <input id="max_uses" name="max_uses" type="number" min="1" max="100000" value="1" />
+                <label for="valid_days">"Valid for (days, empty: no expiry)"</label>
+                <input id="valid_days" name="valid_days" type="number" min="1" max="365" />
+                <button type="submit" class="button secondary">"Create an invite link"</button>
+            </form>
+            {(!invites.is_empty()).then(|| view! {
+                <div class="table-wrap">
+                    <table>
+                        <caption>"Invite links, newest first"</caption>
+                        <thead><tr>
+                            <th scope="col">"Created"</th>
+                            <th scope="col">"Uses"</th>
+                            <th scope="col">"Validity"</th>
+                            <th scope="col">"Action"</th>
+                        </tr></thead>
+                        <tbody>
+                            {invites.into_iter().map(|i| {
+                                let revoke = revoke.clone();
+                                let label = format!("End the invite link created {}", i.created);
+                                view! {
+                                    <tr>
+                                        <td>{i.created}</td>
+                                        <td>{i.uses}</td>
+                                        <td>{i.validity}</td>
+                                        <td>{i.active.then(|| view! {
+                                            <form method="post" action=revoke class="inline">
+                                                <input type="hidden" name="id" value=i.id.to_string() />
+                                                <button type="submit" class="link-button" aria-label=label>"End it"</button>
+                                            </form>
+                                        })}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn Staff(slug: String, staff: Vec<crate::wire::StaffRow>, viewer_id: i64) -> impl IntoView {
+    let grant = format!("/events/{slug}/roles");
+    let revoke = format!("/events/{slug}/roles/revoke");
+    view! {
+        <section id="staff" aria-labelledby="staff-title">
+            <h2 id="staff-title">"Organizers and judges"</h2>
+            <ul>
+                {staff.into_iter().map(|s| {
+                    let revoke = revoke.clone();
+                    let label = format!("Remove {} as {}", s.name, s.role);
+                    let who = if s.user_id == viewer_id { format!("{} (you)", s.name) } else { s.name.clone() };
+                    view! {
+                        <li>
+                            {format!("{who} · {}", s.role)}" "
+                            <form method="post" action=revoke class="inline">
+                                <input type="hidden" name="user_id" value=s.user_id.to_string() />
+                                <input type="hidden" name="role" value=s.role.clone() />
+                                <button type="submit" class="link-button" aria-label=label>"Remove"</button>
+                            </form>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <form method="post" action=grant class="filters">
+                <label for="staff-email">"Email of their account"</label>
+                <input id="staff-email" name="email" type="email" required />
+                <label for="staff-role">"Role"</label>
+                <select id="staff-role" name="role">
+                    <option value="judge">"Judge"</option>
+                    <option value="organizer">"Organizer"</option>
+                </select>
+                <button type="submit" class="button secondary">"Grant"</button>
+            </form>
+        </section>
     }
 }
 

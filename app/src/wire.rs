@@ -208,6 +208,33 @@ pub struct RegistrationsView {
     pub filter_query: String,
     /// The event's Hugging Face org: refresh state and deadline snapshot.
     pub hf_org: Option<HfOrgSummary>,
+    pub invite_only: bool,
+    pub invites: Vec<InviteRow>,
+    /// The link of an invite just created: shown once.
+    pub new_invite: Option<String>,
+    /// Organizers and judges.
+    pub staff: Vec<StaffRow>,
+    /// The viewer's account id (to mark "you" in the staff list).
+    pub viewer_id: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteRow {
+    pub id: i64,
+    /// "3 of 50 used"
+    pub uses: String,
+    /// "until 2026-03-27 20:00 UTC", "no expiry", "ended 2026-…"
+    pub validity: String,
+    pub active: bool,
+    pub created: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffRow {
+    pub user_id: i64,
+    pub name: String,
+    /// `organizer` or `judge`.
+    pub role: String,
 }
 
 /// What organizers see of the org membership record.

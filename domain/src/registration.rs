@@ -293,3 +293,65 @@ mod window_tests {
         assert_eq!(err, "Registration closed on Fri 27 Nov 23:00 Paris time.");
     }
 }
+
+/// What an organizer asks of a new invite link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InviteLimits {
+    pub max_uses: i64,
+    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// At most this many registrations per invite link.
+pub const MAX_INVITE_USES: i64 = 100_000;
+
+/// Checks an invite request: `max_uses` 1 to 100 000 (default 1), and a
+/// lifetime of 1 to 365 days if any.
+pub fn invite_limits(
+    max_uses: Option<i64>,
+    valid_days: Option<i64>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<InviteLimits, String> {
+    let max_uses = max_uses.unwrap_or(1);
+    if !(1..=MAX_INVITE_USES).contains(&max_uses) {
+        return Err(format!(
+            "An invite link can be used 1 to {MAX_INVITE_USES} times."
+        ));
+    }
+    let expires_at = match valid_days {
+        None => None,
+        Some(d) if (1..=365).contains(&d) => Some(now + chrono::Duration::days(d)),
+        Some(_) => return Err("An invite link can last 1 to 365 days.".to_owned()),
+    };
+    Ok(InviteLimits {
+        max_uses,
+        expires_at,
+    })
+}
+
+#[cfg(test)]
+mod invite_tests {
+    use super::*;
+    use chrono::{Duration, TimeZone, Utc};
+
+    #[test]
+    fn invite_links_have_a_sane_number_of_uses_and_lifetime() {
+        let now = Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap();
+        assert_eq!(
+            invite_limits(None, None, now),
+            Ok(InviteLimits {
+                max_uses: 1,
+                expires_at: None
+            })
+        );
+        assert_eq!(
+            invite_limits(Some(400), Some(7), now).unwrap().expires_at,
+            Some(now + Duration::days(7))
+        );
+        for bad in [0, -1, MAX_INVITE_USES + 1] {
+            assert!(invite_limits(Some(bad), None, now).is_err(), "{bad}");
+        }
+        for bad in [0, 366, -3] {
+            assert!(invite_limits(None, Some(bad), now).is_err(), "{bad}");
+        }
+    }
+}

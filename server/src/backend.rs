@@ -10,8 +10,8 @@ use crate::store::{Store, StoreError};
 use chrono::{DateTime, Utc};
 use hackboard_app::ssr::{Backend, BackendError};
 use hackboard_app::wire::{
-    HfOrgNotice, HfOrgSummary, ProfileView, QuestionView, RegistrationPageView, RegistrationRow,
-    RegistrationsView, TokenView, ViewerView,
+    HfOrgNotice, HfOrgSummary, InviteRow, ProfileView, QuestionView, RegistrationPageView,
+    RegistrationRow, RegistrationsView, StaffRow, TokenView, ViewerView,
 };
 use hackboard_domain::EventDefinition;
 use hackboard_domain::timeline::Clock;
@@ -271,6 +271,11 @@ impl Backend for AppBackend {
             places: None,
             filter_query: String::new(),
             hf_org: None,
+            invite_only: event.definition.registration.invite_only,
+            invites: vec![],
+            new_invite: None,
+            staff: vec![],
+            viewer_id: user.as_ref().map(|u| u.id).unwrap_or_default(),
         };
         if !allowed {
             return Ok(Some(view));
@@ -314,6 +319,44 @@ impl Backend for AppBackend {
                     .map(|(_, members)| members.iter().cloned().collect())
             });
         view.hf_org = hf.map(|(summary, _)| summary);
+        view.invites = self
+            .store
+            .invites(event.id)
+            .await
+            .map_err(logged)?
+            .into_iter()
+            .map(|i| {
+                let active =
+                    i.uses < i.max_uses && i.expires_at.is_none_or(|e| e > now.timestamp_millis());
+                InviteRow {
+                    id: i.id,
+                    uses: format!("{} of {} used", i.uses, i.max_uses),
+                    validity: match i.expires_at {
+                        None => "no expiry".to_owned(),
+                        Some(e) if e > now.timestamp_millis() => format!("until {}", utc_ms(e)),
+                        Some(e) => format!("ended {}", utc_ms(e)),
+                    },
+                    active,
+                    created: utc_ms(i.created_at),
+                }
+            })
+            .collect();
+        view.new_invite =
+            hackboard_app::ssr::cookie(headers, crate::http::staff::NEW_INVITE_COOKIE)
+                .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+                .map(|t| format!("{}/events/{slug}/register?invite={t}", self.config.base_url));
+        view.staff = self
+            .store
+            .event_staff(event.id)
+            .await
+            .map_err(logged)?
+            .into_iter()
+            .map(|(user_id, name, role)| StaffRow {
+                user_id,
+                name,
+                role: role.as_str().to_owned(),
+            })
+            .collect();
         view.rows = rows
             .into_iter()
             .map(|r| RegistrationRow {

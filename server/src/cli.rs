@@ -2,6 +2,7 @@
 //! `event export`.
 
 use crate::config::ConfigArgs;
+use crate::store::RevokeOutcome;
 use crate::{Server, StartError, open_store, shutdown_signal, telemetry};
 use clap::{Parser, Subcommand};
 use hackboard_domain::event_file::{parse_event_file, to_event_file};
@@ -273,24 +274,20 @@ async fn change_role(
             role.as_str(),
             slug
         ))
-    } else if store
-        .revoke_role(event.id, user.id, role)
-        .await
-        .map_err(|e| e.to_string())?
-    {
-        Ok(format!(
-            "{} is no longer {} of {}",
-            user.display_name,
-            role.as_str(),
-            slug
-        ))
     } else {
-        Err(format!(
-            "{} was not {} of {}",
-            user.display_name,
-            role.as_str(),
-            slug
-        ))
+        let outcome = store
+            .revoke_role(event.id, user.id, role)
+            .await
+            .map_err(|e| e.to_string())?;
+        let name = &user.display_name;
+        let role = role.as_str();
+        match outcome {
+            RevokeOutcome::Revoked => Ok(format!("{name} is no longer {role} of {slug}")),
+            RevokeOutcome::NotHeld => Err(format!("{name} was not {role} of {slug}")),
+            RevokeOutcome::LastOrganizer => Err(format!(
+                "{name} is the only organizer of {slug}: grant the role to someone else first"
+            )),
+        }
     }
 }
 

@@ -5,7 +5,8 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use hackboard::store::accounts::NewIdentity;
 use hackboard::store::{
-    Mail, RegisterOutcome, RegistrationFilter, RegistrationStatus, Role, Store, StoreError,
+    Mail, RegisterOutcome, RegistrationFilter, RegistrationStatus, RevokeOutcome, Role, Store,
+    StoreError,
 };
 use hackboard_domain::demo::demo_event;
 use hackboard_tests::{TestDb, engines};
@@ -434,11 +435,34 @@ async fn roles_are_granted_once_listed_and_revoked() {
             vec![Role::Judge, Role::Organizer]
         );
         assert_eq!(store.event_staff(event).await.unwrap().len(), 2);
-        assert!(store.revoke_role(event, u, Role::Judge).await.unwrap());
-        assert!(!store.revoke_role(event, u, Role::Judge).await.unwrap());
+        assert_eq!(
+            store.revoke_role(event, u, Role::Judge).await.unwrap(),
+            RevokeOutcome::Revoked
+        );
+        assert_eq!(
+            store.revoke_role(event, u, Role::Judge).await.unwrap(),
+            RevokeOutcome::NotHeld
+        );
         assert_eq!(
             store.roles_of(event, u).await.unwrap(),
             vec![Role::Organizer]
+        );
+        // The only organizer stays until someone else is one.
+        assert_eq!(
+            store.revoke_role(event, u, Role::Organizer).await.unwrap(),
+            RevokeOutcome::LastOrganizer
+        );
+        let (other, _) = store
+            .user_for_identity(&identity("email", "o2@x.org", Some("o2@x.org")), t0())
+            .await
+            .unwrap();
+        store
+            .grant_role(event, other, Role::Organizer, Some(u), t0())
+            .await
+            .unwrap();
+        assert_eq!(
+            store.revoke_role(event, u, Role::Organizer).await.unwrap(),
+            RevokeOutcome::Revoked
         );
     })
     .await;

@@ -292,9 +292,288 @@ async fn organizers_grant_roles_and_read_registrations_through_the_api_and_nobod
             "/api/v1/events/{slug}/registration",
             "/api/v1/events/{slug}/registrations",
             "/api/v1/events/{slug}/roles",
+            "/api/v1/events/{slug}/invites",
+            "/api/v1/events/{slug}/invites/{id}",
+            "/api/v1/events/{slug}/hf-org",
         ] {
             assert!(doc["paths"][path].is_object(), "{path} documented");
         }
+    })
+    .await;
+}
+
+async fn make_organizer(app: &TestApp, email: &str) -> (i64, String) {
+    let event = app
+        .store
+        .event_by_slug("mistral-hackathon")
+        .await
+        .unwrap()
+        .unwrap();
+    let (id, token) = token_for(app, email).await;
+    app.store
+        .grant_role(event.id, id, Role::Organizer, None, app.clock.now())
+        .await
+        .unwrap();
+    (id, token)
+}
+
+async fn delete(app: &TestApp, path: &str, token: &str, body: Option<Value>) -> (u16, Value) {
+    let mut req = app.client.delete(app.url(path)).bearer_auth(token);
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let res = req.send().await.unwrap();
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn an_invite_link_made_through_the_api_admits_exactly_its_uses_and_can_be_ended() {
+    each(|app| async move {
+        // Make the demo invite-only.
+        let event = app
+            .store
+            .event_by_slug("mistral-hackathon")
+            .await
+            .unwrap()
+            .unwrap();
+        let mut def = event.definition.clone();
+        def.registration.invite_only = true;
+        app.store.upsert_event(&def, app.clock.now()).await.unwrap();
+        let (_, org) = make_organizer(&app, "org@example.org").await;
+
+        let (status, body) = post(
+            &app,
+            &format!("{API}/invites"),
+            &org,
+            json!({"max_uses": 0}),
+        )
+        .await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (422, Some("invalid")),
+            "{body}"
+        );
+        let (status, body) = post(
+            &app,
+            &format!("{API}/invites"),
+            &org,
+            json!({"max_uses": 2, "valid_days": 3}),
+        )
+        .await;
+        assert_eq!(status, 201, "{body}");
+        let url = body["url"].as_str().unwrap().to_owned();
+        assert!(
+            url.starts_with(&format!(
+                "{}/events/mistral-hackathon/register?invite=",
+                app.base
+            )),
+            "{url}"
+        );
+        let token = url.rsplit_once('=').unwrap().1.to_owned();
+        let id = body["id"].as_i64().unwrap();
+
+        let register = |who: String| {
+            let app = &app;
+            let token = token.clone();
+            async move {
+                let (_, t) = token_for(app, &who).await;
+                let mut body = answers();
+                body["invite"] = json!(token);
+                post(app, &format!("{API}/registration"), &t, body).await
+            }
+        };
+        assert_eq!(register("a@example.org".into()).await.0, 200);
+        assert_eq!(register("b@example.org".into()).await.0, 200);
+        let (status, body) = register("c@example.org".into()).await;
+        assert_eq!(status, 403, "the third use is refused: {body}");
+
+        let list: Value = app
+            .client
+            .get(app.url(&format!("{API}/invites")))
+            .bearer_auth(&org)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(list[0]["id"], id);
+        assert_eq!(
+            (list[0]["uses"].as_i64(), list[0]["active"].as_bool()),
+            (Some(2), Some(false))
+        );
+        assert!(
+            list[0].get("url").is_none(),
+            "the link is never shown again"
+        );
+
+        let (_, body) = post(
+            &app,
+            &format!("{API}/invites"),
+            &org,
+            json!({"max_uses": 10}),
+        )
+        .await;
+        let second = body["id"].as_i64().unwrap();
+        assert_eq!(
+            delete(&app, &format!("{API}/invites/{second}"), &org, None)
+                .await
+                .0,
+            204
+        );
+        assert_eq!(
+            delete(&app, &format!("{API}/invites/{second}"), &org, None)
+                .await
+                .0,
+            404
+        );
+        assert_eq!(
+            delete(&app, &format!("{API}/invites/nonsense"), &org, None)
+                .await
+                .0,
+            404
+        );
+        let (_, participant) = token_for(&app, "p@example.org").await;
+        assert_eq!(
+            delete(&app, &format!("{API}/invites/{id}"), &participant, None)
+                .await
+                .0,
+            403
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_last_organizer_cannot_be_removed_even_when_two_remove_each_other_at_once() {
+    each(|app| async move {
+        let (a_id, a) = make_organizer(&app, "a@example.org").await;
+        let (b_id, b) = make_organizer(&app, "b@example.org").await;
+        let roles: Value = app
+            .client
+            .get(app.url(&format!("{API}/roles")))
+            .bearer_auth(&a)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(roles.as_array().unwrap().len(), 2);
+
+        let roles_path = format!("{API}/roles");
+        let (ra, rb) = tokio::join!(
+            delete(
+                &app,
+                &roles_path,
+                &a,
+                Some(json!({"user_id": b_id, "role": "organizer"}))
+            ),
+            delete(
+                &app,
+                &roles_path,
+                &b,
+                Some(json!({"user_id": a_id, "role": "organizer"}))
+            ),
+        );
+        let mut statuses = [ra.0, rb.0];
+        statuses.sort();
+        // One wins; the other is either refused as the last organizer or,
+        // having lost the role first, no longer an organizer at all.
+        assert_eq!(statuses[0], 204, "{ra:?} {rb:?}");
+        assert!(statuses[1] == 409 || statuses[1] == 403, "{ra:?} {rb:?}");
+        let event = app
+            .store
+            .event_by_slug("mistral-hackathon")
+            .await
+            .unwrap()
+            .unwrap();
+        let organizers = app
+            .store
+            .event_staff(event.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|(_, _, r)| *r == Role::Organizer)
+            .count();
+        assert_eq!(organizers, 1);
+
+        let last = if ra.0 == 204 { a.clone() } else { b.clone() };
+        let last_id = if ra.0 == 204 { a_id } else { b_id };
+        let (status, body) = delete(
+            &app,
+            &format!("{API}/roles"),
+            &last,
+            Some(json!({"user_id": last_id, "role": "organizer"})),
+        )
+        .await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (409, Some("last_organizer")),
+            "{body}"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn malformed_json_gets_an_error_in_the_api_shape() {
+    each(|app| async move {
+        let (_, org) = make_organizer(&app, "org@example.org").await;
+        let send = |body: &'static str, content_type: &'static str| {
+            let app = &app;
+            let org = org.clone();
+            async move {
+                let res = app
+                    .client
+                    .post(app.url(&format!("{API}/roles")))
+                    .bearer_auth(org)
+                    .header("content-type", content_type)
+                    .body(body)
+                    .send()
+                    .await
+                    .unwrap();
+                let status = res.status().as_u16();
+                let body: Value = res.json().await.expect("a JSON error body");
+                (status, body)
+            }
+        };
+        let (status, body) = send("{not json", "application/json").await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (400, Some("bad_request"))
+        );
+        let (status, body) = send(r#"{"email": 5}"#, "application/json").await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (422, Some("invalid"))
+        );
+        let message = body["error"]["message"].as_str().unwrap();
+        assert!(
+            message.contains("expected") || message.contains("missing"),
+            "{message}"
+        );
+        assert!(!message.contains("hackboard::"), "no internals: {message}");
+        let (status, body) = send(r#"{"role": "judge"}"#, "text/plain").await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (415, Some("bad_request"))
+        );
+        let res = app
+            .client
+            .get(app.url(&format!("{API}/registrations?status=registered&hf=maybe")))
+            .bearer_auth(&org)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(status, 400, "{body}");
+        assert_eq!(
+            body["error"]["message"],
+            "`hf` is yes or no, not \"maybe\"."
+        );
     })
     .await;
 }

@@ -431,6 +431,24 @@ async fn the_authorization_table_holds_for_every_role() {
                 .await;
             }
 
+            for (path, form) in [
+                (format!("{EVENT}/invites"), vec![("max_uses", "3")]),
+                (
+                    format!("{EVENT}/roles"),
+                    vec![("email", "j@example.org"), ("role", "judge")],
+                ),
+            ] {
+                let res = app.post_form(&path, &form, *cookie).await;
+                match i {
+                    0 => assert!(
+                        res.status() == 303 && location(&res).starts_with("/sign-in"),
+                        "{name}: {path}"
+                    ),
+                    4 => assert!(location(&res).contains("done="), "{name}: {path}"),
+                    _ => assert_eq!(res.status(), 403, "{name}: {path}"),
+                }
+            }
+
             let profile = app
                 .post_form(
                     "/me/profile",
@@ -475,6 +493,276 @@ async fn the_authorization_table_holds_for_every_role() {
         assert_eq!(regs.len(), 1);
         assert_eq!(regs[0].status, "registered");
         let _ = Duration::zero();
+    })
+    .await;
+}
+
+fn flash_cookie(res: &reqwest::Response, name: &str) -> Option<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with(&format!("{name}=")))
+        .map(|c| c.split(';').next().unwrap_or_default().to_owned())
+}
+
+#[tokio::test]
+async fn organizers_make_invite_links_on_the_registrations_page_and_each_admits_its_uses() {
+    each(|app| async move {
+        let now = app.clock.now();
+        let event = event_id(&app).await;
+        let mut def = app
+            .store
+            .event_by_slug("mistral-hackathon")
+            .await
+            .unwrap()
+            .unwrap()
+            .definition;
+        def.registration.invite_only = true;
+        app.store.upsert_event(&def, now).await.unwrap();
+        let organizer = app.sign_in("org@example.org").await;
+        app.store
+            .grant_role(
+                event,
+                app.user_id(&organizer).await,
+                Role::Organizer,
+                None,
+                now,
+            )
+            .await
+            .unwrap();
+
+        let res = app
+            .post_form(
+                &format!("{EVENT}/invites"),
+                &[("max_uses", "many"), ("valid_days", "")],
+                Some(&organizer),
+            )
+            .await;
+        assert_eq!(
+            location(&res),
+            format!("{EVENT}/registrations?error=invite_numbers")
+        );
+        let page = app
+            .get_as(&location(&res), &organizer)
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("An invite link can be used 1 to 100 000 times"),
+            "{page}"
+        );
+
+        let res = app
+            .post_form(
+                &format!("{EVENT}/invites"),
+                &[("max_uses", "1"), ("valid_days", "2")],
+                Some(&organizer),
+            )
+            .await;
+        assert_eq!(
+            location(&res),
+            format!("{EVENT}/registrations?done=invite_created")
+        );
+        let flash =
+            flash_cookie(&res, "hb_new_invite").expect("the link travels in a flash cookie");
+        let page = app
+            .get_as(&location(&res), &format!("{organizer}; {flash}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        let prefix = format!("{}{EVENT}/register?invite=", app.base);
+        let at = page.find(&prefix).expect("the new link is shown") + prefix.len();
+        let token = page[at..at + 64].to_owned();
+        assert!(page.contains("0 of 1 used"), "{page}");
+        // Without the flash cookie the link is not shown again.
+        let again = app
+            .get_as(&location(&res), &organizer)
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(!again.contains(&token));
+
+        let first = app.sign_in("first@example.org").await;
+        let mut form = full_form("First");
+        form.push(("invite", &token));
+        let res = app
+            .post_form(&format!("{EVENT}/register"), &form, Some(&first))
+            .await;
+        assert!(
+            location(&res).ends_with("done=registered"),
+            "{}",
+            location(&res)
+        );
+        let second = app.sign_in("second@example.org").await;
+        let res = app
+            .post_form(&format!("{EVENT}/register"), &form, Some(&second))
+            .await;
+        assert!(
+            location(&res).ends_with("error=invite"),
+            "{}",
+            location(&res)
+        );
+        let page = app
+            .get_as(&format!("{EVENT}/registrations"), &organizer)
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("1 of 1 used"), "{page}");
+
+        // Ending a link: it stops working at once.
+        let res = app
+            .post_form(
+                &format!("{EVENT}/invites"),
+                &[("max_uses", "5")],
+                Some(&organizer),
+            )
+            .await;
+        let flash = flash_cookie(&res, "hb_new_invite").unwrap();
+        let token = flash.split_once('=').unwrap().1.to_owned();
+        let id = app.store.invites(event).await.unwrap()[0].id.to_string();
+        let res = app
+            .post_form(
+                &format!("{EVENT}/invites/revoke"),
+                &[("id", &id)],
+                Some(&organizer),
+            )
+            .await;
+        assert_eq!(
+            location(&res),
+            format!("{EVENT}/registrations?done=invite_revoked")
+        );
+        let mut form = full_form("Second");
+        form.push(("invite", &token));
+        let res = app
+            .post_form(&format!("{EVENT}/register"), &form, Some(&second))
+            .await;
+        assert!(
+            location(&res).ends_with("error=invite"),
+            "{}",
+            location(&res)
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn organizers_grant_and_remove_roles_on_the_registrations_page_but_never_the_last_organizer()
+{
+    each(|app| async move {
+        let now = app.clock.now();
+        let event = event_id(&app).await;
+        let organizer = app.sign_in("org@example.org").await;
+        let org_id = app.user_id(&organizer).await;
+        app.store
+            .grant_role(event, org_id, Role::Organizer, None, now)
+            .await
+            .unwrap();
+        let judge = app.sign_in("judge@example.org").await;
+        let judge_id = app.user_id(&judge).await;
+
+        let grant = |email: &'static str, role: &'static str| {
+            let app = &app;
+            let organizer = organizer.clone();
+            async move {
+                let res = app
+                    .post_form(
+                        &format!("{EVENT}/roles"),
+                        &[("email", email), ("role", role)],
+                        Some(&organizer),
+                    )
+                    .await;
+                location(&res)
+            }
+        };
+        assert!(
+            grant("judge@example.org", "judge")
+                .await
+                .ends_with("done=role_granted")
+        );
+        assert_eq!(
+            app.store.roles_of(event, judge_id).await.unwrap(),
+            vec![Role::Judge]
+        );
+        assert!(
+            grant("nobody@example.org", "judge")
+                .await
+                .ends_with("error=role_no_account")
+        );
+        assert!(
+            grant("not an address", "judge")
+                .await
+                .ends_with("error=role_email")
+        );
+        assert!(
+            grant("judge@example.org", "admin")
+                .await
+                .ends_with("error=role_unknown")
+        );
+
+        let page = app
+            .get_as(&format!("{EVENT}/registrations"), &organizer)
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("judge@example.org · judge") || page.contains("· judge"),
+            "{page}"
+        );
+        assert!(page.contains("(you) · organizer"), "{page}");
+
+        let revoke = |user_id: i64, role: &'static str| {
+            let app = &app;
+            let organizer = organizer.clone();
+            async move {
+                let res = app
+                    .post_form(
+                        &format!("{EVENT}/roles/revoke"),
+                        &[("user_id", &user_id.to_string()), ("role", role)],
+                        Some(&organizer),
+                    )
+                    .await;
+                location(&res)
+            }
+        };
+        let to = revoke(org_id, "organizer").await;
+        assert!(to.ends_with("error=last_organizer"), "{to}");
+        let page = app.get_as(&to, &organizer).await.text().await.unwrap();
+        assert!(
+            page.contains("An event keeps at least one organizer"),
+            "{page}"
+        );
+        assert!(
+            revoke(judge_id, "judge")
+                .await
+                .ends_with("done=role_revoked")
+        );
+        assert!(
+            revoke(judge_id, "judge")
+                .await
+                .ends_with("error=role_not_held")
+        );
+        assert!(
+            app.store
+                .roles_of(event, judge_id)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        // The judge-to-be cannot grant themselves anything.
+        let res = app
+            .post_form(
+                &format!("{EVENT}/roles"),
+                &[("email", "judge@example.org"), ("role", "organizer")],
+                Some(&judge),
+            )
+            .await;
+        assert_eq!(res.status(), 403);
     })
     .await;
 }

@@ -2,7 +2,8 @@
 //! `/api/v1/openapi.json`. Handlers are thin: extract, call, map.
 
 use super::AppState;
-use super::error::{ApiError, ErrorBody};
+use super::error::{ApiError, ApiJson, ApiQuery, ErrorBody};
+use crate::store::RevokeOutcome;
 use axum::Json;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -29,7 +30,15 @@ pub fn router() -> Router<AppState> {
         .route("/events/{slug}/hf-org", get(hf_org))
         .route(
             "/events/{slug}/roles",
-            axum::routing::post(grant_role).delete(revoke_role),
+            get(list_roles).post(grant_role).delete(revoke_role),
+        )
+        .route(
+            "/events/{slug}/invites",
+            get(list_invites).post(create_invite),
+        )
+        .route(
+            "/events/{slug}/invites/{id}",
+            axum::routing::delete(end_invite),
         )
         .fallback(unknown_endpoint)
 }
@@ -440,7 +449,7 @@ async fn register(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     headers: axum::http::HeaderMap,
-    Json(input): Json<RegistrationIn>,
+    ApiJson(input): ApiJson<RegistrationIn>,
 ) -> Result<Json<RegistrationOut>, ApiError> {
     let user = signed_in_user(&state, &headers).await?;
     let event = event_named(&state, &slug).await?;
@@ -546,13 +555,18 @@ async fn registrations(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     headers: axum::http::HeaderMap,
-    axum::extract::Query(filter): axum::extract::Query<super::registration::Filter>,
+    ApiQuery(filter): ApiQuery<super::registration::Filter>,
 ) -> Result<Json<Vec<RegistrationItem>>, ApiError> {
     let (event, _) = organizer_of(&state, &headers, &slug).await?;
     let rows = state
         .backend
         .store
-        .registrations(event.id, &filter.to_store())
+        .registrations(
+            event.id,
+            &filter
+                .parse_strict()
+                .map_err(|m| ApiError::Refused(StatusCode::BAD_REQUEST, "bad_request", m))?,
+        )
         .await?;
     let snapshot = state.backend.store.hf_snapshot(event.id).await?;
     Ok(Json(
@@ -704,7 +718,7 @@ async fn grant_role(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     headers: axum::http::HeaderMap,
-    Json(input): Json<RoleIn>,
+    ApiJson(input): ApiJson<RoleIn>,
 ) -> Result<StatusCode, ApiError> {
     let (event, by) = organizer_of(&state, &headers, &slug).await?;
     let (user, role) = role_target(&state, &input).await?;
@@ -735,23 +749,204 @@ async fn revoke_role(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     headers: axum::http::HeaderMap,
-    Json(input): Json<RoleIn>,
+    ApiJson(input): ApiJson<RoleIn>,
 ) -> Result<StatusCode, ApiError> {
     let (event, _) = organizer_of(&state, &headers, &slug).await?;
     let (user, role) = role_target(&state, &input).await?;
-    if state
+    let outcome = state
         .backend
         .store
         .revoke_role(event.id, user.id, role)
+        .await?;
+    match outcome {
+        RevokeOutcome::Revoked => Ok(StatusCode::NO_CONTENT),
+        RevokeOutcome::NotHeld => Err(ApiError::NotFound(format!(
+            "{} is not {} of this event.",
+            user.display_name,
+            role.as_str()
+        ))),
+        RevokeOutcome::LastOrganizer => Err(ApiError::Refused(
+            StatusCode::CONFLICT,
+            "last_organizer",
+            format!(
+                "{} is the event's only organizer: make someone else organizer first.",
+                user.display_name
+            ),
+        )),
+    }
+}
+
+/// Someone with a role in the event.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StaffOut {
+    pub user_id: i64,
+    pub name: String,
+    /// `organizer` or `judge`.
+    pub role: String,
+}
+
+/// The event's organizers and judges (organizers only).
+#[utoipa::path(get, path = "/api/v1/events/{slug}/roles", tag = "registration",
+    params(("slug" = String, Path, description = "The event's slug")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Organizers and judges", body = [StaffOut]),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not an organizer of this event", body = ErrorBody),
+        (status = 404, description = "No such event", body = ErrorBody),
+    ))]
+async fn list_roles(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Result<Json<Vec<StaffOut>>, ApiError> {
+    let (event, _) = organizer_of(&state, &headers, &slug).await?;
+    let staff = state.backend.store.event_staff(event.id).await?;
+    Ok(Json(
+        staff
+            .into_iter()
+            .map(|(user_id, name, role)| StaffOut {
+                user_id,
+                name,
+                role: role.as_str().to_owned(),
+            })
+            .collect(),
+    ))
+}
+
+/// A new invite link's limits.
+#[derive(Debug, serde::Deserialize, ToSchema)]
+pub struct InviteIn {
+    /// How many registrations it allows [default: 1, at most 100 000].
+    pub max_uses: Option<i64>,
+    /// Days it stays valid (1 to 365); absent: no expiry.
+    pub valid_days: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InviteOut {
+    pub id: i64,
+    pub max_uses: i64,
+    pub uses: i64,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub created_at: Option<DateTime<Utc>>,
+    /// Still usable now.
+    pub active: bool,
+    /// Only in the answer that created it: the link is never shown again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+fn invite_out(i: crate::store::Invite, now: DateTime<Utc>) -> InviteOut {
+    InviteOut {
+        id: i.id,
+        max_uses: i.max_uses,
+        uses: i.uses,
+        expires_at: i.expires_at.and_then(DateTime::from_timestamp_millis),
+        created_at: DateTime::from_timestamp_millis(i.created_at),
+        active: i.uses < i.max_uses && i.expires_at.is_none_or(|e| e > now.timestamp_millis()),
+        url: None,
+    }
+}
+
+/// The event's invite links, newest first (organizers only).
+#[utoipa::path(get, path = "/api/v1/events/{slug}/invites", tag = "registration",
+    params(("slug" = String, Path, description = "The event's slug")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Invite links (without their tokens)", body = [InviteOut]),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not an organizer of this event", body = ErrorBody),
+        (status = 404, description = "No such event", body = ErrorBody),
+    ))]
+async fn list_invites(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Result<Json<Vec<InviteOut>>, ApiError> {
+    let (event, _) = organizer_of(&state, &headers, &slug).await?;
+    let now = state.backend.clock.now();
+    let invites = state.backend.store.invites(event.id).await?;
+    Ok(Json(
+        invites.into_iter().map(|i| invite_out(i, now)).collect(),
+    ))
+}
+
+/// Creates an invite link; its URL is in this answer only (organizers only).
+#[utoipa::path(post, path = "/api/v1/events/{slug}/invites", tag = "registration",
+    params(("slug" = String, Path, description = "The event's slug")),
+    request_body = InviteIn, security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Created; `url` is shown once", body = InviteOut),
+        (status = 403, description = "Not an organizer of this event", body = ErrorBody),
+        (status = 422, description = "Uses or lifetime out of range", body = ErrorBody),
+    ))]
+async fn create_invite(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: axum::http::HeaderMap,
+    ApiJson(input): ApiJson<InviteIn>,
+) -> Result<(StatusCode, Json<InviteOut>), ApiError> {
+    let (event, _) = organizer_of(&state, &headers, &slug).await?;
+    let now = state.backend.clock.now();
+    let limits =
+        hackboard_domain::registration::invite_limits(input.max_uses, input.valid_days, now)
+            .map_err(|m| ApiError::Refused(StatusCode::UNPROCESSABLE_ENTITY, "invalid", m))?;
+    let token = crate::auth::random_token();
+    let store = &state.backend.store;
+    let id = store
+        .create_invite(
+            event.id,
+            &crate::auth::token_hash(&token),
+            limits.max_uses,
+            limits.expires_at,
+            now,
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(InviteOut {
+            id,
+            max_uses: limits.max_uses,
+            uses: 0,
+            expires_at: limits.expires_at,
+            created_at: Some(now),
+            active: true,
+            url: Some(format!(
+                "{}/events/{slug}/register?invite={token}",
+                state.config.base_url
+            )),
+        }),
+    ))
+}
+
+/// Ends an invite link now (organizers only).
+#[utoipa::path(delete, path = "/api/v1/events/{slug}/invites/{id}", tag = "registration",
+    params(("slug" = String, Path, description = "The event's slug"),
+           ("id" = i64, Path, description = "The invite link's id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Ended"),
+        (status = 403, description = "Not an organizer of this event", body = ErrorBody),
+        (status = 404, description = "No such invite link, or it had already ended", body = ErrorBody),
+    ))]
+async fn end_invite(
+    State(state): State<AppState>,
+    Path((slug, id)): Path<(String, String)>,
+    headers: axum::http::HeaderMap,
+) -> Result<StatusCode, ApiError> {
+    let (event, _) = organizer_of(&state, &headers, &slug).await?;
+    let unknown = || ApiError::NotFound("No such invite link, or it had already ended.".into());
+    let id: i64 = id.parse().map_err(|_| unknown())?;
+    if state
+        .backend
+        .store
+        .revoke_invite(event.id, id, state.backend.clock.now())
         .await?
     {
         Ok(StatusCode::NO_CONTENT)
     } else {
-        Err(ApiError::NotFound(format!(
-            "{} is not {} of this event.",
-            user.display_name,
-            role.as_str()
-        )))
+        Err(unknown())
     }
 }
 
@@ -762,9 +957,10 @@ async fn unknown_endpoint() -> ApiError {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Hackboard API", version = "1", description = "Hackathons, end to end."),
-    paths(list_events, get_event, me, register, withdraw, registrations, hf_org, grant_role, revoke_role),
+    paths(list_events, get_event, me, register, withdraw, registrations, hf_org, list_roles, grant_role,
+        revoke_role, list_invites, create_invite, end_invite),
     components(schemas(EventSummary, EventOut, MilestoneOut, TrackOut, OfferOut, LinkOut,
-        TeamSizeOut, NextOut, MeOut, RegistrationIn, RegistrationOut, RegistrationItem, RoleIn, HfOrgOut, HfSnapshotOut,
+        TeamSizeOut, NextOut, MeOut, RegistrationIn, RegistrationOut, RegistrationItem, RoleIn, HfOrgOut, HfSnapshotOut, StaffOut, InviteIn, InviteOut,
         ErrorBody, super::error::ErrorDetail)),
     tags((name = "events", description = "Events and their timelines"),
          (name = "account", description = "The signed-in account"),

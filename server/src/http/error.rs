@@ -66,3 +66,81 @@ impl IntoResponse for ApiError {
             .into_response()
     }
 }
+
+/// `axum::Json`, but a body that is not JSON, not the expected shape, or
+/// sent without `Content-Type: application/json` is refused with our error
+/// shape (and a message about the input only, never about our code).
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> axum::extract::FromRequest<S> for ApiJson<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
+        use axum::extract::rejection::JsonRejection;
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::Refused(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "bad_request",
+                "Send the body as JSON with `Content-Type: application/json`.".into(),
+            )),
+            Err(JsonRejection::JsonSyntaxError(_)) => Err(ApiError::Refused(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                "The body is not valid JSON.".into(),
+            )),
+            Err(JsonRejection::JsonDataError(e)) => Err(ApiError::Refused(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                format!(
+                    "The JSON body does not have the expected fields: {}. See /api/v1/openapi.json.",
+                    serde_detail(&e.body_text())
+                ),
+            )),
+            Err(e) => Err(ApiError::Refused(
+                e.status(),
+                "bad_request",
+                "The request body could not be read.".into(),
+            )),
+        }
+    }
+}
+
+/// `axum::extract::Query` with our error shape.
+pub struct ApiQuery<T>(pub T);
+
+impl<S, T> axum::extract::FromRequestParts<S> for ApiQuery<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, ApiError> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(ApiQuery(v)),
+            Err(e) => Err(ApiError::Refused(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                format!(
+                    "The query string is not what this endpoint takes: {}.",
+                    serde_detail(&e.body_text())
+                ),
+            )),
+        }
+    }
+}
+
+/// The part of an extractor's message that is about the input ("missing
+/// field `role` at line 1 column 2"), without axum's preamble.
+fn serde_detail(text: &str) -> String {
+    let detail = text.rsplit_once(": ").map(|(_, d)| d).unwrap_or(text);
+    detail.chars().take(200).collect()
+}

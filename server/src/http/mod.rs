@@ -8,6 +8,7 @@ pub mod error;
 pub mod oauth;
 pub mod page_cache;
 pub mod registration;
+pub mod staff;
 
 use crate::assets::Assets;
 use crate::backend::AppBackend;
@@ -69,6 +70,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::router())
         .merge(account::router())
         .merge(registration::router())
+        .merge(staff::router())
         .merge(oauth::router())
         .fallback_service(static_files(&state))
         .layer(axum::middleware::from_fn_with_state(

@@ -49,7 +49,7 @@ async fn event_and_user(
 
 /// The event and its signed-in organizer, or the response to send instead
 /// (sign in, or 403 saying `refusal`).
-async fn event_and_organizer(
+pub(crate) async fn event_and_organizer(
     state: &AppState,
     slug: &str,
     headers: &HeaderMap,
@@ -369,6 +369,28 @@ pub struct Filter {
 }
 
 impl Filter {
+    /// The filter, refusing values it does not know (for the API).
+    pub fn parse_strict(&self) -> Result<RegistrationFilter, String> {
+        let given = |v: &Option<String>| v.clone().filter(|v| !v.is_empty());
+        let yes_no = |name: &str, v: &Option<String>| match given(v).as_deref() {
+            None => Ok(None),
+            Some("yes") => Ok(Some(true)),
+            Some("no") => Ok(Some(false)),
+            Some(other) => Err(format!("`{name}` is yes or no, not \"{other}\".")),
+        };
+        let status = match given(&self.status) {
+            None => None,
+            Some(s) => Some(RegistrationStatus::parse(&s).ok_or_else(|| {
+                format!("`status` is registered, waitlisted, rejected or withdrawn, not \"{s}\".")
+            })?),
+        };
+        Ok(RegistrationFilter {
+            status,
+            in_hf_org: yes_no("hf", &self.hf)?,
+            looking_for_team: yes_no("looking", &self.looking)?,
+        })
+    }
+
     pub fn to_store(&self) -> RegistrationFilter {
         let yes_no = |v: &Option<String>| match v.as_deref() {
             Some("yes") => Some(true),

@@ -36,6 +36,16 @@ pub struct NewIdentity {
     pub hf_handle: Option<String>,
 }
 
+/// What removing a role did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RevokeOutcome {
+    Revoked,
+    /// The person did not have the role.
+    NotHeld,
+    /// Refused: they are the event's only organizer.
+    LastOrganizer,
+}
+
 /// An event role beyond participant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Role {
@@ -524,25 +534,56 @@ impl Store {
         Ok(())
     }
 
-    /// Removes a role; `true` if the user had it.
+    /// Removes a role. An event keeps at least one organizer: removing the
+    /// last one is refused, atomically (the event row is locked first, so two
+    /// organizers removing each other cannot both succeed).
     pub async fn revoke_role(
         &self,
         event_id: i64,
         user_id: i64,
         role: Role,
-    ) -> Result<bool, StoreError> {
-        let n = on_pool!(self, |p| {
-            sqlx::query(
+    ) -> Result<RevokeOutcome, StoreError> {
+        write_tx!(self, |tx| {
+            // A no-op write: a row lock on PostgreSQL (SQLite's BEGIN
+            // IMMEDIATE already serializes writers).
+            sqlx::query("UPDATE events SET updated_at = updated_at WHERE id = $1")
+                .bind(event_id)
+                .execute(&mut *tx)
+                .await?;
+            if role == Role::Organizer {
+                let organizers: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM event_roles WHERE event_id = $1 AND role = 'organizer'",
+                )
+                .bind(event_id)
+                .fetch_one(&mut *tx)
+                .await?;
+                let holds: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM event_roles WHERE event_id = $1 AND user_id = $2 \
+                     AND role = 'organizer'",
+                )
+                .bind(event_id)
+                .bind(user_id)
+                .fetch_one(&mut *tx)
+                .await?;
+                if holds == 1 && organizers == 1 {
+                    return Ok(RevokeOutcome::LastOrganizer);
+                }
+            }
+            let n = sqlx::query(
                 "DELETE FROM event_roles WHERE event_id = $1 AND user_id = $2 AND role = $3",
             )
             .bind(event_id)
             .bind(user_id)
             .bind(role.as_str())
-            .execute(p)
+            .execute(&mut *tx)
             .await?
-            .rows_affected()
-        });
-        Ok(n == 1)
+            .rows_affected();
+            Ok::<RevokeOutcome, StoreError>(if n == 1 {
+                RevokeOutcome::Revoked
+            } else {
+                RevokeOutcome::NotHeld
+            })
+        })
     }
 
     pub async fn roles_of(&self, event_id: i64, user_id: i64) -> Result<Vec<Role>, StoreError> {

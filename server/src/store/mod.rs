@@ -19,10 +19,10 @@ use sqlx::sqlite::{
 use std::str::FromStr;
 use std::time::Duration;
 
-pub use accounts::{ApiToken, NewIdentity, Role, User};
+pub use accounts::{ApiToken, NewIdentity, RevokeOutcome, Role, User};
 pub use events::StoredEvent;
 pub use outbox::{Mail, OutboxMessage};
-pub use registrations::{HfOrgStatus, MailFor};
+pub use registrations::{HfOrgStatus, Invite, MailFor};
 pub use registrations::{RegisterOutcome, Registration, RegistrationFilter, RegistrationStatus};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");

@@ -413,6 +413,44 @@ impl Store {
         Ok(id)
     }
 
+    /// The event's invite links, newest first.
+    pub async fn invites(&self, event_id: i64) -> Result<Vec<Invite>, StoreError> {
+        let rows: Vec<Invite> = on_pool!(self, |p| {
+            sqlx::query_as(
+                "SELECT id, max_uses, uses, expires_at, created_at FROM registration_invites \
+                 WHERE event_id = $1 ORDER BY id DESC",
+            )
+            .bind(event_id)
+            .fetch_all(p)
+            .await?
+        });
+        Ok(rows)
+    }
+
+    /// Ends an invite link now; `false` if it is not this event's or had
+    /// already ended.
+    pub async fn revoke_invite(
+        &self,
+        event_id: i64,
+        id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let now = now.timestamp_millis();
+        let n = on_pool!(self, |p| {
+            sqlx::query(
+                "UPDATE registration_invites SET expires_at = $3 WHERE id = $1 AND event_id = $2 \
+                 AND (expires_at IS NULL OR expires_at > $3)",
+            )
+            .bind(id)
+            .bind(event_id)
+            .bind(now)
+            .execute(p)
+            .await?
+            .rows_affected()
+        });
+        Ok(n == 1)
+    }
+
     // ---- Hugging Face org membership -------------------------------------
 
     /// Replaces the members seen in the org's public list with `usernames`
@@ -620,4 +658,15 @@ pub struct HfOrgStatus {
     pub last_error: Option<String>,
     /// The deadline snapshot: when, and who (sorted).
     pub snapshot: Option<(i64, Vec<String>)>,
+}
+
+/// An invite link (its token is only ever known to whoever created it).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Invite {
+    pub id: i64,
+    pub max_uses: i64,
+    pub uses: i64,
+    /// Epoch ms.
+    pub expires_at: Option<i64>,
+    pub created_at: i64,
 }
