@@ -261,8 +261,15 @@ pub struct EventDefinition {
     pub rules: String,
     pub hf_org: Option<String>,
     pub team_size: TeamSize,
+    /// How many tracks one team may enter (1 unless the event says more).
+    #[serde(default = "one")]
+    pub tracks_per_team: u32,
     /// Milestones in the order the file gave them; `timeline` validates order.
     pub milestones: Vec<Milestone>,
     /// Capacity, invite-only mode and custom questions.
     pub registration: crate::registration::RegistrationSettings,
+}
+
+fn one() -> u32 {
+    1
 }

@@ -41,6 +41,7 @@ struct FileEvent {
     #[serde(default)]
     rules: String,
     team_size: Option<Spanned<FileTeamSize>>,
+    tracks_per_team: Option<Spanned<u32>>,
     #[serde(default)]
     links: Vec<FileLink>,
     #[serde(default)]
@@ -464,8 +465,27 @@ pub fn parse_event_file(text: &str) -> Result<EventDefinition, EventFileError> {
     }
 
     let registration = parse_registration(text, file.registration.as_ref())?;
+    let tracks_per_team = match &file.tracks_per_team {
+        None => 1,
+        Some(n) => {
+            let v = *n.get_ref();
+            if v < 1 || (!tracks.is_empty() && v as usize > tracks.len()) {
+                return Err(error_at(
+                    text,
+                    n.span(),
+                    "tracks_per_team",
+                    format!(
+                        "a team enters 1 to {} track(s), got {v}",
+                        tracks.len().max(1)
+                    ),
+                ));
+            }
+            v
+        }
+    };
 
     Ok(EventDefinition {
+        tracks_per_team,
         registration,
         slug: slug(text, &file.slug, "slug")?,
         name: non_empty(text, &file.name, "name")?,
@@ -593,6 +613,8 @@ struct OutEvent<'a> {
     hugging_face_org: Option<&'a str>,
     description: &'a str,
     rules: &'a str,
+    #[serde(skip_serializing_if = "is_one")]
+    tracks_per_team: u32,
     team_size: FileTeamSize,
     links: Vec<OutLink<'a>>,
     milestones: Vec<OutMilestone>,
@@ -647,6 +669,10 @@ fn wall(t: NaiveDateTime) -> String {
     }
 }
 
+fn is_one(n: &u32) -> bool {
+    *n == 1
+}
+
 /// The canonical event file for `def`.
 pub fn to_event_file(def: &EventDefinition) -> String {
     let out = OutEvent {
@@ -661,6 +687,7 @@ pub fn to_event_file(def: &EventDefinition) -> String {
             min: def.team_size.min,
             max: def.team_size.max,
         },
+        tracks_per_team: def.tracks_per_team,
         links: def
             .links
             .iter()

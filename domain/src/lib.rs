@@ -14,6 +14,7 @@ pub mod event;
 pub mod event_file;
 pub mod hf_org;
 pub mod registration;
+pub mod team;
 pub mod timeline;
 
 pub use event::*;

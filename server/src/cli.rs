@@ -276,7 +276,7 @@ async fn change_role(
         ))
     } else {
         let outcome = store
-            .revoke_role(event.id, user.id, role)
+            .revoke_role(event.id, user.id, role, false)
             .await
             .map_err(|e| e.to_string())?;
         let name = &user.display_name;

@@ -436,11 +436,17 @@ async fn roles_are_granted_once_listed_and_revoked() {
         );
         assert_eq!(store.event_staff(event).await.unwrap().len(), 2);
         assert_eq!(
-            store.revoke_role(event, u, Role::Judge).await.unwrap(),
+            store
+                .revoke_role(event, u, Role::Judge, true)
+                .await
+                .unwrap(),
             RevokeOutcome::Revoked
         );
         assert_eq!(
-            store.revoke_role(event, u, Role::Judge).await.unwrap(),
+            store
+                .revoke_role(event, u, Role::Judge, true)
+                .await
+                .unwrap(),
             RevokeOutcome::NotHeld
         );
         assert_eq!(
@@ -449,7 +455,10 @@ async fn roles_are_granted_once_listed_and_revoked() {
         );
         // The only organizer stays until someone else is one.
         assert_eq!(
-            store.revoke_role(event, u, Role::Organizer).await.unwrap(),
+            store
+                .revoke_role(event, u, Role::Organizer, true)
+                .await
+                .unwrap(),
             RevokeOutcome::LastOrganizer
         );
         let (other, _) = store
@@ -461,7 +470,10 @@ async fn roles_are_granted_once_listed_and_revoked() {
             .await
             .unwrap();
         assert_eq!(
-            store.revoke_role(event, u, Role::Organizer).await.unwrap(),
+            store
+                .revoke_role(event, u, Role::Organizer, true)
+                .await
+                .unwrap(),
             RevokeOutcome::Revoked
         );
     })

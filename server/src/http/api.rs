@@ -756,7 +756,7 @@ async fn revoke_role(
     let outcome = state
         .backend
         .store
-        .revoke_role(event.id, user.id, role)
+        .revoke_role(event.id, user.id, role, true)
         .await?;
     match outcome {
         RevokeOutcome::Revoked => Ok(StatusCode::NO_CONTENT),

@@ -187,7 +187,7 @@ async fn revoke_role(
     match state
         .backend
         .store
-        .revoke_role(event.id, user_id, role)
+        .revoke_role(event.id, user_id, role, true)
         .await
     {
         Ok(RevokeOutcome::Revoked) => back(&slug, "done=role_revoked"),

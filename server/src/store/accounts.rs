@@ -534,14 +534,17 @@ impl Store {
         Ok(())
     }
 
-    /// Removes a role. An event keeps at least one organizer: removing the
-    /// last one is refused, atomically (the event row is locked first, so two
-    /// organizers removing each other cannot both succeed).
+    /// Removes a role. With `keep_one_organizer` (the web and the API) the
+    /// event keeps at least one organizer: removing the last one is refused,
+    /// atomically (the event row is locked first, so two organizers removing
+    /// each other cannot both succeed). The platform admin's command line
+    /// passes `false`.
     pub async fn revoke_role(
         &self,
         event_id: i64,
         user_id: i64,
         role: Role,
+        keep_one_organizer: bool,
     ) -> Result<RevokeOutcome, StoreError> {
         write_tx!(self, |tx| {
             // A no-op write: a row lock on PostgreSQL (SQLite's BEGIN
@@ -550,7 +553,7 @@ impl Store {
                 .bind(event_id)
                 .execute(&mut *tx)
                 .await?;
-            if role == Role::Organizer {
+            if keep_one_organizer && role == Role::Organizer {
                 let organizers: i64 = sqlx::query_scalar(
                     "SELECT COUNT(*) FROM event_roles WHERE event_id = $1 AND role = 'organizer'",
                 )

@@ -36,6 +36,7 @@ struct EventRow {
     capacity: Option<i64>,
     invite_only: bool,
     questions: String,
+    tracks_per_team: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -190,6 +191,7 @@ fn assemble(row: EventRow, children: &Children) -> Result<StoredEvent, StoreErro
             rules: row.rules,
             hf_org: row.hf_org,
             team_size,
+            tracks_per_team: u32::try_from(row.tracks_per_team).map_err(corrupt)?,
             milestones,
             registration,
         },
@@ -197,7 +199,7 @@ fn assemble(row: EventRow, children: &Children) -> Result<StoredEvent, StoreErro
 }
 
 const EVENT_COLUMNS: &str = "id, slug, name, description, home_zone, format, rules, hf_org, \
-     team_min, team_max, updated_at, revision, capacity, invite_only, questions";
+     team_min, team_max, updated_at, revision, capacity, invite_only, questions, tracks_per_team";
 
 /// Loads events matching `filter` (a WHERE clause on `events`, `$1` bound to
 /// `arg` when given) with all their children, in one consistent read.
@@ -266,15 +268,15 @@ impl Store {
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO events (slug, name, description, home_zone, format, rules, \
                      hf_org, team_min, team_max, created_at, updated_at, capacity, invite_only, \
-                     questions) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13) \
+                     questions, tracks_per_team) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13, $14) \
                      ON CONFLICT (slug) DO UPDATE SET name = excluded.name, \
                      description = excluded.description, home_zone = excluded.home_zone, \
                      format = excluded.format, rules = excluded.rules, hf_org = excluded.hf_org, \
                      team_min = excluded.team_min, team_max = excluded.team_max, \
                      updated_at = excluded.updated_at, revision = events.revision + 1, \
                      capacity = excluded.capacity, invite_only = excluded.invite_only, \
-                     questions = excluded.questions \
+                     questions = excluded.questions, tracks_per_team = excluded.tracks_per_team \
                      RETURNING id",
                 )
                 .bind(def.slug.as_str())
@@ -290,6 +292,7 @@ impl Store {
                 .bind(def.registration.capacity.map(i64::from))
                 .bind(def.registration.invite_only)
                 .bind(serde_json::to_string(&def.registration.questions).map_err(corrupt)?)
+                .bind(i64::from(def.tracks_per_team))
                 .fetch_one(&mut *$tx)
                 .await?;
 

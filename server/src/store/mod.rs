@@ -11,6 +11,7 @@ pub mod accounts;
 mod events;
 mod outbox;
 mod registrations;
+mod teams;
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{
@@ -24,6 +25,7 @@ pub use events::StoredEvent;
 pub use outbox::{Mail, OutboxMessage};
 pub use registrations::{HfOrgStatus, Invite, MailFor};
 pub use registrations::{RegisterOutcome, Registration, RegistrationFilter, RegistrationStatus};
+pub use teams::{AuditEntry, Left, Seeker, Team, TeamMember, TeamRequest};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
@@ -46,6 +48,9 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error(transparent)]
     Database(sqlx::Error),
+    /// A rule refused the change (said in words for the person).
+    #[error("{0}")]
+    Refused(hackboard_domain::team::TeamError),
 }
 
 impl From<sqlx::Error> for StoreError {
