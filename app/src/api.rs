@@ -3,7 +3,8 @@
 //! personal data return only the caller's own (from the session).
 
 use crate::wire::{
-    EventView, HomeView, ProfileView, RegistrationPageView, RegistrationsView, ViewerView,
+    EventView, FinderView, HomeView, MyTeamView, ProfileView, RegistrationPageView,
+    RegistrationsView, TeamsAdminView, ViewerView,
 };
 use leptos::prelude::*;
 
@@ -56,4 +57,34 @@ pub async fn get_registrations(
 #[server(prefix = "/sf", endpoint = "providers")]
 pub async fn get_providers() -> Result<Vec<(String, String)>, ServerFnError> {
     crate::ssr::providers()
+}
+
+/// The caller's team page; the query may carry a signed notice
+/// (`ok`/`err`/`sig`) and an invite `code` to prefill.
+#[server(prefix = "/sf", endpoint = "my_team")]
+pub async fn get_my_team(
+    slug: String,
+    query: std::collections::BTreeMap<String, String>,
+) -> Result<Option<MyTeamView>, ServerFnError> {
+    crate::ssr::my_team(slug, query.into_iter().collect()).await
+}
+
+/// The team finder, filtered by `skill`, `track`, `tz_from` and `tz_to`;
+/// listed people only for registered viewers.
+#[server(prefix = "/sf", endpoint = "finder")]
+pub async fn get_finder(
+    slug: String,
+    query: std::collections::BTreeMap<String, String>,
+) -> Result<Option<FinderView>, ServerFnError> {
+    crate::ssr::finder(slug, query.into_iter().collect()).await
+}
+
+/// The organizers' team list, filtered by `track` and `size`; filled only
+/// for the event's organizers.
+#[server(prefix = "/sf", endpoint = "teams_admin")]
+pub async fn get_teams_admin(
+    slug: String,
+    query: std::collections::BTreeMap<String, String>,
+) -> Result<Option<TeamsAdminView>, ServerFnError> {
+    crate::ssr::teams_admin(slug, query.into_iter().collect()).await
 }

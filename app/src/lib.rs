@@ -17,6 +17,7 @@ pub mod pages;
 pub mod registration;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+pub mod teams;
 pub mod wire;
 
 #[cfg(feature = "hydrate")]

@@ -32,6 +32,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/me") view=ProfilePage ssr=SsrMode::Async />
                     <Route path=path!("/events/:slug/register") view=RegisterPage ssr=SsrMode::Async />
                     <Route path=path!("/events/:slug/registrations") view=RegistrationsPage ssr=SsrMode::Async />
+                    <Route path=path!("/events/:slug/team") view=crate::teams::MyTeamPage ssr=SsrMode::Async />
+                    <Route path=path!("/events/:slug/finder") view=crate::teams::FinderPage ssr=SsrMode::Async />
+                    <Route path=path!("/events/:slug/teams") view=crate::teams::TeamsAdminPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>
@@ -173,6 +176,10 @@ fn EventDetails(ev: EventView) -> impl IntoView {
                 <Countdown items=ev.countdown.clone() now_ms=ev.now_ms done="Everything on the timeline has happened.".to_owned() />
                 <p class="actions">
                     <a class="button" href=format!("/events/{}/register", ev.slug)>"Register"</a>
+                    " "
+                    <a class="button secondary" href=format!("/events/{}/team", ev.slug)>"My team"</a>
+                    " "
+                    <a class="button secondary" href=format!("/events/{}/finder", ev.slug)>"Team finder"</a>
                     " "
                     <a class="button secondary" href=calendar>"Add to calendar"</a>
                 </p>

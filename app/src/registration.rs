@@ -304,7 +304,7 @@ fn RegistrationList(v: RegistrationsView) -> impl IntoView {
                 <p id="hf-snapshot">{format!("Deadline snapshot: {}", h.snapshot)}</p>
             </section>
         })}
-        <p><a href=csv>"Export as CSV"</a></p>
+        <p><a href=csv>"Export as CSV"</a>" · "<a href=format!("/events/{}/teams", v.slug)>"Teams"</a></p>
         <div class="table-wrap">
             <table>
                 <caption>{format!("{} people", v.rows.len())}</caption>

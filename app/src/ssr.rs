@@ -42,6 +42,27 @@ pub trait Backend: Send + Sync + 'static {
         headers: &http::HeaderMap,
         filter: &[(String, String)],
     ) -> Result<Option<RegistrationsView>, BackendError>;
+    /// The viewer's team page (`query`: a signed notice, a join code).
+    async fn my_team(
+        &self,
+        slug: &str,
+        headers: &http::HeaderMap,
+        query: &[(String, String)],
+    ) -> Result<Option<MyTeamView>, BackendError>;
+    /// The team finder (`query`: a signed notice and filters).
+    async fn finder(
+        &self,
+        slug: &str,
+        headers: &http::HeaderMap,
+        query: &[(String, String)],
+    ) -> Result<Option<FinderView>, BackendError>;
+    /// The organizers' team list (`query`: a signed notice and filters).
+    async fn teams_admin(
+        &self,
+        slug: &str,
+        headers: &http::HeaderMap,
+        query: &[(String, String)],
+    ) -> Result<Option<TeamsAdminView>, BackendError>;
 }
 
 /// The backend failed; it has already logged why. Pages say only that
@@ -131,6 +152,36 @@ pub async fn registrations(
 ) -> Result<Option<RegistrationsView>, ServerFnError> {
     backend()?
         .registrations(&slug, &request_headers(), &filter)
+        .await
+        .map_err(trouble)
+}
+
+pub async fn my_team(
+    slug: String,
+    query: Vec<(String, String)>,
+) -> Result<Option<MyTeamView>, ServerFnError> {
+    backend()?
+        .my_team(&slug, &request_headers(), &query)
+        .await
+        .map_err(trouble)
+}
+
+pub async fn finder(
+    slug: String,
+    query: Vec<(String, String)>,
+) -> Result<Option<FinderView>, ServerFnError> {
+    backend()?
+        .finder(&slug, &request_headers(), &query)
+        .await
+        .map_err(trouble)
+}
+
+pub async fn teams_admin(
+    slug: String,
+    query: Vec<(String, String)>,
+) -> Result<Option<TeamsAdminView>, ServerFnError> {
+    backend()?
+        .teams_admin(&slug, &request_headers(), &query)
         .await
         .map_err(trouble)
 }

@@ -70,6 +70,37 @@ pub enum TeamError {
     UnknownTeam,
 }
 
+impl TeamError {
+    /// A stable, machine-readable code for the API.
+    pub fn code(&self) -> &'static str {
+        use TeamError::*;
+        match self {
+            Full { .. } => "team_full",
+            AlreadyInTeam { .. } | OtherAlreadyInTeam { .. } => "already_in_team",
+            NotInTeam => "not_in_team",
+            Locked(_) => "closed",
+            UnknownCode => "unknown_code",
+            UnknownRequest => "unknown_request",
+            NameTaken(_) => "name_taken",
+            NameEmpty | NameTooLong | TextTooLong | UnknownTrack(_) | TooManyTracks(_)
+            | NoTrack | TimeZone | ReasonMissing => "invalid",
+            NotRegistered | OtherNotRegistered(_) => "not_registered",
+            NotCaptain => "not_captain",
+            NotMember | NotTeammate(_) => "not_teammate",
+            CaptainRemoval => "captain_removal",
+            UnknownPerson => "unknown_person",
+            AlreadyPending(_) => "already_pending",
+            UnknownTeam => "unknown_team",
+        }
+    }
+
+    /// Whether the input itself was wrong (422) rather than the state of
+    /// things (409).
+    pub fn is_invalid_input(&self) -> bool {
+        self.code() == "invalid"
+    }
+}
+
 /// A team name as stored (trimmed, inner whitespace collapsed).
 pub fn team_name(raw: &str) -> Result<String, TeamError> {
     let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");

@@ -243,6 +243,33 @@ impl Backend for AppBackend {
         }))
     }
 
+    async fn my_team(
+        &self,
+        slug: &str,
+        headers: &http::HeaderMap,
+        query: &[(String, String)],
+    ) -> Result<Option<hackboard_app::wire::MyTeamView>, BackendError> {
+        self.my_team_view(slug, headers, query).await
+    }
+
+    async fn finder(
+        &self,
+        slug: &str,
+        headers: &http::HeaderMap,
+        query: &[(String, String)],
+    ) -> Result<Option<hackboard_app::wire::FinderView>, BackendError> {
+        self.finder_view(slug, headers, query).await
+    }
+
+    async fn teams_admin(
+        &self,
+        slug: &str,
+        headers: &http::HeaderMap,
+        query: &[(String, String)],
+    ) -> Result<Option<hackboard_app::wire::TeamsAdminView>, BackendError> {
+        self.teams_admin_view(slug, headers, query).await
+    }
+
     async fn registrations(
         &self,
         slug: &str,

@@ -17,6 +17,8 @@ pub mod ics;
 pub mod mail;
 pub mod markdown;
 pub mod store;
+pub mod team_views;
+pub mod teams;
 pub mod telemetry;
 
 use crate::assets::Assets;

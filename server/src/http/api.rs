@@ -40,6 +40,7 @@ pub fn router() -> Router<AppState> {
             "/events/{slug}/invites/{id}",
             axum::routing::delete(end_invite),
         )
+        .merge(super::api_teams::router())
         .fallback(unknown_endpoint)
 }
 
@@ -391,7 +392,7 @@ pub struct RoleIn {
     pub role: String,
 }
 
-async fn signed_in_user(
+pub(super) async fn signed_in_user(
     state: &AppState,
     headers: &axum::http::HeaderMap,
 ) -> Result<crate::store::User, ApiError> {
@@ -405,7 +406,10 @@ async fn signed_in_user(
     .ok_or(ApiError::Unauthorized)
 }
 
-async fn event_named(state: &AppState, slug: &str) -> Result<crate::store::StoredEvent, ApiError> {
+pub(super) async fn event_named(
+    state: &AppState,
+    slug: &str,
+) -> Result<crate::store::StoredEvent, ApiError> {
     state
         .backend
         .store
@@ -414,7 +418,7 @@ async fn event_named(state: &AppState, slug: &str) -> Result<crate::store::Store
         .ok_or_else(|| ApiError::NotFound(format!("No event has the slug \"{slug}\".")))
 }
 
-async fn organizer_of(
+pub(super) async fn organizer_of(
     state: &AppState,
     headers: &axum::http::HeaderMap,
     slug: &str,
@@ -958,13 +962,24 @@ async fn unknown_endpoint() -> ApiError {
 #[openapi(
     info(title = "Hackboard API", version = "1", description = "Hackathons, end to end."),
     paths(list_events, get_event, me, register, withdraw, registrations, hf_org, list_roles, grant_role,
-        revoke_role, list_invites, create_invite, end_invite),
+        revoke_role, list_invites, create_invite, end_invite,
+        super::api_teams::my_team, super::api_teams::create_team, super::api_teams::update_team,
+        super::api_teams::join_team, super::api_teams::leave_team, super::api_teams::remove_member,
+        super::api_teams::hand_over, super::api_teams::new_code, super::api_teams::set_tracks,
+        super::api_teams::invite, super::api_teams::ask_to_join, super::api_teams::accept,
+        super::api_teams::decline, super::api_teams::finder, super::api_teams::set_finder,
+        super::api_teams::teams_admin, super::api_teams::organizer_move),
     components(schemas(EventSummary, EventOut, MilestoneOut, TrackOut, OfferOut, LinkOut,
         TeamSizeOut, NextOut, MeOut, RegistrationIn, RegistrationOut, RegistrationItem, RoleIn, HfOrgOut, HfSnapshotOut, StaffOut, InviteIn, InviteOut,
-        ErrorBody, super::error::ErrorDetail)),
+        ErrorBody, super::error::ErrorDetail,
+        super::api_teams::TeamActionOut, super::api_teams::CreateTeamIn, super::api_teams::UpdateTeamIn,
+        super::api_teams::JoinIn, super::api_teams::MemberIn, super::api_teams::TracksIn,
+        super::api_teams::TeamInviteIn, super::api_teams::AskIn, super::api_teams::FinderIn,
+        super::api_teams::MoveIn)),
     tags((name = "events", description = "Events and their timelines"),
          (name = "account", description = "The signed-in account"),
-         (name = "registration", description = "Registering, and organizers managing registrations and roles")),
+         (name = "registration", description = "Registering, and organizers managing registrations and roles"),
+         (name = "teams", description = "Teams, the team finder, tracks, and organizers' team management")),
     modifiers(&BearerAuth),
 )]
 pub struct ApiDoc;

@@ -21,6 +21,15 @@ pub enum ApiError {
     Refused(StatusCode, &'static str, String),
     #[error("internal: {0}")]
     Internal(#[from] StoreError),
+    /// A failure already logged where it happened.
+    #[error("internal (logged)")]
+    Logged,
+}
+
+impl From<hackboard_app::ssr::BackendError> for ApiError {
+    fn from(_: hackboard_app::ssr::BackendError) -> Self {
+        ApiError::Logged
+    }
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -56,6 +65,11 @@ impl IntoResponse for ApiError {
                     "Something went wrong on our side. Please try again.".to_owned(),
                 )
             }
+            ApiError::Logged => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "Something went wrong on our side. Please try again.".to_owned(),
+            ),
         };
         (
             status,

@@ -4,11 +4,13 @@
 
 pub mod account;
 pub mod api;
+pub mod api_teams;
 pub mod error;
 pub mod oauth;
 pub mod page_cache;
 pub mod registration;
 pub mod staff;
+pub mod teams;
 
 use crate::assets::Assets;
 use crate::backend::AppBackend;
@@ -71,6 +73,7 @@ pub fn router(state: AppState) -> Router {
         .merge(account::router())
         .merge(registration::router())
         .merge(staff::router())
+        .merge(teams::router())
         .merge(oauth::router())
         .fallback_service(static_files(&state))
         .layer(axum::middleware::from_fn_with_state(
@@ -254,4 +257,51 @@ async fn calendar(
         body,
     )
         .into_response())
+}
+
+/// A page URL that carries a message to show once, signed with the session
+/// key so only this server can put words on its pages. `ok` picks the tone.
+pub(crate) fn notice_url(config: &Config, path: &str, ok: bool, message: &str) -> String {
+    let kind = if ok { "ok" } else { "err" };
+    format!(
+        "{path}?{kind}={}&sig={}",
+        account::urlencode(message),
+        notice_sig(config, kind, message)
+    )
+}
+
+fn notice_sig(config: &Config, kind: &str, message: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac =
+        <Hmac<sha2::Sha256> as Mac>::new_from_slice(config.session_key.expose().as_bytes())
+            .expect("HMAC takes keys of any length");
+    mac.update(kind.as_bytes());
+    mac.update(b"\n");
+    mac.update(message.as_bytes());
+    hex::encode(&mac.finalize().into_bytes()[..16])
+}
+
+/// The message of a signed notice URL's query: (is it good news, words).
+pub fn verified_notice(
+    config: &Config,
+    ok: Option<&str>,
+    err: Option<&str>,
+    sig: Option<&str>,
+) -> Option<(bool, String)> {
+    let (good, message) = match (ok, err) {
+        (Some(m), None) => (true, m),
+        (None, Some(m)) => (false, m),
+        _ => return None,
+    };
+    let kind = if good { "ok" } else { "err" };
+    let expected = notice_sig(config, kind, message);
+    let given = sig?;
+    // Constant-time enough: both are fixed-length hex of a MAC.
+    (given.len() == expected.len()
+        && given
+            .bytes()
+            .zip(expected.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0)
+        .then(|| (good, message.to_owned()))
 }

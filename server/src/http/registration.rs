@@ -28,12 +28,12 @@ pub fn router() -> Router<AppState> {
         .route("/events/{slug}/registrations.csv", get(export_csv))
 }
 
-fn not_found() -> Response {
+pub(crate) fn not_found() -> Response {
     (StatusCode::NOT_FOUND, "There is no such event.").into_response()
 }
 
 /// The event and the signed-in user, or the response to send instead.
-async fn event_and_user(
+pub(crate) async fn event_and_user(
     state: &AppState,
     slug: &str,
     headers: &HeaderMap,
@@ -406,7 +406,7 @@ impl Filter {
 }
 
 /// One CSV field: quoted when needed, and spreadsheet formulas defused.
-fn csv_field(value: &str) -> String {
+pub(crate) fn csv_field(value: &str) -> String {
     let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{value}")
     } else {

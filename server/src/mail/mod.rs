@@ -244,6 +244,26 @@ struct PromotedHtml<'a> {
     url: &'a str,
 }
 
+#[derive(Template)]
+#[template(path = "email/team_invitation.txt")]
+struct TeamInvitationText<'a> {
+    name: &'a str,
+    inviter: &'a str,
+    team: &'a str,
+    event: &'a str,
+    url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "email/team_invitation.html")]
+struct TeamInvitationHtml<'a> {
+    name: &'a str,
+    inviter: &'a str,
+    team: &'a str,
+    event: &'a str,
+    url: &'a str,
+}
+
 fn mail(
     to: &EmailAddress,
     subject: String,
@@ -327,6 +347,37 @@ pub fn promoted_mail(to: &EmailAddress, name: &str, event: &str, url: &str) -> M
         PromotedText { name, event, url }.render(),
         PromotedHtml { name, event, url }.render(),
         "promoted",
+    )
+}
+
+pub fn team_invitation_mail(
+    to: &EmailAddress,
+    name: &str,
+    inviter: &str,
+    team: &str,
+    event: &str,
+    url: &str,
+) -> Mail {
+    mail(
+        to,
+        format!("{inviter} invites you to team {team}"),
+        TeamInvitationText {
+            name,
+            inviter,
+            team,
+            event,
+            url,
+        }
+        .render(),
+        TeamInvitationHtml {
+            name,
+            inviter,
+            team,
+            event,
+            url,
+        }
+        .render(),
+        "team_invitation",
     )
 }
 

@@ -239,6 +239,21 @@ impl Store {
         Ok(users)
     }
 
+    /// Accounts whose GitHub or Hugging Face handle is `handle` (any case).
+    pub async fn users_by_handle(&self, handle: &str) -> Result<Vec<User>, StoreError> {
+        let sql = format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE LOWER(github_handle) = $1 \
+             OR LOWER(hf_handle) = $1 ORDER BY id"
+        );
+        let users: Vec<User> = on_pool!(self, |p| {
+            sqlx::query_as(&sql)
+                .bind(handle.trim_start_matches('@').to_lowercase())
+                .fetch_all(p)
+                .await?
+        });
+        Ok(users)
+    }
+
     /// Saves the editable profile fields.
     #[allow(clippy::too_many_arguments)]
     pub async fn update_profile(
