@@ -411,3 +411,54 @@ async fn tracks_and_team_details_are_kept() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn withdrawing_from_the_event_takes_a_person_out_of_their_team() {
+    each(|store, event| async move {
+        let p = people(&store, event, 3, "w", true).await;
+        let t = team(&store, event, p[0], "Nebula").await;
+        store.join_team(event, t, p[1], 5, t0()).await.unwrap();
+        // The captain withdraws: the longest-standing member takes over.
+        store
+            .withdraw_registration(event, p[0], t0())
+            .await
+            .unwrap();
+        let nebula = store.team(event, t).await.unwrap().unwrap();
+        assert_eq!((nebula.captain_id, nebula.member_count), (p[1], 1));
+        assert!(store.team_of(event, p[0]).await.unwrap().is_none());
+        // The last member withdraws: the team is gone.
+        store
+            .withdraw_registration(event, p[1], t0())
+            .await
+            .unwrap();
+        assert!(store.team(event, t).await.unwrap().is_none());
+        consistent(&store, event).await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_withdrawal_racing_a_join_never_leaves_a_withdrawn_member() {
+    each(|store, event| async move {
+        for round in 0..8 {
+            let p = people(&store, event, 2, &format!("wr{round}-"), true).await;
+            let t = team(&store, event, p[0], &format!("W{round}")).await;
+            let (joined, withdrawn) = tokio::join!(
+                store.join_team(event, t, p[1], 5, t0()),
+                store.withdraw_registration(event, p[1], t0())
+            );
+            withdrawn.unwrap();
+            match joined {
+                Ok(()) | Err(StoreError::Refused(TeamError::NotRegistered)) => {}
+                other => panic!("unexpected {other:?}"),
+            }
+            assert!(
+                store.team_of(event, p[1]).await.unwrap().is_none(),
+                "round {round}: a withdrawn person is in a team"
+            );
+            assert_eq!(store.team(event, t).await.unwrap().unwrap().member_count, 1);
+        }
+        consistent(&store, event).await;
+    })
+    .await;
+}

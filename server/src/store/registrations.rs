@@ -7,7 +7,8 @@
 //! event row, so the waitlist order (`seq`) is the registration order.
 
 use super::outbox::{Mail, enqueue};
-use super::{Store, StoreError, on_pool, write_tx};
+use super::teams::after_departure;
+use super::{Left, Store, StoreError, on_pool, write_tx};
 use chrono::{DateTime, Utc};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -296,6 +297,35 @@ impl Store {
             .bind(now_ms)
             .execute(&mut *tx)
             .await?;
+            if from == RegistrationStatus::Registered {
+                // Only registered people are team members: someone who
+                // withdraws or is turned down leaves their team, which hands
+                // captaincy on or disappears if they were the last.
+                let team_id: Option<i64> = sqlx::query_scalar(
+                    "SELECT team_id FROM team_members WHERE event_id = $1 AND user_id = $2",
+                )
+                .bind(event_id)
+                .bind(user_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if let Some(team_id) = team_id {
+                    sqlx::query("UPDATE teams SET member_count = member_count WHERE id = $1")
+                        .bind(team_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    sqlx::query("DELETE FROM team_members WHERE team_id = $1 AND user_id = $2")
+                        .bind(team_id)
+                        .bind(user_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    let _left: Left = after_departure!(tx, team_id, user_id);
+                }
+                sqlx::query("DELETE FROM team_requests WHERE event_id = $1 AND user_id = $2")
+                    .bind(event_id)
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             if let Some(mail) = mail {
                 enqueue!(tx, mail, now_ms);
             }

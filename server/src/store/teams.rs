@@ -52,6 +52,7 @@ macro_rules! after_departure {
         }
     }};
 }
+pub(super) use after_departure;
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Team {
@@ -151,14 +152,18 @@ impl Store {
         let now = now.timestamp_millis();
         let out: Result<_, StoreError> = async {
             write_tx!(self, |tx| {
-                let registered: i64 = sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM registrations WHERE event_id = $1 AND user_id = $2 \
-                 AND status = 'registered'",
+                // A no-op write on the registration row: it locks the row
+                // (PostgreSQL) so a withdrawal racing this join waits, and
+                // the withdrawal then takes the person out of the team.
+                let registered = sqlx::query(
+                    "UPDATE registrations SET status = status WHERE event_id = $1 \
+                     AND user_id = $2 AND status = 'registered'",
                 )
                 .bind(event_id)
                 .bind(user_id)
-                .fetch_one(&mut *tx)
-                .await?;
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
                 if registered == 0 {
                     return Err(refused(TeamError::NotRegistered));
                 }
@@ -325,14 +330,18 @@ impl Store {
         let now = now.timestamp_millis();
         let out: Result<_, StoreError> = async {
             write_tx!(self, |tx| {
-                let registered: i64 = sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM registrations WHERE event_id = $1 AND user_id = $2 \
-                 AND status = 'registered'",
+                // A no-op write on the registration row: it locks the row
+                // (PostgreSQL) so a withdrawal racing this join waits, and
+                // the withdrawal then takes the person out of the team.
+                let registered = sqlx::query(
+                    "UPDATE registrations SET status = status WHERE event_id = $1 \
+                     AND user_id = $2 AND status = 'registered'",
                 )
                 .bind(event_id)
                 .bind(user_id)
-                .fetch_one(&mut *tx)
-                .await?;
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
                 if registered == 0 {
                     return Err(refused(TeamError::NotRegistered));
                 }
