@@ -88,3 +88,14 @@ pub async fn get_teams_admin(
 ) -> Result<Option<TeamsAdminView>, ServerFnError> {
     crate::ssr::teams_admin(slug, query.into_iter().collect()).await
 }
+
+/// Accepts or declines a team request or invitation in place (the page's
+/// forms post the same thing without JavaScript); `None`: not signed in.
+#[server(prefix = "/sf", endpoint = "answer_team_request")]
+pub async fn answer_team_request(
+    slug: String,
+    id: i64,
+    accept: bool,
+) -> Result<Option<crate::wire::TeamAnswer>, ServerFnError> {
+    crate::ssr::answer_team_request(slug, id, accept).await
+}

@@ -8,6 +8,8 @@
 //!
 //! Built twice: with `ssr` into the server, with `hydrate` into the
 //! WebAssembly bundle (`hydrate_islands` below is its entry point).
+// Leptos view types nest deeply on the larger pages.
+#![recursion_limit = "256"]
 
 pub mod account;
 pub mod api;

@@ -63,6 +63,15 @@ pub trait Backend: Send + Sync + 'static {
         headers: &http::HeaderMap,
         query: &[(String, String)],
     ) -> Result<Option<TeamsAdminView>, BackendError>;
+    /// Accepts or declines a team request or invitation as the viewer;
+    /// `None` when the event is unknown or nobody is signed in.
+    async fn answer_team_request(
+        &self,
+        slug: &str,
+        headers: &http::HeaderMap,
+        id: i64,
+        accept: bool,
+    ) -> Result<Option<Notice>, BackendError>;
 }
 
 /// The backend failed; it has already logged why. Pages say only that
@@ -174,6 +183,28 @@ pub async fn finder(
         .finder(&slug, &request_headers(), &query)
         .await
         .map_err(trouble)
+}
+
+pub async fn answer_team_request(
+    slug: String,
+    id: i64,
+    accept: bool,
+) -> Result<Option<TeamAnswer>, ServerFnError> {
+    let backend = backend()?;
+    let headers = request_headers();
+    let Some(notice) = backend
+        .answer_team_request(&slug, &headers, id, accept)
+        .await
+        .map_err(trouble)?
+    else {
+        return Ok(None);
+    };
+    let team = backend
+        .my_team(&slug, &headers, &[])
+        .await
+        .map_err(trouble)?
+        .and_then(|v| v.team);
+    Ok(Some(TeamAnswer { notice, team }))
 }
 
 pub async fn teams_admin(

@@ -434,3 +434,10 @@ pub struct TeamsAdminView {
     pub track: String,
     pub size: String,
 }
+
+/// What answering a team request did, and the team as it now stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamAnswer {
+    pub notice: Notice,
+    pub team: Option<TeamView>,
+}

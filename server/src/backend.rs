@@ -252,6 +252,17 @@ impl Backend for AppBackend {
         self.my_team_view(slug, headers, query).await
     }
 
+    async fn answer_team_request(
+        &self,
+        slug: &str,
+        headers: &http::HeaderMap,
+        id: i64,
+        accept: bool,
+    ) -> Result<Option<hackboard_app::wire::Notice>, BackendError> {
+        self.answer_team_request_now(slug, headers, id, accept)
+            .await
+    }
+
     async fn finder(
         &self,
         slug: &str,

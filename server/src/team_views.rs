@@ -57,6 +57,48 @@ impl AppBackend {
         Ok(Some((event, user)))
     }
 
+    /// Accepts or declines as the signed-in viewer, through the same
+    /// `teams::Actor` as the form and the API.
+    pub(crate) async fn answer_team_request_now(
+        &self,
+        slug: &str,
+        headers: &http::HeaderMap,
+        id: i64,
+        accept: bool,
+    ) -> Result<Option<Notice>, BackendError> {
+        let Some((event, Some(user))) = self.event_and_viewer(slug, headers).await? else {
+            return Ok(None);
+        };
+        let actor = crate::teams::Actor {
+            store: &self.store,
+            config: &self.config,
+            event: &event,
+            user: &user,
+            now: self.clock.now(),
+        };
+        let result = if accept {
+            actor
+                .accept(id)
+                .await
+                .map(|_| "Accepted: the team has a new member.".to_owned())
+        } else {
+            actor.decline(id).await.map(|_| "Declined.".to_owned())
+        };
+        use crate::teams::ActionError;
+        match result {
+            Ok(text) => Ok(Some(Notice { ok: true, text })),
+            Err(ActionError::Refused(e)) => Ok(Some(Notice {
+                ok: false,
+                text: e.to_string(),
+            })),
+            Err(ActionError::Forbidden(m)) => Ok(Some(Notice {
+                ok: false,
+                text: m.to_owned(),
+            })),
+            Err(ActionError::Store(e)) => Err(logged(e)),
+        }
+    }
+
     async fn is_registered(&self, event: i64, user: i64) -> Result<bool, BackendError> {
         Ok(self
             .store

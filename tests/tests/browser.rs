@@ -381,3 +381,205 @@ async fn a_participant_signs_in_with_an_email_link_and_registers_for_the_demo_ev
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("registered.png"), png).unwrap();
 }
+
+/// Puts `cookie` ("name=value", as `TestApp::sign_in` returns it) in the
+/// browser, replacing whoever was signed in.
+async fn become_user(browser: &Browser, app: &hackboard_tests::TestApp, cookie: &str) {
+    let c = &browser.client;
+    c.goto(&app.url("/")).await.unwrap();
+    c.delete_all_cookies().await.unwrap();
+    // Set from the page (WebDriver's addCookie refuses an IP-address host).
+    c.execute(
+        "document.cookie = arguments[0] + '; path=/; samesite=lax';",
+        vec![serde_json::Value::String(cookie.to_owned())],
+    )
+    .await
+    .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_team_is_formed_joined_by_invite_link_given_a_track_and_answers_a_request_in_place() {
+    let app = spawn_app(
+        Engine::Sqlite,
+        AppOptions {
+            now: Utc::now(),
+            demo: true,
+            oauth_base: None,
+            hf_api: None,
+        },
+    )
+    .await;
+    // Three registered participants (registration has its own browser test).
+    let mut cookies = Vec::new();
+    for name in ["ada", "bob", "cy"] {
+        let cookie = app.sign_in(&format!("{name}@example.org")).await;
+        let res = app
+            .post_form(
+                "/events/mistral-hackathon/register",
+                &[
+                    ("display_name", name),
+                    ("time_zone", "Europe/Paris"),
+                    ("country", "France"),
+                    ("q_experience", "Shipped something"),
+                    ("q_code_of_conduct", "yes"),
+                    ("accept_rules", "on"),
+                ],
+                Some(&cookie),
+            )
+            .await;
+        assert!(hackboard_tests::location(&res).ends_with("done=registered"));
+        cookies.push(cookie);
+    }
+    let browser = start_browser("Europe/Paris").await;
+    let c = &browser.client;
+    use fantoccini::Locator::{Css, Id};
+
+    // Ada creates Nebula from the event page's "My team".
+    become_user(&browser, &app, &cookies[0]).await;
+    c.goto(&app.url("/events/mistral-hackathon")).await.unwrap();
+    c.find(Css("a[href='/events/mistral-hackathon/team']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Id("create-team"))
+        .await
+        .expect("the create form");
+    c.find(Id("team-name"))
+        .await
+        .unwrap()
+        .send_keys("Nebula")
+        .await
+        .unwrap();
+    c.find(Css("#create-team button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&browser, "#team-title", "Team Nebula · 1/5").await;
+    assert!(
+        text_of(&browser, "#team-notice")
+            .await
+            .starts_with("Team created.")
+    );
+    assert_accessible(&browser).await;
+    let link = c
+        .find(Id("invite-link"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        link.contains("/events/mistral-hackathon/team?code="),
+        "{link}"
+    );
+
+    // Bob follows the invite link and joins.
+    become_user(&browser, &app, &cookies[1]).await;
+    let path = &link[link.find("/events/").unwrap()..];
+    c.goto(&app.url(path)).await.unwrap();
+    c.find(Css(
+        "form[action='/events/mistral-hackathon/team/join'] button",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    wait_for_text(&browser, "#team-notice", "Welcome to team Nebula!").await;
+    assert_eq!(text_of(&browser, "#team-title").await, "Team Nebula · 2/5");
+
+    // Bob chooses the fine-tuning track.
+    c.find(Id("track-fine-tuning"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Css("#track-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&browser, "#team-notice", "Track saved: Fine-tuning.").await;
+    assert!(
+        c.find(Id("track-fine-tuning"))
+            .await
+            .unwrap()
+            .prop("checked")
+            .await
+            .unwrap()
+            .as_deref()
+            == Some("true")
+    );
+
+    // Cy asks to join; Bob accepts on his page, which updates in place.
+    let event = app
+        .store
+        .event_by_slug("mistral-hackathon")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let team_id = app.store.teams(event).await.unwrap()[0].id;
+    let res = app
+        .post_form(
+            "/events/mistral-hackathon/team/ask",
+            &[("team_id", &team_id.to_string()), ("message", "I do evals")],
+            Some(&cookies[2]),
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    c.goto(&app.url("/events/mistral-hackathon/team"))
+        .await
+        .unwrap();
+    // Wait for hydration (the wasm bundle), then mark the document: a
+    // full page load would lose the mark.
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Css("#team-live[data-hydrated]"))
+        .await
+        .expect("the page hydrates");
+    c.execute("window.__still_here = true;", vec![])
+        .await
+        .unwrap();
+    c.find(Css(
+        "form[action='/events/mistral-hackathon/team/accept'] button",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    wait_for_text(
+        &browser,
+        "#team-live-notice",
+        "Accepted: the team has a new member.",
+    )
+    .await;
+    wait_for_text(&browser, "#team-title", "Team Nebula · 3/5").await;
+    let still_here = c
+        .execute("return window.__still_here === true;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(
+        still_here,
+        serde_json::Value::Bool(true),
+        "answered in place"
+    );
+    assert_eq!(
+        c.current_url().await.unwrap().path(),
+        "/events/mistral-hackathon/team"
+    );
+    let png = c.screenshot().await.unwrap();
+    let dir = workspace_root().join("target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("team.png"), png).unwrap();
+}

@@ -53,8 +53,18 @@ impl FromRef<AppState> for LeptosOptions {
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
+/// The page routes, generated once per process. Generating them renders
+/// the app in a special mode through Leptos's process-wide reactive state;
+/// doing it again while another server in the same process is rendering
+/// (the test suite starts many) could leave that render waiting forever.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let backend: Arc<dyn Backend> = state.backend.clone();
     let context = move || leptos::prelude::provide_context(backend.clone());
     let shell_state = state.clone();
