@@ -229,6 +229,14 @@ pub struct CreditOffer {
     /// How to redeem it, in markdown.
     pub redeem: String,
     pub per: OfferUnit,
+    /// Who may receive it.
+    pub eligible: crate::credits::Eligibility,
+    /// How it reaches them.
+    pub delivery: crate::credits::Delivery,
+    /// Available from this milestone (always, if absent)…
+    pub opens: Option<MilestoneKind>,
+    /// …until this one (for ever, if absent).
+    pub closes: Option<MilestoneKind>,
 }
 
 /// Inclusive bounds on team size.

@@ -121,6 +121,17 @@ struct FileCredit {
     per: Spanned<String>,
     #[serde(default)]
     redeem: String,
+    /// `registered` (default), `hf_org`, `in_team` or `track:<slug>`.
+    #[serde(default)]
+    eligible: Option<Spanned<String>>,
+    /// `claim` (default), `organizer` or `direct` (no codes).
+    #[serde(default)]
+    delivery: Option<Spanned<String>>,
+    /// Milestone keys bounding when codes can be claimed or sent.
+    #[serde(default)]
+    opens: Option<Spanned<String>>,
+    #[serde(default)]
+    closes: Option<Spanned<String>>,
 }
 
 /// 1-based line and column of a byte offset.
@@ -455,12 +466,63 @@ pub fn parse_event_file(text: &str) -> Result<EventDefinition, EventFileError> {
                 format!("\"{}\" is neither person nor team", c.per.get_ref()),
             )
         })?;
+        let eligible = match &c.eligible {
+            None => crate::credits::Eligibility::Registered,
+            Some(e) => crate::credits::Eligibility::parse(e.get_ref().trim())
+                .filter(|rule| match rule {
+                    crate::credits::Eligibility::Track(t) => {
+                        tracks.iter().any(|x| x.slug.as_str() == t.as_str())
+                    }
+                    crate::credits::Eligibility::HfOrg => hf_org.is_some(),
+                    _ => true,
+                })
+                .ok_or_else(|| {
+                    error_at(
+                        text,
+                        e.span(),
+                        format!("credits[{i}].eligible"),
+                        format!(
+                            "\"{}\" is not registered, hf_org (with the event's hf_org set), in_team or track:<a track of this event>",
+                            e.get_ref()
+                        ),
+                    )
+                })?,
+        };
+        let delivery = match &c.delivery {
+            None => crate::credits::Delivery::Claim,
+            Some(d) => crate::credits::Delivery::parse(d.get_ref().trim()).ok_or_else(|| {
+                error_at(
+                    text,
+                    d.span(),
+                    format!("credits[{i}].delivery"),
+                    format!("\"{}\" is not claim, organizer or direct", d.get_ref()),
+                )
+            })?,
+        };
+        let bound = |b: &Option<Spanned<String>>, field: &str| match b {
+            None => Ok(None),
+            Some(k) => MilestoneKind::from_key(k.get_ref().trim())
+                .filter(|k| *k != MilestoneKind::Custom)
+                .map(Some)
+                .ok_or_else(|| {
+                    error_at(
+                        text,
+                        k.span(),
+                        format!("credits[{i}].{field}"),
+                        format!("\"{}\" is not a milestone kind", k.get_ref()),
+                    )
+                }),
+        };
         offers.push(CreditOffer {
             slug: s,
             sponsor: non_empty(text, &c.sponsor, &format!("credits[{i}].sponsor"))?,
             value: non_empty(text, &c.value, &format!("credits[{i}].value"))?,
             redeem: c.redeem.clone(),
             per,
+            eligible,
+            delivery,
+            opens: bound(&c.opens, "opens")?,
+            closes: bound(&c.closes, "closes")?,
         });
     }
 
@@ -659,6 +721,12 @@ struct OutCredit<'a> {
     value: &'a str,
     per: &'static str,
     redeem: &'a str,
+    eligible: String,
+    delivery: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    opens: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    closes: Option<&'static str>,
 }
 
 fn wall(t: NaiveDateTime) -> String {
@@ -740,6 +808,10 @@ pub fn to_event_file(def: &EventDefinition) -> String {
                 value: &o.value,
                 per: o.per.as_str(),
                 redeem: &o.redeem,
+                eligible: o.eligible.key(),
+                delivery: o.delivery.as_str(),
+                opens: o.opens.as_ref().map(|k| k.key()),
+                closes: o.closes.as_ref().map(|k| k.key()),
             })
             .collect(),
         registration: (def.registration != RegistrationSettings::default()).then(|| {

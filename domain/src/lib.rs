@@ -8,6 +8,7 @@
 //! server and the WebAssembly bundle depend on it, and neither may pull the
 //! other's dependencies in.
 
+pub mod credits;
 pub mod demo;
 pub mod email;
 pub mod event;

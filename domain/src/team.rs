@@ -135,7 +135,9 @@ pub fn free_text(raw: &str) -> Result<String, TeamError> {
 
 /// "Saturday 09:00" as the milestone was defined (a local-time milestone in
 /// the team's zone), with the viewer's time when it differs.
-fn closed_words(m: &Milestone, at: DateTime<Utc>, team_zone: Tz, viewer_zone: Tz) -> String {
+/// "Saturday 09:00 (your time: 03:00)": when a milestone is reached, as
+/// defined and in the viewer's zone.
+pub fn closed_words(m: &Milestone, at: DateTime<Utc>, team_zone: Tz, viewer_zone: Tz) -> String {
     let defined = match m.time {
         MilestoneTime::Instant { zone, .. } => at.with_timezone(&zone).naive_local(),
         MilestoneTime::Local { .. } => at.with_timezone(&team_zone).naive_local(),

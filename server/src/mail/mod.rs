@@ -264,6 +264,70 @@ struct TeamInvitationHtml<'a> {
     url: &'a str,
 }
 
+#[derive(Template)]
+#[template(path = "email/credit_code.txt")]
+struct CreditCodeText<'a> {
+    name: &'a str,
+    value: &'a str,
+    sponsor: &'a str,
+    event: &'a str,
+    code: &'a str,
+    redeem: &'a str,
+    url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "email/credit_code.html")]
+struct CreditCodeHtml<'a> {
+    name: &'a str,
+    value: &'a str,
+    sponsor: &'a str,
+    event: &'a str,
+    code: &'a str,
+    redeem: &'a str,
+    url: &'a str,
+}
+
+/// A sponsor credit code for its owner (the code is in the body only, never
+/// in the subject, logs or a URL).
+#[allow(clippy::too_many_arguments)]
+pub fn credit_code_mail(
+    to: &EmailAddress,
+    name: &str,
+    value: &str,
+    sponsor: &str,
+    event: &str,
+    code: &str,
+    redeem: &str,
+    url: &str,
+) -> Mail {
+    mail(
+        to,
+        format!("Your {sponsor} credits for {event}"),
+        CreditCodeText {
+            name,
+            value,
+            sponsor,
+            event,
+            code,
+            redeem,
+            url,
+        }
+        .render(),
+        CreditCodeHtml {
+            name,
+            value,
+            sponsor,
+            event,
+            code,
+            redeem,
+            url,
+        }
+        .render(),
+        "credit_code",
+    )
+}
+
 fn mail(
     to: &EmailAddress,
     subject: String,

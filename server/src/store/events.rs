@@ -3,6 +3,7 @@
 use super::{Pool, Store, StoreError, on_pool};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use chrono_tz::Tz;
+use hackboard_domain::credits::{Delivery, Eligibility};
 use hackboard_domain::registration::RegistrationSettings;
 use hackboard_domain::{
     CreditOffer, EventDefinition, EventFormat, Link, Milestone, MilestoneKind, MilestoneTime,
@@ -74,6 +75,10 @@ struct OfferRow {
     value: String,
     redeem: String,
     per: String,
+    eligible: String,
+    delivery: String,
+    opens: Option<String>,
+    closes: Option<String>,
 }
 
 const LOCAL_FORMAT: &str = "%Y-%m-%dT%H:%M:%S";
@@ -160,6 +165,18 @@ fn assemble(row: EventRow, children: &Children) -> Result<StoredEvent, StoreErro
                 value: o.value.clone(),
                 redeem: o.redeem.clone(),
                 per: OfferUnit::parse(&o.per).ok_or_else(|| corrupt(&o.per))?,
+                eligible: Eligibility::parse(&o.eligible).ok_or_else(|| corrupt(&o.eligible))?,
+                delivery: Delivery::parse(&o.delivery).ok_or_else(|| corrupt(&o.delivery))?,
+                opens: o
+                    .opens
+                    .as_deref()
+                    .map(|k| MilestoneKind::from_key(k).ok_or_else(|| corrupt(k)))
+                    .transpose()?,
+                closes: o
+                    .closes
+                    .as_deref()
+                    .map(|k| MilestoneKind::from_key(k).ok_or_else(|| corrupt(k)))
+                    .transpose()?,
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
@@ -244,7 +261,7 @@ macro_rules! load_events {
             offers: children_of!(
                 OfferRow,
                 "credit_offers",
-                "slug, sponsor, value, redeem, per"
+                "slug, sponsor, value, redeem, per, eligible, delivery, opens, closes"
             ),
         };
         rows.into_iter()
@@ -391,10 +408,13 @@ impl Store {
                 for (pos, o) in def.offers.iter().enumerate() {
                     sqlx::query(
                         "INSERT INTO credit_offers (event_id, slug, position, sponsor, value, \
-                         redeem, per) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                         redeem, per, eligible, delivery, opens, closes) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
                          ON CONFLICT (event_id, slug) DO UPDATE SET position = excluded.position, \
                          sponsor = excluded.sponsor, value = excluded.value, \
-                         redeem = excluded.redeem, per = excluded.per",
+                         redeem = excluded.redeem, per = excluded.per, \
+                         eligible = excluded.eligible, delivery = excluded.delivery, \
+                         opens = excluded.opens, closes = excluded.closes",
                     )
                     .bind(id)
                     .bind(o.slug.as_str())
@@ -403,6 +423,10 @@ impl Store {
                     .bind(&o.value)
                     .bind(&o.redeem)
                     .bind(o.per.as_str())
+                    .bind(o.eligible.key())
+                    .bind(o.delivery.as_str())
+                    .bind(o.opens.as_ref().map(|k| k.key()))
+                    .bind(o.closes.as_ref().map(|k| k.key()))
                     .execute(&mut *$tx)
                     .await?;
                 }
@@ -414,6 +438,7 @@ impl Store {
                 // IMMEDIATE takes the write lock up front: a deferred
                 // transaction that upgrades later fails with "database is
                 // locked" when another writer got there first.
+                let _turn = self.writer.lock().await;
                 let mut tx = p.begin_with("BEGIN IMMEDIATE").await?;
                 let id = write!(tx)?;
                 tx.commit().await?;

@@ -8,6 +8,7 @@
 //! `tests/tests/store_contract.rs` runs every function here on both.
 
 pub mod accounts;
+mod credits;
 mod events;
 mod outbox;
 mod registrations;
@@ -21,6 +22,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 pub use accounts::{ApiToken, NewIdentity, RevokeOutcome, Role, User};
+pub use credits::{Assignment, Claimed, CreditCandidate, HeldCode, Imported, Owner, Stock};
 pub use events::StoredEvent;
 pub use outbox::{Mail, OutboxMessage};
 pub use registrations::{HfOrgStatus, Invite, MailFor};
@@ -105,6 +107,9 @@ macro_rules! write_tx {
     ($store:expr, |$tx:ident| $body:expr) => {
         match &$store.pool {
             $crate::store::Pool::Sqlite(p) => {
+                // Writers queue here, in order, rather than in SQLite's
+                // busy handler (which sleeps and retries, unfairly).
+                let _turn = $store.writer.lock().await;
                 let mut $tx = p.begin_with("BEGIN IMMEDIATE").await?;
                 let out = $body;
                 match out {
@@ -135,6 +140,8 @@ pub(crate) use write_tx;
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: Pool,
+    /// SQLite has one writer at a time: this process's writers take turns.
+    writer: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Store {
@@ -155,6 +162,7 @@ impl Store {
                 .await?;
             Ok(Store {
                 pool: Pool::Sqlite(pool),
+                writer: Default::default(),
             })
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let pool = PgPoolOptions::new()
@@ -164,6 +172,7 @@ impl Store {
                 .await?;
             Ok(Store {
                 pool: Pool::Postgres(pool),
+                writer: Default::default(),
             })
         } else {
             Err(StoreError::UnsupportedUrl)

@@ -1,0 +1,519 @@
+//! Sponsor credits: who may receive an offer, how it reaches them, why a
+//! claim is refused, and reading coupon codes from a CSV file.
+
+use crate::event::{CreditOffer, EventDefinition, MilestoneKind, MilestoneTime, OfferUnit};
+use crate::team::closed_words;
+use crate::timeline::resolve;
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// Who may receive an offer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Eligibility {
+    /// Registered for the event.
+    Registered,
+    /// In the event's Hugging Face org snapshot taken at the org-joining
+    /// deadline.
+    HfOrg,
+    /// In a team.
+    InTeam,
+    /// In a team that entered this track.
+    Track(String),
+}
+
+impl Eligibility {
+    pub fn parse(s: &str) -> Option<Eligibility> {
+        match s {
+            "registered" => Some(Eligibility::Registered),
+            "hf_org" => Some(Eligibility::HfOrg),
+            "in_team" => Some(Eligibility::InTeam),
+            _ => s
+                .strip_prefix("track:")
+                .filter(|t| !t.trim().is_empty())
+                .map(|t| Eligibility::Track(t.trim().to_owned())),
+        }
+    }
+
+    /// The key used in event files, the database and the API.
+    pub fn key(&self) -> String {
+        match self {
+            Eligibility::Registered => "registered".into(),
+            Eligibility::HfOrg => "hf_org".into(),
+            Eligibility::InTeam => "in_team".into(),
+            Eligibility::Track(t) => format!("track:{t}"),
+        }
+    }
+}
+
+/// How an offer reaches people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Delivery {
+    /// Participants claim a code themselves.
+    Claim,
+    /// The organizers send codes to everyone eligible.
+    Organizer,
+    /// No codes: the sponsor grants the credit directly.
+    Direct,
+}
+
+impl Delivery {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Delivery::Claim => "claim",
+            Delivery::Organizer => "organizer",
+            Delivery::Direct => "direct",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Delivery> {
+        match s {
+            "claim" => Some(Delivery::Claim),
+            "organizer" => Some(Delivery::Organizer),
+            "direct" => Some(Delivery::Direct),
+            _ => None,
+        }
+    }
+}
+
+/// Why a credit did not go out, in words for the person.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CreditError {
+    #[error("There is no credit offer “{0}” in this event.")]
+    UnknownOffer(String),
+    /// The missing condition, already worded ("Join the Hugging Face org …").
+    #[error("{0}")]
+    NotEligible(String),
+    #[error("These credits can be claimed from {0}.")]
+    NotOpenYet(String),
+    #[error("These credits could be claimed until {0}.")]
+    Closed(String),
+    #[error("{}", sold_out(*.total))]
+    SoldOut { total: i64 },
+    #[error("The organizers send these codes: yours will come by email.")]
+    SentByOrganizers,
+    #[error("The sponsor grants this credit directly: there is no code to claim.")]
+    NoCodes,
+    #[error("There is no such code for this offer.")]
+    UnknownCode,
+    #[error("Say why, for the audit log.")]
+    ReasonMissing,
+    #[error("{0} already has a code for this offer.")]
+    AlreadyHasCode(String),
+}
+
+fn sold_out(total: i64) -> String {
+    match total {
+        0 => "No codes have been added for this offer yet.".to_owned(),
+        1 => "The only code has been claimed.".to_owned(),
+        n => format!("All {n} codes have been claimed."),
+    }
+}
+
+impl CreditError {
+    /// A stable, machine-readable code for the API.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CreditError::UnknownOffer(_) | CreditError::UnknownCode => "not_found",
+            CreditError::NotEligible(_) => "not_eligible",
+            CreditError::NotOpenYet(_) | CreditError::Closed(_) => "closed",
+            CreditError::SoldOut { .. } => "sold_out",
+            CreditError::SentByOrganizers | CreditError::NoCodes => "not_claimable",
+            CreditError::ReasonMissing => "invalid",
+            CreditError::AlreadyHasCode(_) => "already_has_code",
+        }
+    }
+}
+
+/// What is known about the person asking (or being sent) a credit.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Facts {
+    pub registered: bool,
+    pub in_team: bool,
+    /// Track slugs the person's team entered.
+    pub team_tracks: Vec<String>,
+    /// The Hugging Face snapshot was taken (the org-joining deadline passed).
+    pub snapshot_taken: bool,
+    pub in_hf_snapshot: bool,
+}
+
+/// Whether the offer may reach this person: the missing condition, in
+/// words, if not.
+pub fn eligibility(
+    offer: &CreditOffer,
+    event: &EventDefinition,
+    facts: &Facts,
+    viewer_zone: Tz,
+) -> Result<(), CreditError> {
+    if !facts.registered {
+        return Err(CreditError::NotEligible(
+            "Register for the event first.".into(),
+        ));
+    }
+    if offer.per == OfferUnit::Team && !facts.in_team {
+        return Err(CreditError::NotEligible(
+            "This credit is per team: join or create a team first.".into(),
+        ));
+    }
+    match &offer.eligible {
+        Eligibility::Registered => Ok(()),
+        Eligibility::InTeam if facts.in_team => Ok(()),
+        Eligibility::InTeam => Err(CreditError::NotEligible(
+            "Join or create a team first.".into(),
+        )),
+        Eligibility::Track(t) if facts.team_tracks.contains(t) => Ok(()),
+        Eligibility::Track(t) => {
+            let name = event
+                .tracks
+                .iter()
+                .find(|x| x.slug.as_str() == t)
+                .map(|x| x.name.as_str())
+                .unwrap_or(t);
+            Err(CreditError::NotEligible(format!(
+                "This credit is for teams in the {name} track: choose it with your team first."
+            )))
+        }
+        Eligibility::HfOrg if facts.in_hf_snapshot => Ok(()),
+        Eligibility::HfOrg => {
+            let org = event.hf_org.as_deref().unwrap_or("of the event");
+            let deadline = event
+                .milestones
+                .iter()
+                .find(|m| m.kind == MilestoneKind::HfOrgDeadline)
+                .map(|m| {
+                    let at = resolve(&m.time, event.home_zone);
+                    let zone = match m.time {
+                        MilestoneTime::Instant { zone, .. } => zone,
+                        MilestoneTime::Local { .. } => event.home_zone,
+                    };
+                    format!(
+                        "{} {} time",
+                        closed_words(m, at, event.home_zone, viewer_zone),
+                        zone_city(zone)
+                    )
+                });
+            Err(CreditError::NotEligible(
+                match (facts.snapshot_taken, deadline) {
+                    (false, Some(d)) => format!(
+                        "Join the Hugging Face org {org} before {d}: this credit goes to its members at that moment."
+                    ),
+                    (false, None) => format!("Join the Hugging Face org {org} first."),
+                    (true, Some(d)) => format!(
+                        "This credit went to members of the Hugging Face org {org} at its deadline ({d}), and you were not one."
+                    ),
+                    (true, None) => {
+                        format!("This credit is for members of the Hugging Face org {org}.")
+                    }
+                },
+            ))
+        }
+    }
+}
+
+/// "Europe/Paris" → "Paris".
+fn zone_city(zone: Tz) -> String {
+    zone.name()
+        .rsplit('/')
+        .next()
+        .unwrap_or(zone.name())
+        .replace('_', " ")
+}
+
+/// Whether codes of the offer can be claimed or sent now.
+pub fn window(
+    offer: &CreditOffer,
+    event: &EventDefinition,
+    now: DateTime<Utc>,
+    viewer_zone: Tz,
+) -> Result<(), CreditError> {
+    let at = |kind: &Option<MilestoneKind>| {
+        kind.as_ref()
+            .and_then(|k| event.milestones.iter().find(|m| &m.kind == k))
+            .map(|m| {
+                let t = resolve(&m.time, event.home_zone);
+                (t, closed_words(m, t, event.home_zone, viewer_zone))
+            })
+    };
+    if let Some((t, words)) = at(&offer.opens)
+        && now < t
+    {
+        return Err(CreditError::NotOpenYet(words));
+    }
+    if let Some((t, words)) = at(&offer.closes)
+        && now >= t
+    {
+        return Err(CreditError::Closed(words));
+    }
+    Ok(())
+}
+
+/// One code read from a CSV file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeRow {
+    /// The 1-based line the record starts on.
+    pub line: usize,
+    pub code: String,
+    pub value: Option<String>,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// A bad row, by line number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    pub line: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for RowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
+/// The longest code accepted.
+pub const MAX_CODE: usize = 200;
+
+/// Splits CSV text into records of fields, each with the line it starts
+/// on: RFC 4180 quoting (`""` inside quotes, commas and line breaks in
+/// quoted fields), CRLF or LF, a leading byte-order mark; blank lines are
+/// skipped.
+fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, RowError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut out = Vec::new();
+    let mut fields: Vec<String> = Vec::new();
+    let mut field = String::new();
+    let mut line = 1;
+    let mut start = 1;
+    let mut quoted = false;
+    let mut was_quoted = false;
+    let mut chars = text.chars().peekable();
+    let finish = |fields: &mut Vec<String>, field: &mut String, out: &mut Vec<_>, start| {
+        fields.push(std::mem::take(field));
+        let record = std::mem::take(fields);
+        if !(record.len() == 1 && record[0].trim().is_empty()) {
+            out.push((start, record));
+        }
+    };
+    while let Some(c) = chars.next() {
+        if quoted {
+            match c {
+                '"' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    field.push('"');
+                }
+                '"' => quoted = false,
+                '\n' => {
+                    line += 1;
+                    field.push('\n');
+                }
+                _ => field.push(c),
+            }
+            continue;
+        }
+        match c {
+            '"' if field.trim().is_empty() && !was_quoted => {
+                field.clear();
+                quoted = true;
+                was_quoted = true;
+            }
+            ',' => {
+                fields.push(std::mem::take(&mut field));
+                was_quoted = false;
+            }
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' | '\r' => {
+                finish(&mut fields, &mut field, &mut out, start);
+                was_quoted = false;
+                line += 1;
+                start = line;
+            }
+            _ => field.push(c),
+        }
+    }
+    if quoted {
+        return Err(RowError {
+            line: start,
+            message: "a quoted field is not closed".into(),
+        });
+    }
+    finish(&mut fields, &mut field, &mut out, start);
+    Ok(out)
+}
+
+fn parse_expiry(raw: &str) -> Option<DateTime<Utc>> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(raw) {
+        return Some(t.with_timezone(&Utc));
+    }
+    // A bare date: the code works through that whole day (UTC).
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.succ_opt())
+        .map(|d| d.and_time(NaiveTime::MIN).and_utc())
+}
+
+/// Reads coupon codes: `code` and optional `value` and `expires_at`
+/// columns, with or without a header row. All or nothing: every bad row is
+/// reported by line number (empty code, a code twice in the file, a
+/// malformed expiry, a code too long).
+pub fn parse_codes_csv(text: &str) -> Result<Vec<CodeRow>, Vec<RowError>> {
+    let records = records(text).map_err(|e| vec![e])?;
+    let mut columns = (0usize, Some(1usize), Some(2usize));
+    let mut body = &records[..];
+    if let Some((_, first)) = records.first()
+        && first
+            .first()
+            .is_some_and(|f| f.trim().eq_ignore_ascii_case("code"))
+    {
+        let find = |names: &[&str]| {
+            first
+                .iter()
+                .position(|h| names.iter().any(|n| h.trim().eq_ignore_ascii_case(n)))
+        };
+        columns = (
+            0,
+            find(&["value"]),
+            find(&["expires_at", "expires", "expiry"]),
+        );
+        body = &records[1..];
+    }
+    let mut rows = Vec::new();
+    let mut errors = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (line, fields) in body {
+        let get = |i: Option<usize>| {
+            i.and_then(|i| fields.get(i))
+                .map(|v| v.trim())
+                .filter(|v| !v.is_empty())
+        };
+        let code = get(Some(columns.0)).unwrap_or("").to_owned();
+        let mut bad = |message: String| {
+            errors.push(RowError {
+                line: *line,
+                message,
+            })
+        };
+        if code.is_empty() {
+            bad("the code is empty".into());
+            continue;
+        }
+        if code.chars().count() > MAX_CODE || code.chars().any(char::is_control) {
+            bad(format!(
+                "the code is longer than {MAX_CODE} characters or has control characters"
+            ));
+            continue;
+        }
+        if let Some(first) = seen.get(&code) {
+            bad(format!("the code is already on line {first}"));
+            continue;
+        }
+        let expires_at = match get(columns.2) {
+            None => None,
+            Some(raw) => match parse_expiry(raw) {
+                Some(t) => Some(t),
+                None => {
+                    bad(format!(
+                        "“{raw}” is not an expiry date (use 2026-12-31 or 2026-12-31T23:59:00Z)"
+                    ));
+                    continue;
+                }
+            },
+        };
+        seen.insert(code.clone(), *line);
+        rows.push(CodeRow {
+            line: *line,
+            code,
+            value: get(columns.1).map(str::to_owned),
+            expires_at,
+        });
+    }
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_header_bom_crlf_quotes_and_blank_lines_are_read() {
+        let text = "\u{feff}code,value,expires_at\r\nA1,$15,2026-12-31\r\n\r\n\"B,2\",\"$1\"\"5\"\"\",\r\n  C3  \r\n";
+        let rows = parse_codes_csv(text).unwrap();
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[0].code, "A1");
+        assert_eq!(rows[0].value.as_deref(), Some("$15"));
+        assert_eq!(
+            rows[0].expires_at.unwrap().to_rfc3339(),
+            "2027-01-01T00:00:00+00:00"
+        );
+        assert_eq!((rows[1].line, rows[1].code.as_str()), (4, "B,2"));
+        assert_eq!(rows[1].value.as_deref(), Some("$1\"5\""));
+        assert_eq!((rows[2].line, rows[2].code.as_str()), (5, "C3"));
+    }
+
+    #[test]
+    fn without_a_header_columns_are_code_value_expiry() {
+        let rows = parse_codes_csv("X\nY,$20\nZ,,2027-01-01T10:00:00+02:00").unwrap();
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[1].value.as_deref(), Some("$20"));
+        assert_eq!(
+            rows[2].expires_at.unwrap().to_rfc3339(),
+            "2027-01-01T08:00:00+00:00"
+        );
+    }
+
+    #[test]
+    fn every_bad_row_is_reported_by_line_number() {
+        let text = "code,expires_at\nA,\n,2026-01-01\nA,\nB,31/12/2026\n\"unclosed";
+        let errors = parse_codes_csv(text).unwrap_err();
+        assert_eq!(errors.len(), 1, "an unclosed quote stops the reading");
+        assert_eq!(
+            errors[0].to_string(),
+            "line 6: a quoted field is not closed"
+        );
+        let errors =
+            parse_codes_csv("code,expires_at\nA,\n,2026-01-01\nA,\nB,31/12/2026\n").unwrap_err();
+        let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            lines,
+            [
+                "line 3: the code is empty",
+                "line 4: the code is already on line 2",
+                "line 5: “31/12/2026” is not an expiry date (use 2026-12-31 or 2026-12-31T23:59:00Z)",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_quoted_field_may_span_lines_and_the_next_record_keeps_its_line() {
+        let rows = parse_codes_csv("A,\"two\nlines\"\nC").unwrap();
+        assert_eq!(rows[0].value.as_deref(), Some("two\nlines"));
+        assert_eq!((rows[1].line, rows[1].code.as_str()), (3, "C"));
+    }
+
+    #[test]
+    fn eligibility_and_delivery_keys_round_trip() {
+        for key in ["registered", "hf_org", "in_team", "track:fine-tuning"] {
+            assert_eq!(Eligibility::parse(key).unwrap().key(), key);
+        }
+        assert!(Eligibility::parse("track:").is_none());
+        assert!(Eligibility::parse("everyone").is_none());
+        for d in [Delivery::Claim, Delivery::Organizer, Delivery::Direct] {
+            assert_eq!(Delivery::parse(d.as_str()), Some(d));
+        }
+    }
+
+    #[test]
+    fn sold_out_says_how_many_codes_there_were() {
+        assert_eq!(
+            CreditError::SoldOut { total: 500 }.to_string(),
+            "All 500 codes have been claimed."
+        );
+        assert_eq!(
+            CreditError::SoldOut { total: 0 }.to_string(),
+            "No codes have been added for this offer yet."
+        );
+    }
+}
