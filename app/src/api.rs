@@ -99,3 +99,13 @@ pub async fn answer_team_request(
 ) -> Result<Option<crate::wire::TeamAnswer>, ServerFnError> {
     crate::ssr::answer_team_request(slug, id, accept).await
 }
+
+/// The credits page: each offer with the viewer's code or status; stock
+/// and codes for organizers.
+#[server(prefix = "/sf", endpoint = "credits")]
+pub async fn get_credits(
+    slug: String,
+    query: std::collections::BTreeMap<String, String>,
+) -> Result<Option<crate::wire::CreditsView>, ServerFnError> {
+    crate::ssr::credits(slug, query.into_iter().collect()).await
+}

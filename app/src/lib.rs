@@ -13,6 +13,7 @@
 
 pub mod account;
 pub mod api;
+pub mod credits;
 pub mod format;
 pub mod islands;
 pub mod pages;

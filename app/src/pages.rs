@@ -35,6 +35,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/events/:slug/team") view=crate::teams::MyTeamPage ssr=SsrMode::Async />
                     <Route path=path!("/events/:slug/finder") view=crate::teams::FinderPage ssr=SsrMode::Async />
                     <Route path=path!("/events/:slug/teams") view=crate::teams::TeamsAdminPage ssr=SsrMode::Async />
+                    <Route path=path!("/events/:slug/credits") view=crate::credits::CreditsPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>
@@ -180,6 +181,8 @@ fn EventDetails(ev: EventView) -> impl IntoView {
                     <a class="button secondary" href=format!("/events/{}/team", ev.slug)>"My team"</a>
                     " "
                     <a class="button secondary" href=format!("/events/{}/finder", ev.slug)>"Team finder"</a>
+                    " "
+                    <a class="button secondary" href=format!("/events/{}/credits", ev.slug)>"My credits"</a>
                     " "
                     <a class="button secondary" href=calendar>"Add to calendar"</a>
                 </p>

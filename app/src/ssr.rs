@@ -63,6 +63,13 @@ pub trait Backend: Send + Sync + 'static {
         headers: &http::HeaderMap,
         query: &[(String, String)],
     ) -> Result<Option<TeamsAdminView>, BackendError>;
+    /// The credits page (`query`: a signed notice).
+    async fn credits(
+        &self,
+        slug: &str,
+        headers: &http::HeaderMap,
+        query: &[(String, String)],
+    ) -> Result<Option<CreditsView>, BackendError>;
     /// Accepts or declines a team request or invitation as the viewer;
     /// `None` when the event is unknown or nobody is signed in.
     async fn answer_team_request(
@@ -205,6 +212,16 @@ pub async fn answer_team_request(
         .map_err(trouble)?
         .and_then(|v| v.team);
     Ok(Some(TeamAnswer { notice, team }))
+}
+
+pub async fn credits(
+    slug: String,
+    query: Vec<(String, String)>,
+) -> Result<Option<CreditsView>, ServerFnError> {
+    backend()?
+        .credits(&slug, &request_headers(), &query)
+        .await
+        .map_err(trouble)
 }
 
 pub async fn teams_admin(

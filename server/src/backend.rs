@@ -252,6 +252,15 @@ impl Backend for AppBackend {
         self.my_team_view(slug, headers, query).await
     }
 
+    async fn credits(
+        &self,
+        slug: &str,
+        headers: &http::HeaderMap,
+        query: &[(String, String)],
+    ) -> Result<Option<hackboard_app::wire::CreditsView>, BackendError> {
+        self.credits_view(slug, headers, query).await
+    }
+
     async fn answer_team_request(
         &self,
         slug: &str,

@@ -1,5 +1,5 @@
 //! The command line: `serve` (default), `migrate`, `event import`,
-//! `event export`.
+//! `event export`, `admin grant|revoke`, `credits import`.
 
 use crate::config::ConfigArgs;
 use crate::store::RevokeOutcome;
@@ -39,6 +39,26 @@ pub enum Command {
     /// admin. The person must have signed in once.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Sponsor credit codes.
+    #[command(subcommand)]
+    Credits(CreditsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CreditsCommand {
+    /// Import coupon codes for an offer from a CSV file (`code` and
+    /// optional `value` and `expires_at` columns, header optional). All or
+    /// nothing: every bad row is reported by line number.
+    Import {
+        /// The event's slug.
+        #[arg(long)]
+        event: String,
+        /// The offer's slug (from the event file's [[credits]]).
+        #[arg(long)]
+        offer: String,
+        /// The CSV file.
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -167,6 +187,38 @@ pub async fn main() -> ExitCode {
                 }
             }
         }
+        Command::Credits(CreditsCommand::Import { event, offer, file }) => {
+            let text = match std::fs::read(&file) {
+                Ok(bytes) => match String::from_utf8(bytes) {
+                    Ok(t) => t,
+                    Err(_) => {
+                        eprintln!("{}: the file is not UTF-8 text", file.display());
+                        return ExitCode::from(2);
+                    }
+                },
+                Err(e) => {
+                    eprintln!("hackboard: cannot read {}: {e}", file.display());
+                    return ExitCode::from(2);
+                }
+            };
+            let store = match open_store(&config).await {
+                Ok(s) => s,
+                Err(e) => return fail(e),
+            };
+            match import_codes(&store, &event, &offer, &text, clock.now()).await {
+                Ok(n) => {
+                    println!("imported {n} codes for {offer}");
+                    ExitCode::SUCCESS
+                }
+                Err(lines) => {
+                    for line in lines {
+                        eprintln!("{}: {line}", file.display());
+                    }
+                    eprintln!("nothing was imported");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Command::Event(EventCommand::Export { slug, output }) => {
             let store = match open_store(&config).await {
                 Ok(s) => s,
@@ -196,6 +248,55 @@ pub async fn main() -> ExitCode {
                 Err(e) => fail(e.into()),
             }
         }
+    }
+}
+
+/// Imports codes; the number imported, or every problem (by line).
+async fn import_codes(
+    store: &crate::store::Store,
+    slug: &str,
+    offer: &str,
+    text: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<usize, Vec<String>> {
+    use crate::store::Imported;
+    let one = |m: String| vec![m];
+    let event = store
+        .event_by_slug(slug)
+        .await
+        .map_err(|e| one(e.to_string()))?
+        .ok_or_else(|| one(format!("no event has the slug \"{slug}\"")))?;
+    let def = event
+        .definition
+        .offers
+        .iter()
+        .find(|o| o.slug.as_str() == offer)
+        .ok_or_else(|| one(format!("the event has no credit offer \"{offer}\"")))?;
+    if def.delivery == hackboard_domain::credits::Delivery::Direct {
+        return Err(one(format!(
+            "the offer \"{offer}\" is granted directly by the sponsor: it has no codes"
+        )));
+    }
+    let offer_id = store
+        .offer_id(event.id, offer)
+        .await
+        .map_err(|e| one(e.to_string()))?
+        .ok_or_else(|| one(format!("the event has no credit offer \"{offer}\"")))?;
+    let rows = hackboard_domain::credits::parse_codes_csv(text)
+        .map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>())?;
+    if rows.is_empty() {
+        return Err(one("there are no codes in the file".into()));
+    }
+    match store
+        .import_codes(event.id, offer_id, &rows, now)
+        .await
+        .map_err(|e| one(e.to_string()))?
+    {
+        Imported::Done(n) => Ok(n),
+        Imported::Duplicates(d) => Err(d
+            .into_iter()
+            .map(|(line, _)| format!("line {line}: this code was imported before"))
+            .collect()),
     }
 }
 

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod backend;
 pub mod cli;
 pub mod config;
+pub mod credit_views;
 pub mod credits;
 pub mod hf_org;
 pub mod http;

@@ -280,3 +280,81 @@ async fn the_admin_command_grants_and_revokes_event_roles_by_email() {
     assert!(text(&out.stderr).contains("--event is required"));
     assert!(store.roles_of(event, user).await.unwrap().is_empty());
 }
+
+#[test]
+fn credit_codes_import_from_a_csv_file_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = root().join("demo/mistral-hackathon.toml");
+    let out = hackboard(dir.path(), &["event", "import", demo.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let good = dir.path().join("codes.csv");
+    std::fs::write(
+        &good,
+        "\u{feff}code,value,expires_at\r\nMIS-1,$15,2027-01-31\r\n\r\n\"MIS,2\",$15,\r\nMIS-3,,\r\n",
+    )
+    .unwrap();
+    let args = |file: &Path| {
+        vec![
+            "credits".to_owned(),
+            "import".to_owned(),
+            "--event".to_owned(),
+            "mistral-hackathon".to_owned(),
+            "--offer".to_owned(),
+            "mistral-api".to_owned(),
+            file.to_str().unwrap().to_owned(),
+        ]
+    };
+    let run = |file: &Path| {
+        let a = args(file);
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        hackboard(dir.path(), &a)
+    };
+    let out = run(&good);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout).trim(), "imported 3 codes for mistral-api");
+
+    // Importing it again: every row was imported before; nothing changes.
+    let out = run(&good);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("line 2: this code was imported before"),
+        "{err}"
+    );
+    assert!(
+        err.contains("line 5: this code was imported before"),
+        "{err}"
+    );
+    assert!(err.contains("nothing was imported"), "{err}");
+
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "NEW-1\n\nNEW-1\n,\nNEW-2,$1,someday\n").unwrap();
+    let out = run(&bad);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    for expected in [
+        "line 3: the code is already on line 1",
+        "line 4: the code is empty",
+        "line 5: “someday” is not an expiry date",
+    ] {
+        assert!(err.contains(expected), "{expected}: {err}");
+    }
+    let out = hackboard(
+        dir.path(),
+        &[
+            "credits",
+            "import",
+            "--event",
+            "mistral-hackathon",
+            "--offer",
+            "hf-jobs",
+            good.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("no codes"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -41,6 +41,7 @@ pub fn router() -> Router<AppState> {
             axum::routing::delete(end_invite),
         )
         .merge(super::api_teams::router())
+        .merge(super::api_credits::router())
         .fallback(unknown_endpoint)
 }
 
@@ -968,18 +969,23 @@ async fn unknown_endpoint() -> ApiError {
         super::api_teams::hand_over, super::api_teams::new_code, super::api_teams::set_tracks,
         super::api_teams::invite, super::api_teams::ask_to_join, super::api_teams::accept,
         super::api_teams::decline, super::api_teams::finder, super::api_teams::set_finder,
-        super::api_teams::teams_admin, super::api_teams::organizer_move),
+        super::api_teams::teams_admin, super::api_teams::organizer_move,
+        super::api_credits::my_credits, super::api_credits::claim, super::api_credits::import,
+        super::api_credits::distribute, super::api_credits::revoke),
     components(schemas(EventSummary, EventOut, MilestoneOut, TrackOut, OfferOut, LinkOut,
         TeamSizeOut, NextOut, MeOut, RegistrationIn, RegistrationOut, RegistrationItem, RoleIn, HfOrgOut, HfSnapshotOut, StaffOut, InviteIn, InviteOut,
         ErrorBody, super::error::ErrorDetail,
         super::api_teams::TeamActionOut, super::api_teams::CreateTeamIn, super::api_teams::UpdateTeamIn,
         super::api_teams::JoinIn, super::api_teams::MemberIn, super::api_teams::TracksIn,
         super::api_teams::TeamInviteIn, super::api_teams::AskIn, super::api_teams::FinderIn,
-        super::api_teams::MoveIn)),
+        super::api_teams::MoveIn, super::api_credits::ClaimOut, super::api_credits::ImportIn,
+        super::api_credits::ImportOut, super::api_credits::DistributeOut, super::api_credits::RevokeIn,
+        super::api_credits::DoneOut)),
     tags((name = "events", description = "Events and their timelines"),
          (name = "account", description = "The signed-in account"),
          (name = "registration", description = "Registering, and organizers managing registrations and roles"),
-         (name = "teams", description = "Teams, the team finder, tracks, and organizers' team management")),
+         (name = "teams", description = "Teams, the team finder, tracks, and organizers' team management"),
+         (name = "credits", description = "Sponsor credits: claiming codes, and organizers' import, distribution and revocation")),
     modifiers(&BearerAuth),
 )]
 pub struct ApiDoc;

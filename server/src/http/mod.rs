@@ -4,7 +4,9 @@
 
 pub mod account;
 pub mod api;
+pub mod api_credits;
 pub mod api_teams;
+pub mod credits;
 pub mod error;
 pub mod oauth;
 pub mod page_cache;
@@ -84,6 +86,7 @@ pub fn router(state: AppState) -> Router {
         .merge(registration::router())
         .merge(staff::router())
         .merge(teams::router())
+        .merge(credits::router())
         .merge(oauth::router())
         .fallback_service(static_files(&state))
         .layer(axum::middleware::from_fn_with_state(

@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 use hackboard_domain::credits::CodeRow;
 
 /// Who holds a code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Owner {
     Person(i64),
     Team(i64),
