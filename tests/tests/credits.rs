@@ -1,0 +1,527 @@
+//! Sponsor credits over HTTP and the API, on SQLite and PostgreSQL:
+//! claiming (once, idempotent, sold out, not eligible, outside the window),
+//! organizers' import with bad rows by line, distribution of team codes,
+//! revocation, the CSV export, and who may see which code.
+
+use hackboard::auth::token_hash;
+use hackboard::store::Role;
+use hackboard_domain::timeline::Clock;
+use hackboard_tests::{AppOptions, TestApp, engines, location, spawn_app};
+use serde_json::{Value, json};
+
+const EVENT: &str = "/events/mistral-hackathon";
+const API: &str = "/api/v1/events/mistral-hackathon";
+
+async fn each<F, Fut>(test: F)
+where
+    F: Fn(TestApp) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for engine in engines() {
+        test(spawn_app(engine, AppOptions::default()).await).await;
+    }
+}
+
+/// Signs in and registers; returns the session cookie.
+async fn participant(app: &TestApp, email: &str) -> String {
+    let cookie = app.sign_in(email).await;
+    let name = email.split('@').next().unwrap_or("x").to_owned();
+    let res = app
+        .post_form(
+            &format!("{EVENT}/register"),
+            &[
+                ("display_name", name.as_str()),
+                ("time_zone", "Europe/Paris"),
+                ("country", "France"),
+                ("q_experience", "Shipped something"),
+                ("q_code_of_conduct", "yes"),
+                ("accept_rules", "on"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert!(location(&res).ends_with("done=registered"));
+    cookie
+}
+
+async fn organizer(app: &TestApp) -> String {
+    let cookie = app.sign_in("org@example.org").await;
+    let event = app
+        .store
+        .event_by_slug("mistral-hackathon")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    app.store
+        .grant_role(
+            event,
+            app.user_id(&cookie).await,
+            Role::Organizer,
+            None,
+            app.clock.now(),
+        )
+        .await
+        .unwrap();
+    cookie
+}
+
+/// Posts a form; returns where it leads and the page shown there.
+async fn post(
+    app: &TestApp,
+    path: &str,
+    fields: &[(&str, &str)],
+    cookie: &str,
+) -> (String, String) {
+    let res = app.post_form(path, fields, Some(cookie)).await;
+    assert_eq!(
+        res.status(),
+        303,
+        "{path}: {}",
+        res.text().await.unwrap_or_default()
+    );
+    let to = location(&res);
+    let page = app.get_as(&to, cookie).await.text().await.unwrap();
+    (to, page)
+}
+
+fn notice(page: &str) -> String {
+    let Some(at) = page.find("id=\"credits-notice\"") else {
+        return String::new();
+    };
+    let start = page[at..].find('>').map(|i| at + i + 1).unwrap_or(at);
+    let end = page[start..].find('<').map(|i| start + i).unwrap_or(start);
+    page[start..end]
+        .replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+}
+
+/// The part of the page about one offer.
+fn offer<'a>(page: &'a str, slug: &str) -> &'a str {
+    let at = page
+        .find(&format!("id=\"offer-{slug}\""))
+        .unwrap_or_else(|| panic!("no offer {slug}"));
+    let end = page[at..]
+        .find("</li>")
+        .map(|i| at + i)
+        .unwrap_or(page.len());
+    &page[at..end]
+}
+
+async fn page(app: &TestApp, cookie: &str) -> String {
+    app.get_as(&format!("{EVENT}/credits"), cookie)
+        .await
+        .text()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_participant_claims_a_code_once_sees_only_their_own_and_is_told_when_none_are_left() {
+    each(|app| async move {
+        let org = organizer(&app).await;
+        let (_, page_after) = post(
+            &app,
+            &format!("{EVENT}/credits/mistral-api/import"),
+            &[("csv", "code,value\nMIS-AAA,$15\nMIS-BBB,$15\n")],
+            &org,
+        )
+        .await;
+        assert_eq!(notice(&page_after), "Imported 2 codes.");
+
+        let ada = participant(&app, "ada@example.org").await;
+        let (to, p) = post(
+            &app,
+            &format!("{EVENT}/credits/mistral-api/claim"),
+            &[],
+            &ada,
+        )
+        .await;
+        assert!(!to.contains("MIS-"), "a code never goes into a URL: {to}");
+        assert_eq!(
+            notice(&p),
+            "Here is your code, below; it was also sent to you by email."
+        );
+        assert!(offer(&p, "mistral-api").contains("MIS-AAA"));
+        let mail = app
+            .store
+            .outbox()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|m| m.kind == "credit_code")
+            .expect("the code is mailed");
+        assert_eq!(mail.recipient, "ada@example.org");
+        assert!(mail.text_body.contains("MIS-AAA") && !mail.subject.contains("MIS-"));
+
+        // Claiming again gives the same code.
+        let (_, p) = post(
+            &app,
+            &format!("{EVENT}/credits/mistral-api/claim"),
+            &[],
+            &ada,
+        )
+        .await;
+        assert_eq!(
+            notice(&p),
+            "You already have a code for this offer: it is below."
+        );
+        assert!(offer(&p, "mistral-api").contains("MIS-AAA"));
+
+        let bob = participant(&app, "bob@example.org").await;
+        let (_, p) = post(
+            &app,
+            &format!("{EVENT}/credits/mistral-api/claim"),
+            &[],
+            &bob,
+        )
+        .await;
+        assert!(offer(&p, "mistral-api").contains("MIS-BBB"));
+        assert!(!p.contains("MIS-AAA"), "Bob never sees Ada's code");
+
+        let cy = participant(&app, "cy@example.org").await;
+        let p = page(&app, &cy).await;
+        assert!(offer(&p, "mistral-api").contains("All 2 codes have been claimed."));
+        assert!(!offer(&p, "mistral-api").contains("Claim my code"));
+        let (_, p) = post(
+            &app,
+            &format!("{EVENT}/credits/mistral-api/claim"),
+            &[],
+            &cy,
+        )
+        .await;
+        assert_eq!(notice(&p), "All 2 codes have been claimed.");
+        assert!(!p.contains("MIS-"), "{p}");
+
+        // Not registered: told what is missing.
+        let stranger = app.sign_in("stranger@example.org").await;
+        let (_, p) = post(
+            &app,
+            &format!("{EVENT}/credits/mistral-api/claim"),
+            &[],
+            &stranger,
+        )
+        .await;
+        assert_eq!(notice(&p), "Register for the event first.");
+        assert!(offer(&p, "hf-jobs").contains("Register for the event first."));
+        // The Hugging Face credit names the org and its deadline.
+        let p = page(&app, &cy).await;
+        let hf = offer(&p, "hf-jobs").to_owned();
+        assert!(
+            hf.contains(
+                "Join the Hugging Face org mistral-hackaton-2026 before Friday 20:00 Paris time"
+            ),
+            "{hf}"
+        );
+        // ElevenLabs opens when hacking starts.
+        assert!(
+            offer(&p, "elevenlabs").contains("These credits can be claimed from Saturday"),
+            "{}",
+            offer(&p, "elevenlabs")
+        );
+        // Anonymous visitors see offers, never codes.
+        let anon = app
+            .get(&format!("{EVENT}/credits"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(!anon.contains("MIS-") && anon.contains("Sign in to receive credits"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn organizers_import_send_team_codes_revoke_and_export_and_nobody_else_can() {
+    each(|app| async move {
+        let org = organizer(&app).await;
+        let ada = participant(&app, "ada@example.org").await;
+        let bob = participant(&app, "bob@example.org").await;
+        let cy = participant(&app, "cy@example.org").await;
+        participant(&app, "dee@example.org").await;
+
+        // Bad rows: every one by line; nothing imported.
+        let (_, p) = post(
+            &app,
+            &format!("{EVENT}/credits/aws/import"),
+            &[("csv", "code,expires_at\nAWS-1,2027-01-01\n,\nAWS-1,\nAWS-2,tomorrow\n")],
+            &org,
+        )
+        .await;
+        assert_eq!(
+            notice(&p),
+            "Nothing was imported. line 3: the code is empty; line 4: the code is already on line 2; line 5: “tomorrow” is not an expiry date (use 2026-12-31 or 2026-12-31T23:59:00Z)."
+        );
+        let (_, p) = post(
+            &app,
+            &format!("{EVENT}/credits/aws/import"),
+            &[("csv", "AWS-1\nAWS-2\n")],
+            &org,
+        )
+        .await;
+        assert_eq!(notice(&p), "Imported 2 codes.");
+
+        // Two teams: Nebula (Ada, Bob) and Comet (Cy); Dee is in none.
+        post(&app, &format!("{EVENT}/team/create"), &[("name", "Nebula"), ("time_zone", "UTC")], &ada).await;
+        let event = app.store.event_by_slug("mistral-hackathon").await.unwrap().unwrap().id;
+        let code = app.store.teams(event).await.unwrap()[0].invite_code.clone();
+        post(&app, &format!("{EVENT}/team/join"), &[("code", &code)], &bob).await;
+        post(&app, &format!("{EVENT}/team/create"), &[("name", "Comet"), ("time_zone", "UTC")], &cy).await;
+
+        // The AWS credit is sent by the organizers, per team.
+        let p = page(&app, &ada).await;
+        assert!(offer(&p, "aws").contains("the organizers will send your code by email"));
+        let (_, p) = post(&app, &format!("{EVENT}/credits/aws/distribute"), &[], &org).await;
+        assert_eq!(notice(&p), "Sent 2 codes; 0 already had one.");
+        let (_, p) = post(&app, &format!("{EVENT}/credits/aws/distribute"), &[], &org).await;
+        assert_eq!(notice(&p), "Sent 0 codes; 2 already had one.");
+        let ada_page = page(&app, &ada).await;
+        let bob_page = page(&app, &bob).await;
+        let cy_page = page(&app, &cy).await;
+        let nebula_code = if offer(&ada_page, "aws").contains("AWS-1") { "AWS-1" } else { "AWS-2" };
+        let comet_code = if nebula_code == "AWS-1" { "AWS-2" } else { "AWS-1" };
+        assert!(offer(&bob_page, "aws").contains(nebula_code), "one code for the team");
+        assert!(offer(&cy_page, "aws").contains(comet_code));
+        assert!(!cy_page.contains(nebula_code));
+        let mails: Vec<String> = app
+            .store
+            .outbox()
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|m| m.kind == "credit_code")
+            .map(|m| m.recipient)
+            .collect();
+        assert_eq!(mails.len(), 3, "every member of both teams: {mails:?}");
+
+        // Participants cannot import, send, revoke or export.
+        for path in [
+            format!("{EVENT}/credits/aws/import"),
+            format!("{EVENT}/credits/aws/distribute"),
+            format!("{EVENT}/credits/codes/1/revoke"),
+        ] {
+            let res = app
+                .post_form(&path, &[("csv", "X"), ("reason", "x")], Some(&ada))
+                .await;
+            assert_eq!(res.status(), 403, "{path}");
+        }
+        let res = app
+            .get_as(&format!("{EVENT}/credits/aws/assignments.csv"), &ada)
+            .await;
+        assert_eq!(res.status(), 403);
+        assert!(!page(&app, &ada).await.contains("Manage credits"));
+
+        // Revoking needs a reason; it is audited and shown.
+        let p = page(&app, &org).await;
+        assert!(p.contains("Manage credits"));
+        let id = app
+            .store
+            .assignments(app.store.offer_id(event, "aws").await.unwrap().unwrap())
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|a| a.code == nebula_code)
+            .unwrap()
+            .id;
+        let (_, p) = post(&app, &format!("{EVENT}/credits/codes/{id}/revoke"), &[("reason", " ")], &org).await;
+        assert_eq!(notice(&p), "Say why, for the audit log.");
+        let (_, p) = post(
+            &app,
+            &format!("{EVENT}/credits/codes/{id}/revoke"),
+            &[("reason", "shared on Discord")],
+            &org,
+        )
+        .await;
+        assert_eq!(notice(&p), "Revoked, and recorded in the audit log.");
+        assert!(p.contains("revoked: shared on Discord"));
+        assert!(!offer(&page(&app, &bob).await, "aws").contains(nebula_code));
+        let csv = app
+            .get_as(&format!("{EVENT}/credits/aws/assignments.csv"), &org)
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(csv.starts_with("code,value,expires_at,state,person,email,team,assigned_at,revoked_reason\r\n"));
+        assert!(csv.contains(&format!("{nebula_code},,,revoked,,,Nebula,")), "{csv}");
+        assert!(csv.contains("shared on Discord"));
+        assert!(csv.contains(&format!("{comet_code},,,assigned,,,Comet,")), "{csv}");
+    })
+    .await;
+}
+
+async fn token_for(app: &TestApp, cookie: &str) -> String {
+    let id = app.user_id(cookie).await;
+    let token = format!("hb_test_{id}_credits");
+    app.store
+        .create_api_token(id, "test", &token_hash(&token), app.clock.now())
+        .await
+        .unwrap();
+    token
+}
+
+async fn call(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut req = app
+        .client
+        .request(
+            reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
+            app.url(path),
+        )
+        .bearer_auth(token);
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let res = req.send().await.unwrap();
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn the_credits_api_claims_imports_and_refuses_with_clear_errors() {
+    each(|app| async move {
+        let org = organizer(&app).await;
+        let org = token_for(&app, &org).await;
+        let ada = participant(&app, "ada@example.org").await;
+        let ada = token_for(&app, &ada).await;
+
+        let (status, body) = call(
+            &app,
+            "POST",
+            &format!("{API}/credits/mistral-api/codes"),
+            &ada,
+            Some(json!({"csv": "X"})),
+        )
+        .await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (403, Some("forbidden"))
+        );
+        let (status, body) = call(
+            &app,
+            "POST",
+            &format!("{API}/credits/mistral-api/codes"),
+            &org,
+            Some(json!({"csv": "A\nA\n"})),
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("line 2: the code is already on line 1")
+        );
+        let (status, body) = call(
+            &app,
+            "POST",
+            &format!("{API}/credits/mistral-api/codes"),
+            &org,
+            Some(json!({"csv": "A\nB\n"})),
+        )
+        .await;
+        assert_eq!((status, body["imported"].as_u64()), (200, Some(2)));
+
+        let (status, body) = call(
+            &app,
+            "POST",
+            &format!("{API}/credits/mistral-api/claim"),
+            &ada,
+            None,
+        )
+        .await;
+        assert_eq!(
+            (status, body["code"].as_str(), body["new"].as_bool()),
+            (200, Some("A"), Some(true))
+        );
+        let (_, body) = call(
+            &app,
+            "POST",
+            &format!("{API}/credits/mistral-api/claim"),
+            &ada,
+            None,
+        )
+        .await;
+        assert_eq!(
+            (body["code"].as_str(), body["new"].as_bool()),
+            (Some("A"), Some(false))
+        );
+        let (status, body) = call(
+            &app,
+            "POST",
+            &format!("{API}/credits/hf-jobs/claim"),
+            &ada,
+            None,
+        )
+        .await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (409, Some("not_claimable")),
+            "{body}"
+        );
+        let stranger = app.sign_in("stranger@example.org").await;
+        let stranger = token_for(&app, &stranger).await;
+        let (status, body) = call(
+            &app,
+            "POST",
+            &format!("{API}/credits/mistral-api/claim"),
+            &stranger,
+            None,
+        )
+        .await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (403, Some("not_eligible")),
+            "{body}"
+        );
+        assert_eq!(body["error"]["message"], "Register for the event first.");
+        let (status, body) = call(
+            &app,
+            "POST",
+            &format!("{API}/credits/nope/claim"),
+            &ada,
+            None,
+        )
+        .await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (404, Some("not_found"))
+        );
+        let (status, body) = call(
+            &app,
+            "POST",
+            &format!("{API}/credits/aws/claim"),
+            &ada,
+            None,
+        )
+        .await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (409, Some("not_claimable")),
+            "{body}"
+        );
+
+        let (status, body) = call(&app, "GET", &format!("{API}/credits"), &ada, None).await;
+        assert_eq!(status, 200);
+        assert_eq!(body["organizer"], false);
+        assert!(body["stock"].as_array().unwrap().is_empty());
+        let (_, body) = call(&app, "GET", &format!("{API}/credits"), &org, None).await;
+        assert_eq!(body["organizer"], true);
+        let stock = body["stock"].as_array().unwrap();
+        let mistral = stock.iter().find(|s| s["slug"] == "mistral-api").unwrap();
+        assert_eq!(
+            (mistral["imported"].as_i64(), mistral["left"].as_i64()),
+            (Some(2), Some(1))
+        );
+
+        let doc: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
+        assert!(doc["paths"]["/api/v1/events/{slug}/credits/{offer}/claim"]["post"].is_object());
+        assert!(doc["components"]["schemas"]["CreditsView"].is_object());
+    })
+    .await;
+}
