@@ -89,7 +89,7 @@ fn Manage(v: CreditsView) -> impl IntoView {
             <table id="stock">
                 <thead><tr>
                     <th scope="col">"Offer"</th><th scope="col">"Given by"</th><th scope="col">"Imported"</th>
-                    <th scope="col">"Assigned"</th><th scope="col">"Revoked"</th><th scope="col">"Left"</th><th scope="col">"Waiting"</th>
+                    <th scope="col">"Assigned"</th><th scope="col">"Revoked"</th><th scope="col">"Left"</th><th scope="col">"Eligible, no code"</th>
                 </tr></thead>
                 <tbody>
                     {v.stock.clone().into_iter().map(|s| view! {
@@ -100,6 +100,9 @@ fn Manage(v: CreditsView) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            {v.stock.clone().into_iter().filter(|s| s.delivery == "direct").map(|s| view! {
+                <p>{format!("{}: granted directly by the sponsor to: {}", s.label, if s.waiting.is_empty() { "nobody yet".to_owned() } else { s.waiting.join(", ") })}</p>
+            }).collect_view()}
             {v.stock.clone().into_iter().filter(|s| s.delivery != "direct").map(|s| {
                 let import_id = format!("import-{}", s.slug);
                 let reassign_id = format!("reassign-{}", s.slug);

@@ -171,9 +171,8 @@ impl AppBackend {
                     _ => None,
                 })
                 .collect();
-            let waiting = if o.delivery == Delivery::Direct {
-                vec![]
-            } else {
+            // For a credit granted directly, everyone eligible is listed.
+            let waiting = {
                 actor
                     .eligible_owners(o)
                     .await

@@ -583,3 +583,91 @@ async fn a_team_is_formed_joined_by_invite_link_given_a_track_and_answers_a_requ
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("team.png"), png).unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_participant_claims_a_sponsor_code_from_the_event_page() {
+    let app = spawn_app(
+        Engine::Sqlite,
+        AppOptions {
+            now: Utc::now(),
+            demo: true,
+            oauth_base: None,
+            hf_api: None,
+        },
+    )
+    .await;
+    let event = app
+        .store
+        .event_by_slug("mistral-hackathon")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let offer = app
+        .store
+        .offer_id(event, "mistral-api")
+        .await
+        .unwrap()
+        .unwrap();
+    let rows =
+        hackboard_domain::credits::parse_codes_csv("code,value\nMISTRAL-7Q2X,$15\n").unwrap();
+    app.store
+        .import_codes(event, offer, &rows, Utc::now())
+        .await
+        .unwrap();
+    let cookie = app.sign_in("grace@example.org").await;
+    let res = app
+        .post_form(
+            "/events/mistral-hackathon/register",
+            &[
+                ("display_name", "Grace"),
+                ("time_zone", "Europe/Paris"),
+                ("country", "France"),
+                ("q_experience", "Shipped something"),
+                ("q_code_of_conduct", "yes"),
+                ("accept_rules", "on"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert!(hackboard_tests::location(&res).ends_with("done=registered"));
+
+    let browser = start_browser("Europe/Paris").await;
+    let c = &browser.client;
+    use fantoccini::Locator::Css;
+    become_user(&browser, &app, &cookie).await;
+    c.goto(&app.url("/events/mistral-hackathon")).await.unwrap();
+    c.find(Css("a[href='/events/mistral-hackathon/credits']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Css("#offer-mistral-api form button"))
+        .await
+        .expect("a claim button")
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(
+        &browser,
+        "#credits-notice",
+        "Here is your code, below; it was also sent to you by email.",
+    )
+    .await;
+    assert_eq!(
+        text_of(&browser, "#offer-mistral-api code.coupon").await,
+        "MISTRAL-7Q2X"
+    );
+    assert!(
+        !c.current_url().await.unwrap().as_str().contains("MISTRAL"),
+        "the code is not in the address bar"
+    );
+    assert_accessible(&browser).await;
+    let png = c.screenshot().await.unwrap();
+    let dir = workspace_root().join("target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("credits.png"), png).unwrap();
+}

@@ -525,3 +525,60 @@ async fn the_credits_api_claims_imports_and_refuses_with_clear_errors() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_hugging_face_credit_follows_the_snapshot_taken_at_the_deadline() {
+    each(|app| async move {
+        let now = app.clock.now();
+        // Ada's account carries her Hugging Face handle (as after signing
+        // in with Hugging Face); Bob's does not.
+        app.store
+            .user_for_identity(
+                &hackboard::store::accounts::NewIdentity {
+                    provider: "email".into(),
+                    subject: "ada@example.org".into(),
+                    display_name: "ada".into(),
+                    email: Some("ada@example.org".into()),
+                    hf_handle: Some("Ada-HF".into()),
+                    ..Default::default()
+                },
+                now,
+            )
+            .await
+            .unwrap();
+        let ada = participant(&app, "ada@example.org").await;
+        let bob = participant(&app, "bob@example.org").await;
+        let org = organizer(&app).await;
+        let event = app
+            .store
+            .event_by_slug("mistral-hackathon")
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        // Before the deadline: both are told to join in time.
+        assert!(
+            offer(&page(&app, &ada).await, "hf-jobs")
+                .contains("Join the Hugging Face org mistral-hackaton-2026 before")
+        );
+        app.store.add_hf_org_member(event, "ada-hf", now).await.unwrap();
+        app.store.take_hf_snapshot(event, now).await.unwrap();
+        // After it, the snapshot decides.
+        assert!(
+            offer(&page(&app, &ada).await, "hf-jobs")
+                .contains("You are eligible: the sponsor grants this credit directly.")
+        );
+        let bob_page = page(&app, &bob).await;
+        assert!(
+            offer(&bob_page, "hf-jobs").contains(
+                "This credit went to members of the Hugging Face org mistral-hackaton-2026 at its deadline"
+            ),
+            "{}",
+            offer(&bob_page, "hf-jobs")
+        );
+        // Organizers see who is eligible for the directly granted credit.
+        let org_page = page(&app, &org).await;
+        assert!(org_page.contains("granted directly by the sponsor to: ada"), "{org_page}");
+    })
+    .await;
+}
