@@ -100,6 +100,37 @@ fn Manage(v: CreditsView) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            <details>
+                <summary>"Add an offer, or change one (same slug)"</summary>
+                <form method="post" action=format!("{base}/offers") class="stack narrow" id="offer-form">
+                    <label for="offer-slug">"Slug (letters, digits, dashes)"</label>
+                    <input id="offer-slug" name="slug" required maxlength="60" />
+                    <label for="offer-sponsor">"Sponsor"</label>
+                    <input id="offer-sponsor" name="sponsor" required maxlength="200" />
+                    <label for="offer-value">"What it is worth"</label>
+                    <input id="offer-value" name="value" required maxlength="200" placeholder="$15 of API credits" />
+                    <label for="offer-per">"One per"</label>
+                    <select id="offer-per" name="per">
+                        <option value="person">"person"</option>
+                        <option value="team">"team"</option>
+                    </select>
+                    <label for="offer-redeem">"How to redeem it (markdown)"</label>
+                    <textarea id="offer-redeem" name="redeem" rows="3"></textarea>
+                    <label for="offer-eligible">"Who is eligible: registered, hf_org, in_team or track:<slug>"</label>
+                    <input id="offer-eligible" name="eligible" value="registered" />
+                    <label for="offer-delivery">"How codes reach people"</label>
+                    <select id="offer-delivery" name="delivery">
+                        <option value="claim">"participants claim them"</option>
+                        <option value="organizer">"organizers send them"</option>
+                        <option value="direct">"no codes: the sponsor grants it"</option>
+                    </select>
+                    <label for="offer-opens">"Available from milestone (optional, e.g. hacking_starts)"</label>
+                    <input id="offer-opens" name="opens" />
+                    <label for="offer-closes">"Until milestone (optional, e.g. finals)"</label>
+                    <input id="offer-closes" name="closes" />
+                    <button type="submit" class="button secondary">"Save the offer"</button>
+                </form>
+            </details>
             {v.stock.clone().into_iter().filter(|s| s.delivery == "direct").map(|s| view! {
                 <p>{format!("{}: granted directly by the sponsor to: {}", s.label, if s.waiting.is_empty() { "nobody yet".to_owned() } else { s.waiting.join(", ") })}</p>
             }).collect_view()}

@@ -100,6 +100,9 @@ pub enum CreditError {
     ReasonMissing,
     #[error("{0} already has a code for this offer.")]
     AlreadyHasCode(String),
+    /// An organizer's input was wrong (the words say how).
+    #[error("{0}")]
+    Invalid(String),
 }
 
 fn sold_out(total: i64) -> String {
@@ -119,7 +122,7 @@ impl CreditError {
             CreditError::NotOpenYet(_) | CreditError::Closed(_) => "closed",
             CreditError::SoldOut { .. } => "sold_out",
             CreditError::SentByOrganizers | CreditError::NoCodes => "not_claimable",
-            CreditError::ReasonMissing => "invalid",
+            CreditError::ReasonMissing | CreditError::Invalid(_) => "invalid",
             CreditError::AlreadyHasCode(_) => "already_has_code",
         }
     }
@@ -245,6 +248,87 @@ pub fn window(
         return Err(CreditError::Closed(words));
     }
     Ok(())
+}
+
+/// An offer as an organizer types it in a form or sends it to the API.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfferInput {
+    pub slug: String,
+    pub sponsor: String,
+    pub value: String,
+    /// `person` or `team`.
+    pub per: String,
+    #[serde(default)]
+    pub redeem: String,
+    /// `registered`, `hf_org`, `in_team` or `track:<slug>`.
+    #[serde(default)]
+    pub eligible: String,
+    /// `claim`, `organizer` or `direct`.
+    #[serde(default)]
+    pub delivery: String,
+    /// Milestone kinds, or empty.
+    #[serde(default)]
+    pub opens: String,
+    #[serde(default)]
+    pub closes: String,
+}
+
+/// Checks an offer against its event as the event file would; the first
+/// problem, in words.
+pub fn offer_from_input(
+    input: &OfferInput,
+    event: &EventDefinition,
+) -> Result<CreditOffer, String> {
+    let slug = crate::event::Slug::parse(input.slug.trim())
+        .map_err(|e| format!("The offer's slug: {e}"))?;
+    let text = |v: &str, what: &str| {
+        let v = v.trim();
+        if v.is_empty() {
+            Err(format!("The offer needs {what}."))
+        } else {
+            Ok(v.to_owned())
+        }
+    };
+    let per = OfferUnit::parse(input.per.trim())
+        .ok_or_else(|| format!("“{}” is neither person nor team.", input.per.trim()))?;
+    let eligible = match input.eligible.trim() {
+        "" => Eligibility::Registered,
+        e => Eligibility::parse(e)
+            .ok_or_else(|| format!("“{e}” is not registered, hf_org, in_team or track:<slug>."))?,
+    };
+    match &eligible {
+        Eligibility::Track(t) if !event.tracks.iter().any(|x| x.slug.as_str() == t) => {
+            return Err(format!("The event has no track “{t}”."));
+        }
+        Eligibility::HfOrg if event.hf_org.is_none() => {
+            return Err("The event has no Hugging Face organization.".into());
+        }
+        _ => {}
+    }
+    let delivery = match input.delivery.trim() {
+        "" => Delivery::Claim,
+        d => {
+            Delivery::parse(d).ok_or_else(|| format!("“{d}” is not claim, organizer or direct."))?
+        }
+    };
+    let bound = |v: &str| match v.trim() {
+        "" => Ok(None),
+        k => MilestoneKind::from_key(k)
+            .filter(|k| *k != MilestoneKind::Custom)
+            .map(Some)
+            .ok_or_else(|| format!("“{k}” is not a milestone kind.")),
+    };
+    Ok(CreditOffer {
+        slug,
+        sponsor: text(&input.sponsor, "a sponsor")?,
+        value: text(&input.value, "a value, such as “$15 of API credits”")?,
+        redeem: input.redeem.trim().to_owned(),
+        per,
+        eligible,
+        delivery,
+        opens: bound(&input.opens)?,
+        closes: bound(&input.closes)?,
+    })
 }
 
 /// One code read from a CSV file.

@@ -8,7 +8,8 @@ use crate::store::{Claimed, Imported, Owner, Store, StoreError, StoredEvent, Use
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use hackboard_domain::credits::{
-    CreditError, Delivery, Facts, RowError, eligibility, parse_codes_csv, window,
+    CreditError, Delivery, Facts, OfferInput, RowError, eligibility, offer_from_input,
+    parse_codes_csv, window,
 };
 use hackboard_domain::email::EmailAddress;
 use hackboard_domain::{CreditOffer, OfferUnit};
@@ -335,6 +336,36 @@ impl CreditActor<'_> {
             }
         }
         Ok(out)
+    }
+
+    /// Adds an offer to the event, or changes the one with its slug
+    /// (organizers). Refused if the event changed since it was read.
+    pub async fn save_offer(&self, input: &OfferInput) -> CreditResult<bool> {
+        self.require_organizer().await?;
+        let offer = offer_from_input(input, &self.event.definition)
+            .map_err(|m| CreditFail::Refused(CreditError::Invalid(m)))?;
+        let mut def = self.event.definition.clone();
+        let new = match def.offers.iter_mut().find(|o| o.slug == offer.slug) {
+            Some(existing) => {
+                *existing = offer;
+                false
+            }
+            None => {
+                def.offers.push(offer);
+                true
+            }
+        };
+        match self
+            .store
+            .replace_event_at_revision(&def, self.event.revision, self.now)
+            .await?
+        {
+            Some(_) => Ok(new),
+            None => Err(CreditError::Invalid(
+                "The event changed while you were editing: reload the page and try again.".into(),
+            )
+            .into()),
+        }
     }
 
     /// Revokes a code with a reason (organizers).

@@ -582,3 +582,104 @@ async fn the_hugging_face_credit_follows_the_snapshot_taken_at_the_deadline() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn organizers_add_and_change_offers_on_the_page_and_through_the_api() {
+    each(|app| async move {
+        let org = organizer(&app).await;
+        let ada = participant(&app, "ada@example.org").await;
+        let (_, p) = post(
+            &app,
+            &format!("{EVENT}/credits/offers"),
+            &[
+                ("slug", "wandb"),
+                ("sponsor", "Weights & Biases"),
+                ("value", "W&B Pro for a month"),
+                ("per", "team"),
+                ("redeem", "Apply the code in **Billing**."),
+                ("eligible", "track:fine-tuning"),
+                ("delivery", "claim"),
+                ("opens", ""),
+                ("closes", "finals"),
+            ],
+            &org,
+        )
+        .await;
+        assert_eq!(notice(&p), "Offer added.");
+        // A participant sees it, with what stands in the way.
+        let p = page(&app, &ada).await;
+        assert!(
+            offer(&p, "wandb").contains("This credit is per team: join or create a team first."),
+            "{}",
+            offer(&p, "wandb")
+        );
+        // Bad input is refused in words, and nothing changes.
+        let (_, p) = post(
+            &app,
+            &format!("{EVENT}/credits/offers"),
+            &[
+                ("slug", "knits"),
+                ("sponsor", "X"),
+                ("value", "X"),
+                ("per", "team"),
+                ("eligible", "track:knitting"),
+            ],
+            &org,
+        )
+        .await;
+        assert_eq!(notice(&p), "The event has no track “knitting”.");
+        assert!(!p.contains("id=\"offer-knits\""));
+        // Participants cannot define offers.
+        let res = app
+            .post_form(
+                &format!("{EVENT}/credits/offers"),
+                &[("slug", "mine"), ("sponsor", "Me"), ("value", "$1"), ("per", "person")],
+                Some(&ada),
+            )
+            .await;
+        assert_eq!(res.status(), 403);
+
+        // Through the API: change the offer (same slug); it stays in place.
+        let token = token_for(&app, &org).await;
+        let (status, body) = call(
+            &app,
+            "POST",
+            &format!("{API}/credits/offers"),
+            &token,
+            Some(json!({"slug": "wandb", "sponsor": "Weights & Biases", "value": "W&B Pro for two months", "per": "team", "delivery": "organizer"})),
+        )
+        .await;
+        assert_eq!((status, body["message"].as_str()), (200, Some("Offer saved.")), "{body}");
+        let (status, body) = call(
+            &app,
+            "POST",
+            &format!("{API}/credits/offers"),
+            &token,
+            Some(json!({"slug": "bad", "sponsor": "", "value": "v", "per": "team"})),
+        )
+        .await;
+        assert_eq!((status, body["error"]["code"].as_str()), (422, Some("invalid")));
+        let def = app
+            .store
+            .event_by_slug("mistral-hackathon")
+            .await
+            .unwrap()
+            .unwrap()
+            .definition;
+        let wandb = def.offers.iter().find(|o| o.slug.as_str() == "wandb").unwrap();
+        assert_eq!(wandb.value, "W&B Pro for two months");
+        assert_eq!(def.offers.len(), 5);
+        // The event file export carries it.
+        let text = hackboard_domain::event_file::to_event_file(&def);
+        assert!(text.contains("slug = \"wandb\"") && text.contains("delivery = \"organizer\""));
+
+        // Claiming outside the window is refused in words.
+        let (_, p) = post(&app, &format!("{EVENT}/credits/elevenlabs/claim"), &[], &ada).await;
+        assert!(
+            notice(&p).starts_with("These credits can be claimed from Saturday"),
+            "{}",
+            notice(&p)
+        );
+    })
+    .await;
+}

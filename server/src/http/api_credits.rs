@@ -11,7 +11,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use hackboard_app::wire::CreditsView;
-use hackboard_domain::credits::CreditError;
+use hackboard_domain::credits::{CreditError, OfferInput};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -25,6 +25,7 @@ pub fn router() -> Router<AppState> {
             post(distribute),
         )
         .route("/events/{slug}/credits/codes/{id}/revoke", post(revoke))
+        .route("/events/{slug}/credits/offers", post(save_offer))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -58,6 +59,32 @@ pub struct RevokeIn {
     pub reason: String,
 }
 
+/// A credit offer, as in the event file's `[[credits]]`.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct OfferIn {
+    pub slug: String,
+    pub sponsor: String,
+    /// "$15 of Mistral API credits".
+    pub value: String,
+    /// `person` or `team`.
+    pub per: String,
+    /// How to redeem it (markdown).
+    #[serde(default)]
+    pub redeem: String,
+    /// `registered` (default), `hf_org`, `in_team` or `track:<slug>`.
+    #[serde(default)]
+    pub eligible: String,
+    /// `claim` (default), `organizer` or `direct`.
+    #[serde(default)]
+    pub delivery: String,
+    /// Milestone kind from which codes can be claimed or sent.
+    #[serde(default)]
+    pub opens: String,
+    /// Milestone kind until which codes can be claimed or sent.
+    #[serde(default)]
+    pub closes: String,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DoneOut {
     pub message: String,
@@ -69,7 +96,9 @@ fn refused(e: CreditFail) -> ApiError {
             let status = match c {
                 CreditError::UnknownOffer(_) | CreditError::UnknownCode => StatusCode::NOT_FOUND,
                 CreditError::NotEligible(_) => StatusCode::FORBIDDEN,
-                CreditError::ReasonMissing => StatusCode::UNPROCESSABLE_ENTITY,
+                CreditError::ReasonMissing | CreditError::Invalid(_) => {
+                    StatusCode::UNPROCESSABLE_ENTITY
+                }
                 _ => StatusCode::CONFLICT,
             };
             ApiError::Refused(status, c.code(), c.to_string())
@@ -213,5 +242,40 @@ pub(super) async fn revoke(
     with_actor!(state, slug, headers, |a| a.revoke(id, &input.reason))?;
     Ok(Json(DoneOut {
         message: "Revoked, and recorded in the audit log.".into(),
+    }))
+}
+
+/// Add an offer, or change the one with this slug (organizers). The event
+/// file's rules apply (an `hf_org` offer needs the event's org, a `track:`
+/// offer an existing track).
+#[utoipa::path(post, path = "/api/v1/events/{slug}/credits/offers", tag = "credits",
+    params(("slug" = String, Path, description = "The event's slug")),
+    request_body = OfferIn, security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Saved", body = DoneOut),
+        (status = 403, description = "Not an organizer of this event", body = ErrorBody),
+        (status = 404, description = "No such event", body = ErrorBody),
+        (status = 422, description = "A field is wrong (the message says which), or the event changed meanwhile", body = ErrorBody),
+    ))]
+pub(super) async fn save_offer(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    ApiJson(input): ApiJson<OfferIn>,
+) -> Result<Json<DoneOut>, ApiError> {
+    let input = OfferInput {
+        slug: input.slug,
+        sponsor: input.sponsor,
+        value: input.value,
+        per: input.per,
+        redeem: input.redeem,
+        eligible: input.eligible,
+        delivery: input.delivery,
+        opens: input.opens,
+        closes: input.closes,
+    };
+    let new = with_actor!(state, slug, headers, |a| a.save_offer(&input))?;
+    Ok(Json(DoneOut {
+        message: if new { "Offer added." } else { "Offer saved." }.into(),
     }))
 }

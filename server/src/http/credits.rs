@@ -25,6 +25,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/events/{slug}/credits/{offer}/reassign", post(reassign))
         .route("/events/{slug}/credits/codes/{id}/revoke", post(revoke))
+        .route("/events/{slug}/credits/offers", post(save_offer))
         .route(
             "/events/{slug}/credits/{offer}/assignments.csv",
             get(export_csv),
@@ -158,6 +159,23 @@ async fn distribute(
             }
             words
         });
+    finish(&state, &format!("/events/{slug}/credits"), result)
+}
+
+async fn save_offer(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    Form(input): Form<hackboard_domain::credits::OfferInput>,
+) -> Response {
+    let (event, user) = match organizer(&state, &slug, &headers).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let result = actor(&state, &event, &user)
+        .save_offer(&input)
+        .await
+        .map(|new| if new { "Offer added." } else { "Offer saved." }.to_owned());
     finish(&state, &format!("/events/{slug}/credits"), result)
 }
 

@@ -279,6 +279,29 @@ impl Store {
         def: &EventDefinition,
         now: DateTime<Utc>,
     ) -> Result<i64, StoreError> {
+        self.upsert_event_checked(def, None, now)
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// Replaces the event's definition only if it is still at `revision`
+    /// (an edit made from what an organizer saw). `None`: it changed
+    /// meanwhile, and nothing was written.
+    pub async fn replace_event_at_revision(
+        &self,
+        def: &EventDefinition,
+        revision: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Option<i64>, StoreError> {
+        self.upsert_event_checked(def, Some(revision), now).await
+    }
+
+    async fn upsert_event_checked(
+        &self,
+        def: &EventDefinition,
+        expected: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<i64>, StoreError> {
         let now_ms = now.timestamp_millis();
         macro_rules! write {
             ($tx:ident) => {{
@@ -440,9 +463,19 @@ impl Store {
                 // locked" when another writer got there first.
                 let _turn = self.writer.lock().await;
                 let mut tx = p.begin_with("BEGIN IMMEDIATE").await?;
+                if let Some(expected) = expected {
+                    let now_at: Option<i64> =
+                        sqlx::query_scalar("SELECT revision FROM events WHERE slug = $1")
+                            .bind(def.slug.as_str())
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    if now_at != Some(expected) {
+                        return Ok(None);
+                    }
+                }
                 let id = write!(tx)?;
                 tx.commit().await?;
-                Ok(id)
+                Ok(Some(id))
             }
             Pool::Postgres(p) => {
                 let mut tx = p.begin().await?;
@@ -451,9 +484,19 @@ impl Store {
                     .bind(def.slug.as_str())
                     .execute(&mut *tx)
                     .await?;
+                if let Some(expected) = expected {
+                    let now_at: Option<i64> =
+                        sqlx::query_scalar("SELECT revision FROM events WHERE slug = $1")
+                            .bind(def.slug.as_str())
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    if now_at != Some(expected) {
+                        return Ok(None);
+                    }
+                }
                 let id = write!(tx)?;
                 tx.commit().await?;
-                Ok(id)
+                Ok(Some(id))
             }
         }
     }
