@@ -15,6 +15,7 @@ pub mod event;
 pub mod event_file;
 pub mod hf_org;
 pub mod registration;
+pub mod submission;
 pub mod team;
 pub mod timeline;
 
