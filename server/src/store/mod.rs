@@ -12,6 +12,7 @@ mod credits;
 mod events;
 mod outbox;
 mod registrations;
+mod submissions;
 mod teams;
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
@@ -27,6 +28,7 @@ pub use events::StoredEvent;
 pub use outbox::{Mail, OutboxMessage};
 pub use registrations::{HfOrgStatus, Invite, MailFor};
 pub use registrations::{RegisterOutcome, Registration, RegistrationFilter, RegistrationStatus};
+pub use submissions::{SaveRequest, Saved, StoredSubmission, SubmissionVersion};
 pub use teams::{AuditEntry, Left, Seeker, Team, TeamMember, TeamRequest};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
