@@ -42,6 +42,7 @@ pub fn router() -> Router<AppState> {
         )
         .merge(super::api_teams::router())
         .merge(super::api_credits::router())
+        .merge(super::api_submissions::router())
         .fallback(unknown_endpoint)
 }
 
@@ -971,7 +972,8 @@ async fn unknown_endpoint() -> ApiError {
         super::api_teams::decline, super::api_teams::finder, super::api_teams::set_finder,
         super::api_teams::teams_admin, super::api_teams::organizer_move,
         super::api_credits::my_credits, super::api_credits::claim, super::api_credits::import,
-        super::api_credits::distribute, super::api_credits::revoke, super::api_credits::save_offer),
+        super::api_credits::distribute, super::api_credits::revoke, super::api_credits::save_offer,
+        super::api_submissions::mine, super::api_submissions::save, super::api_submissions::extend),
     components(schemas(EventSummary, EventOut, MilestoneOut, TrackOut, OfferOut, LinkOut,
         TeamSizeOut, NextOut, MeOut, RegistrationIn, RegistrationOut, RegistrationItem, RoleIn, HfOrgOut, HfSnapshotOut, StaffOut, InviteIn, InviteOut,
         ErrorBody, super::error::ErrorDetail,
@@ -980,12 +982,17 @@ async fn unknown_endpoint() -> ApiError {
         super::api_teams::TeamInviteIn, super::api_teams::AskIn, super::api_teams::FinderIn,
         super::api_teams::MoveIn, super::api_credits::ClaimOut, super::api_credits::ImportIn,
         super::api_credits::ImportOut, super::api_credits::DistributeOut, super::api_credits::RevokeIn,
-        super::api_credits::DoneOut, super::api_credits::OfferIn)),
+        super::api_credits::DoneOut, super::api_credits::OfferIn,
+        super::api_submissions::ContentIo, super::api_submissions::VersionOut,
+        super::api_submissions::SubmissionOut, super::api_submissions::SaveIn,
+        super::api_submissions::SaveOut, super::api_submissions::ExtensionIn,
+        super::api_submissions::ExtensionOut)),
     tags((name = "events", description = "Events and their timelines"),
          (name = "account", description = "The signed-in account"),
          (name = "registration", description = "Registering, and organizers managing registrations and roles"),
          (name = "teams", description = "Teams, the team finder, tracks, and organizers' team management"),
-         (name = "credits", description = "Sponsor credits: claiming codes, and organizers' import, distribution and revocation")),
+         (name = "credits", description = "Sponsor credits: claiming codes, and organizers' import, distribution and revocation"),
+         (name = "submissions", description = "Project submissions: versioned saves, submit with receipt, extensions")),
     modifiers(&BearerAuth),
 )]
 pub struct ApiDoc;

@@ -5,6 +5,7 @@
 pub mod account;
 pub mod api;
 pub mod api_credits;
+pub mod api_submissions;
 pub mod api_teams;
 pub mod credits;
 pub mod error;

@@ -288,6 +288,74 @@ struct CreditCodeHtml<'a> {
     url: &'a str,
 }
 
+#[derive(Template)]
+#[template(path = "email/submission_receipt.txt")]
+struct ReceiptText<'a> {
+    name: &'a str,
+    team: &'a str,
+    title: &'a str,
+    event: &'a str,
+    at: &'a str,
+    version: i64,
+    hash: &'a str,
+    url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "email/submission_receipt.html")]
+struct ReceiptHtml<'a> {
+    name: &'a str,
+    team: &'a str,
+    title: &'a str,
+    event: &'a str,
+    at: &'a str,
+    version: i64,
+    hash: &'a str,
+    url: &'a str,
+}
+
+/// The receipt of a submit: when, which version, and the content's hash.
+#[allow(clippy::too_many_arguments)]
+pub fn submission_receipt_mail(
+    to: &EmailAddress,
+    name: &str,
+    team: &str,
+    title: &str,
+    event: &str,
+    at: &str,
+    version: i64,
+    hash: &str,
+    url: &str,
+) -> Mail {
+    mail(
+        to,
+        format!("Submission received: {title} ({event})"),
+        ReceiptText {
+            name,
+            team,
+            title,
+            event,
+            at,
+            version,
+            hash,
+            url,
+        }
+        .render(),
+        ReceiptHtml {
+            name,
+            team,
+            title,
+            event,
+            at,
+            version,
+            hash,
+            url,
+        }
+        .render(),
+        "submission_receipt",
+    )
+}
+
 /// A sponsor credit code for its owner (the code is in the body only, never
 /// in the subject, logs or a URL).
 #[allow(clippy::too_many_arguments)]

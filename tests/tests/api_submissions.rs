@@ -1,0 +1,399 @@
+//! Submissions through `/api/v1`, on SQLite and PostgreSQL: drafts and
+//! submits with receipts, field errors, conflicts that keep both texts, the
+//! deadline in two team zones to the millisecond, extensions, and who may
+//! do what.
+
+use chrono::Duration;
+use hackboard::auth::token_hash;
+use hackboard::store::Role;
+use hackboard_domain::MilestoneKind;
+use hackboard_domain::timeline::{Clock, resolve};
+use hackboard_tests::{AppOptions, TestApp, engines, spawn_app};
+use serde_json::{Value, json};
+
+const API: &str = "/api/v1/events/mistral-hackathon";
+
+async fn each<F, Fut>(test: F)
+where
+    F: Fn(TestApp) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for engine in engines() {
+        test(spawn_app(engine, AppOptions::default()).await).await;
+    }
+}
+
+async fn token_for(app: &TestApp, email: &str) -> String {
+    let cookie = app.sign_in(email).await;
+    let id = app.user_id(&cookie).await;
+    let token = format!("hb_test_{id}_sub");
+    app.store
+        .create_api_token(id, "test", &token_hash(&token), app.clock.now())
+        .await
+        .unwrap();
+    token
+}
+
+async fn call(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut req = app.client.request(
+        reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
+        app.url(path),
+    );
+    match token {
+        Some(t) => req = req.bearer_auth(t),
+        None => req = req.header("origin", &app.base),
+    }
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let res = req.send().await.unwrap();
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+/// A registered participant with a token.
+async fn participant(app: &TestApp, email: &str) -> String {
+    let token = token_for(app, email).await;
+    let (status, body) = call(
+        app,
+        "POST",
+        &format!("{API}/registration"),
+        Some(&token),
+        Some(json!({
+            "accept_rules": true,
+            "answers": {"experience": "Shipped something", "code_of_conduct": true}
+        })),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    token
+}
+
+async fn team(app: &TestApp, captain: &str, name: &str, zone: &str, others: &[&str]) {
+    let (status, body) = call(
+        app,
+        "POST",
+        &format!("{API}/team"),
+        Some(captain),
+        Some(json!({"name": name, "time_zone": zone})),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let code = body["view"]["team"]["invite_code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for t in others {
+        let (status, _) = call(
+            app,
+            "POST",
+            &format!("{API}/team/join"),
+            Some(t),
+            Some(json!({ "code": code })),
+        )
+        .await;
+        assert_eq!(status, 200);
+    }
+}
+
+fn content(title: &str) -> Value {
+    json!({
+        "title": title,
+        "tagline": "A Breton tutor that listens",
+        "description": "We fine-tuned **Mistral 7B**.",
+        "tracks": ["fine-tuning"],
+        "github_url": "https://github.com/ada/breton-tutor",
+        "hf_urls": ["https://huggingface.co/mistral-hackaton-2026/breton-tutor"],
+        "built_with": ["Mistral", "W&B"]
+    })
+}
+
+async fn save(app: &TestApp, token: &str, base: i64, submit: bool, content: Value) -> (u16, Value) {
+    call(
+        app,
+        "PUT",
+        &format!("{API}/submission"),
+        Some(token),
+        Some(json!({"base_version": base, "submit": submit, "content": content})),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_team_saves_a_draft_then_submits_and_every_member_gets_a_receipt() {
+    each(|app| async move {
+        let ada = participant(&app, "ada@example.org").await;
+        let bob = participant(&app, "bob@example.org").await;
+        team(&app, &ada, "Nebula", "Europe/Paris", &[&bob]).await;
+
+        let (status, body) = save(&app, &ada, 0, false, json!({"title": "Tutor"})).await;
+        assert_eq!(
+            (status, body["version"].as_i64(), body["status"].as_str()),
+            (200, Some(1), Some("draft")),
+            "{body}"
+        );
+        let (status, body) = save(&app, &bob, 1, true, content("Breton tutor")).await;
+        assert_eq!(
+            (status, body["version"].as_i64(), body["status"].as_str()),
+            (200, Some(2), Some("submitted")),
+            "{body}"
+        );
+        let hash = body["hash"].as_str().unwrap().to_owned();
+        assert_eq!(hash.len(), 64);
+
+        let receipts: Vec<_> = app
+            .store
+            .outbox()
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|m| m.kind == "submission_receipt")
+            .collect();
+        let mut to: Vec<&str> = receipts.iter().map(|m| m.recipient.as_str()).collect();
+        to.sort();
+        assert_eq!(to, ["ada@example.org", "bob@example.org"]);
+        assert!(
+            receipts
+                .iter()
+                .all(|m| m.text_body.contains(&hash) && m.text_body.contains("Version: 2"))
+        );
+
+        let (status, body) =
+            call(&app, "GET", &format!("{API}/submission"), Some(&ada), None).await;
+        assert_eq!(status, 200);
+        assert_eq!(
+            (body["version"].as_i64(), body["status"].as_str()),
+            (Some(2), Some("submitted"))
+        );
+        assert_eq!(body["content"]["title"], "Breton tutor");
+        assert_eq!(body["hash"], hash.as_str());
+        assert_eq!(body["open"], true);
+        let history: Vec<(i64, String)> = body["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| {
+                (
+                    v["version"].as_i64().unwrap(),
+                    v["saved_by"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        assert_eq!(history, [(1, "ada".to_owned()), (2, "bob".to_owned())]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn field_errors_and_conflicts_come_back_in_words_and_nothing_is_lost() {
+    each(|app| async move {
+        let ada = participant(&app, "ada@example.org").await;
+        let bob = participant(&app, "bob@example.org").await;
+        team(&app, &ada, "Nebula", "UTC", &[&bob]).await;
+
+        let mut bad = content("T");
+        bad["github_url"] = json!("https://gitlab.com/ada/x");
+        bad["tracks"] = json!(["knitting"]);
+        bad["demo_video_url"] = json!("javascript:alert(1)");
+        let (status, body) = save(&app, &ada, 0, true, bad).await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (422, Some("invalid")),
+            "{body}"
+        );
+        let fields: Vec<&str> = body["error"]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["field"].as_str().unwrap())
+            .collect();
+        assert_eq!(fields, ["tracks", "github_url", "demo_video_url"]);
+        let (_, body) = call(&app, "GET", &format!("{API}/submission"), Some(&ada), None).await;
+        assert_eq!(
+            (body["version"].as_i64(), body["status"].as_str()),
+            (Some(0), Some("none")),
+            "nothing saved"
+        );
+
+        save(&app, &ada, 0, false, content("First")).await;
+        let (status, _) = save(&app, &ada, 1, false, content("Ada's edit")).await;
+        assert_eq!(status, 200);
+        // Bob edited version 1 too: his save conflicts, shows Ada's, and is kept.
+        let (status, body) = save(&app, &bob, 1, false, content("Bob's edit")).await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (409, Some("conflict")),
+            "{body}"
+        );
+        assert_eq!(body["error"]["current"]["version"], 2);
+        assert_eq!(body["error"]["current"]["content"]["title"], "Ada's edit");
+        let (_, body) = call(&app, "GET", &format!("{API}/submission"), Some(&bob), None).await;
+        assert_eq!(body["content"]["title"], "Ada's edit");
+        let kept = body["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["accepted"] == false)
+            .expect("Bob's text is kept");
+        assert_eq!(kept["content"]["title"], "Bob's edit");
+        assert_eq!(kept["saved_by"], "bob");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_deadline_holds_in_each_team_zone_to_the_millisecond_and_an_extension_reopens_it() {
+    each(|app| async move {
+        let tokyo = participant(&app, "tokyo@example.org").await;
+        let york = participant(&app, "york@example.org").await;
+        team(&app, &tokyo, "Sakura", "Asia/Tokyo", &[]).await;
+        team(&app, &york, "Hudson", "America/New_York", &[]).await;
+        let def = app
+            .store
+            .event_by_slug("mistral-hackathon")
+            .await
+            .unwrap()
+            .unwrap();
+        let end = def
+            .definition
+            .milestones
+            .iter()
+            .find(|m| m.kind == MilestoneKind::HackingEnds)
+            .unwrap()
+            .time
+            .clone();
+        let tokyo_deadline = resolve(&end, chrono_tz::Asia::Tokyo);
+
+        app.clock.set(tokyo_deadline - Duration::milliseconds(1));
+        let (status, body) = save(&app, &tokyo, 0, true, content("Sakura")).await;
+        assert_eq!(status, 200, "{body}");
+        app.clock.set(tokyo_deadline);
+        let (status, body) = save(&app, &tokyo, 1, false, content("Too late")).await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (409, Some("refused"))
+        );
+        let message = body["error"]["message"].as_str().unwrap();
+        assert!(
+            message.starts_with("Submissions closed on Sunday 16:00"),
+            "{message}"
+        );
+        // New York's Sunday 16:00 is still hours away.
+        let (status, body) = save(&app, &york, 0, true, content("Hudson")).await;
+        assert_eq!(status, 200, "{body}");
+
+        // An organizer extends Sakura's deadline, with a reason.
+        let org = token_for(&app, "org@example.org").await;
+        let org_id = app.store.users_by_email("org@example.org").await.unwrap()[0].id;
+        app.store
+            .grant_role(def.id, org_id, Role::Organizer, None, app.clock.now())
+            .await
+            .unwrap();
+        let sakura = app
+            .store
+            .teams(def.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|t| t.name == "Sakura")
+            .unwrap()
+            .id;
+        let local_end = match &end {
+            hackboard_domain::MilestoneTime::Local { local } => *local,
+            other => panic!("the demo's deadline is local: {other:?}"),
+        };
+        let until = (local_end + Duration::hours(2))
+            .format("%Y-%m-%d %H:%M")
+            .to_string();
+        let (status, body) = call(
+            &app,
+            "POST",
+            &format!("{API}/teams/{sakura}/extension"),
+            Some(&tokyo),
+            Some(json!({"until": until, "reason": "please"})),
+        )
+        .await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (403, Some("forbidden"))
+        );
+        let (status, body) = call(
+            &app,
+            "POST",
+            &format!("{API}/teams/{sakura}/extension"),
+            Some(&org),
+            Some(json!({"until": until, "reason": "train strike in Tokyo"})),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        let (status, _) = save(&app, &tokyo, 1, false, content("In the extension")).await;
+        assert_eq!(status, 200);
+        app.clock.set(tokyo_deadline + Duration::hours(2));
+        let (status, body) = save(&app, &tokyo, 2, false, content("After it")).await;
+        assert_eq!(status, 409);
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("extension has ended")
+        );
+        let audit = app.store.audit_log(def.id).await.unwrap();
+        assert_eq!(audit[0].reason, "train strike in Tokyo");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn only_registered_members_of_a_team_submit_and_only_their_own() {
+    each(|app| async move {
+        let (status, _) = save_anonymous(&app).await;
+        assert_eq!(status, 401);
+        let stranger = token_for(&app, "stranger@example.org").await;
+        let (status, body) = save(&app, &stranger, 0, false, content("X")).await;
+        assert_eq!(
+            (status, body["error"]["message"].as_str()),
+            (409, Some("Register for the event first."))
+        );
+        let solo = participant(&app, "solo@example.org").await;
+        let (status, body) = save(&app, &solo, 0, false, content("X")).await;
+        assert_eq!(status, 409);
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("Projects are submitted by teams")
+        );
+        // Two teams: each sees and changes only its own.
+        let ada = participant(&app, "ada@example.org").await;
+        let eve = participant(&app, "eve@example.org").await;
+        team(&app, &ada, "Nebula", "UTC", &[]).await;
+        team(&app, &eve, "Comet", "UTC", &[]).await;
+        save(&app, &ada, 0, false, content("Nebula's secret draft")).await;
+        let (status, body) =
+            call(&app, "GET", &format!("{API}/submission"), Some(&eve), None).await;
+        assert_eq!((status, body["status"].as_str()), (200, Some("none")));
+        assert!(!body.to_string().contains("secret"));
+        let (status, body) = save(&app, &eve, 1, false, content("Comet")).await;
+        assert_eq!(status, 409, "Comet has no version 1: {body}");
+        let (_, body) = call(&app, "GET", &format!("{API}/submission"), Some(&ada), None).await;
+        assert_eq!(body["content"]["title"], "Nebula's secret draft");
+    })
+    .await;
+}
+
+async fn save_anonymous(app: &TestApp) -> (u16, Value) {
+    call(
+        app,
+        "PUT",
+        &format!("{API}/submission"),
+        None,
+        Some(json!({"base_version": 0, "content": {}})),
+    )
+    .await
+}
