@@ -178,7 +178,7 @@ pub fn ProfilePage() -> impl IntoView {
                             <label for="skills">"Skills (comma-separated)"</label>
                             <input id="skills" name="skills" maxlength="500" value=p.skills.clone() />
                             <label for="bio">"Bio"</label>
-                            <textarea id="bio" name="bio" maxlength="2000" rows="4">{p.bio.clone()}</textarea>
+                            <textarea id="bio" name="bio" maxlength="2000" rows="4">{crate::format::textarea_text(&p.bio)}</textarea>
                             <button type="submit" class="button">"Save profile"</button>
                         </form>
                         <h2>"Sign-in methods"</h2>

@@ -109,3 +109,12 @@ pub async fn get_credits(
 ) -> Result<Option<crate::wire::CreditsView>, ServerFnError> {
     crate::ssr::credits(slug, query.into_iter().collect()).await
 }
+
+/// The team's submission page.
+#[server(prefix = "/sf", endpoint = "submission")]
+pub async fn get_submission(
+    slug: String,
+    query: std::collections::BTreeMap<String, String>,
+) -> Result<Option<crate::wire::SubmissionPageView>, ServerFnError> {
+    crate::ssr::submission(slug, query.into_iter().collect()).await
+}

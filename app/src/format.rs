@@ -41,6 +41,16 @@ pub fn clock(remaining_ms: i64) -> String {
     }
 }
 
+/// Text for inside a `<textarea>`, escaped by hand: Leptos writes a
+/// textarea's children unescaped (it is a raw-text element), so user text
+/// holding `</textarea><script>` would otherwise end the element and run.
+/// The browser decodes the entities back into the original text.
+pub fn textarea_text(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

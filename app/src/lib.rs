@@ -20,6 +20,7 @@ pub mod pages;
 pub mod registration;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+pub mod submission;
 pub mod teams;
 pub mod wire;
 

@@ -36,6 +36,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/events/:slug/finder") view=crate::teams::FinderPage ssr=SsrMode::Async />
                     <Route path=path!("/events/:slug/teams") view=crate::teams::TeamsAdminPage ssr=SsrMode::Async />
                     <Route path=path!("/events/:slug/credits") view=crate::credits::CreditsPage ssr=SsrMode::Async />
+                    <Route path=path!("/events/:slug/submission") view=crate::submission::SubmissionPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>
@@ -181,6 +182,8 @@ fn EventDetails(ev: EventView) -> impl IntoView {
                     <a class="button secondary" href=format!("/events/{}/team", ev.slug)>"My team"</a>
                     " "
                     <a class="button secondary" href=format!("/events/{}/finder", ev.slug)>"Team finder"</a>
+                    " "
+                    <a class="button secondary" href=format!("/events/{}/submission", ev.slug)>"Submission"</a>
                     " "
                     <a class="button secondary" href=format!("/events/{}/credits", ev.slug)>"My credits"</a>
                     " "

@@ -70,6 +70,13 @@ pub trait Backend: Send + Sync + 'static {
         headers: &http::HeaderMap,
         query: &[(String, String)],
     ) -> Result<Option<CreditsView>, BackendError>;
+    /// The team's submission page (`query`: a signed notice, a kept attempt).
+    async fn submission(
+        &self,
+        slug: &str,
+        headers: &http::HeaderMap,
+        query: &[(String, String)],
+    ) -> Result<Option<SubmissionPageView>, BackendError>;
     /// Accepts or declines a team request or invitation as the viewer;
     /// `None` when the event is unknown or nobody is signed in.
     async fn answer_team_request(
@@ -220,6 +227,16 @@ pub async fn credits(
 ) -> Result<Option<CreditsView>, ServerFnError> {
     backend()?
         .credits(&slug, &request_headers(), &query)
+        .await
+        .map_err(trouble)
+}
+
+pub async fn submission(
+    slug: String,
+    query: Vec<(String, String)>,
+) -> Result<Option<SubmissionPageView>, ServerFnError> {
+    backend()?
+        .submission(&slug, &request_headers(), &query)
         .await
         .map_err(trouble)
 }

@@ -214,7 +214,7 @@ fn TeamPanel(t: TeamView, v: MyTeamView) -> impl IntoView {
             <h2 id="details-title">"Team details"</h2>
             <form method="post" action=format!("{base}/update") class="stack narrow">
                 <label for="details-description">"Description"</label>
-                <textarea id="details-description" name="description" rows="3" maxlength="1000">{t.description.clone()}</textarea>
+                <textarea id="details-description" name="description" rows="3" maxlength="1000">{crate::format::textarea_text(&t.description)}</textarea>
                 <label for="details-zone">"Time zone"</label>
                 <input id="details-zone" name="time_zone" required value=t.time_zone.clone() />
                 <div>

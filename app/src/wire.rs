@@ -504,3 +504,60 @@ pub struct CreditsView {
     pub organizer: bool,
     pub stock: Vec<StockView>,
 }
+
+/// A field and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldProblem {
+    pub field: String,
+    pub message: String,
+}
+
+/// One version in a submission's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryRow {
+    pub version: i64,
+    pub accepted: bool,
+    pub status: String,
+    pub who: String,
+    pub when: String,
+    pub hash: String,
+}
+
+/// The submission page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmissionPageView {
+    pub slug: String,
+    pub event_name: String,
+    pub signed_in: bool,
+    pub notice: Option<Notice>,
+    /// Why the viewer cannot submit (not registered, no team).
+    pub refusal: Option<String>,
+    pub team: String,
+    /// 0 before the first save.
+    pub version: i64,
+    /// `none`, `draft` or `submitted`.
+    pub status: String,
+    pub hash: Option<String>,
+    /// Whether saving is still possible, and why not.
+    pub closed_because: Option<String>,
+    /// The deadline, in the team's time and the viewer's.
+    pub deadline: String,
+    /// The form's values (the viewer's own text after a failed save).
+    pub title: String,
+    pub tagline: String,
+    pub description: String,
+    pub github_url: String,
+    pub hf_urls: String,
+    pub demo_video_url: String,
+    pub live_demo_url: String,
+    pub built_with: String,
+    /// (slug, name, chosen).
+    pub tracks: Vec<(String, String, bool)>,
+    pub tracks_per_team: u32,
+    pub problems: Vec<FieldProblem>,
+    /// After a conflict: the version someone else saved first.
+    pub conflict: Option<String>,
+    /// The current description, rendered.
+    pub description_html: String,
+    pub history: Vec<HistoryRow>,
+}

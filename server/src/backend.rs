@@ -252,6 +252,15 @@ impl Backend for AppBackend {
         self.my_team_view(slug, headers, query).await
     }
 
+    async fn submission(
+        &self,
+        slug: &str,
+        headers: &http::HeaderMap,
+        query: &[(String, String)],
+    ) -> Result<Option<hackboard_app::wire::SubmissionPageView>, BackendError> {
+        self.submission_view(slug, headers, query).await
+    }
+
     async fn credits(
         &self,
         slug: &str,

@@ -19,6 +19,7 @@ pub mod ics;
 pub mod mail;
 pub mod markdown;
 pub mod store;
+pub mod submission_views;
 pub mod submissions;
 pub mod team_views;
 pub mod teams;

@@ -644,3 +644,27 @@ async fn members_of_another_team_cannot_touch_or_read_a_team() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn text_a_teammate_typed_cannot_break_out_of_a_form_field() {
+    each(|app| async move {
+        let ada = participant(&app, "ada@example.org").await;
+        let bob = participant(&app, "bob@example.org").await;
+        let evil = "</textarea><script>alert(1)</script> & <b>bold</b>";
+        act(
+            &app,
+            "create",
+            &[("name", "Nebula"), ("time_zone", "UTC"), ("description", evil)],
+            &ada,
+        )
+        .await;
+        let code = code_of(&app, "Nebula").await;
+        let (_, page) = act(&app, "join", &[("code", &code)], &bob).await;
+        assert!(!page.contains("<script>alert(1)"), "{page}");
+        assert!(
+            page.contains("&lt;/textarea&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;</textarea>"),
+            "the text shows as typed, inside its field"
+        );
+    })
+    .await;
+}

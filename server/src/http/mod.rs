@@ -13,6 +13,7 @@ pub mod oauth;
 pub mod page_cache;
 pub mod registration;
 pub mod staff;
+pub mod submissions;
 pub mod teams;
 
 use crate::assets::Assets;
@@ -88,6 +89,7 @@ pub fn router(state: AppState) -> Router {
         .merge(staff::router())
         .merge(teams::router())
         .merge(credits::router())
+        .merge(submissions::router())
         .merge(oauth::router())
         .fallback_service(static_files(&state))
         .layer(axum::middleware::from_fn_with_state(

@@ -265,6 +265,52 @@ impl Store {
         })
     }
 
+    /// Keeps a save that could not be applied, so the form can show it
+    /// again; its id.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn keep_attempt(
+        &self,
+        event_id: i64,
+        team_id: i64,
+        user_id: i64,
+        base_version: i64,
+        submit: bool,
+        content: &str,
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        Ok(on_pool!(self, |p| sqlx::query_scalar(
+            "INSERT INTO submission_attempts (event_id, team_id, user_id, base_version, submit, \
+             content, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"
+        )
+        .bind(event_id)
+        .bind(team_id)
+        .bind(user_id)
+        .bind(base_version)
+        .bind(submit)
+        .bind(content)
+        .bind(now.timestamp_millis())
+        .fetch_one(p)
+        .await?))
+    }
+
+    /// A kept attempt of this team: (base version, submit, content).
+    pub async fn attempt(
+        &self,
+        event_id: i64,
+        team_id: i64,
+        id: i64,
+    ) -> Result<Option<(i64, bool, String)>, StoreError> {
+        Ok(on_pool!(self, |p| sqlx::query_as(
+            "SELECT base_version, submit, content FROM submission_attempts \
+             WHERE id = $1 AND event_id = $2 AND team_id = $3"
+        )
+        .bind(id)
+        .bind(event_id)
+        .bind(team_id)
+        .fetch_optional(p)
+        .await?))
+    }
+
     /// The end of a team's extension, if it has one.
     pub async fn extension_of(
         &self,

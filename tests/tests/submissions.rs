@@ -1,0 +1,263 @@
+//! The submission page over HTTP, on SQLite and PostgreSQL: save a draft,
+//! submit, see what to fix with one's own text kept, a conflict shown with
+//! both texts, the page closed after the deadline, and nobody else's draft.
+
+use chrono::Duration;
+use hackboard_domain::MilestoneKind;
+use hackboard_domain::timeline::resolve;
+use hackboard_tests::{AppOptions, TestApp, engines, location, spawn_app};
+
+const EVENT: &str = "/events/mistral-hackathon";
+
+async fn each<F, Fut>(test: F)
+where
+    F: Fn(TestApp) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for engine in engines() {
+        test(spawn_app(engine, AppOptions::default()).await).await;
+    }
+}
+
+async fn participant(app: &TestApp, email: &str) -> String {
+    let cookie = app.sign_in(email).await;
+    let name = email.split('@').next().unwrap_or("x").to_owned();
+    let res = app
+        .post_form(
+            &format!("{EVENT}/register"),
+            &[
+                ("display_name", name.as_str()),
+                ("time_zone", "Europe/Paris"),
+                ("country", "France"),
+                ("q_experience", "Shipped something"),
+                ("q_code_of_conduct", "yes"),
+                ("accept_rules", "on"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert!(location(&res).ends_with("done=registered"));
+    cookie
+}
+
+async fn post(app: &TestApp, fields: &[(&str, &str)], cookie: &str) -> (String, String) {
+    let res = app
+        .post_form(&format!("{EVENT}/submission"), fields, Some(cookie))
+        .await;
+    assert_eq!(
+        res.status(),
+        303,
+        "{}",
+        res.text().await.unwrap_or_default()
+    );
+    let to = location(&res);
+    let page = app.get_as(&to, cookie).await.text().await.unwrap();
+    (to, page)
+}
+
+fn notice(page: &str) -> String {
+    let Some(at) = page.find("id=\"submission-notice\"") else {
+        return String::new();
+    };
+    let start = page[at..].find('>').map(|i| at + i + 1).unwrap_or(at);
+    let end = page[start..].find('<').map(|i| start + i).unwrap_or(start);
+    page[start..end]
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
+}
+
+fn form<'a>(base: &'a str, title: &'a str, action: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("base_version", base),
+        ("title", title),
+        ("tagline", "A Breton tutor that listens"),
+        (
+            "description",
+            "We fine-tuned **Mistral 7B** <script>alert(1)</script>",
+        ),
+        ("track", "fine-tuning"),
+        ("github_url", "https://github.com/ada/breton-tutor"),
+        (
+            "hf_urls",
+            "https://huggingface.co/mistral-hackaton-2026/breton-tutor\r\n",
+        ),
+        ("built_with", "Mistral, W&B"),
+        ("action", action),
+    ]
+}
+
+#[tokio::test]
+async fn a_team_saves_a_draft_and_submits_from_the_page() {
+    each(|app| async move {
+        let ada = participant(&app, "ada@example.org").await;
+        app.post_form(
+            &format!("{EVENT}/team/create"),
+            &[("name", "Nebula"), ("time_zone", "Europe/Paris")],
+            Some(&ada),
+        )
+        .await;
+        let page = app
+            .get_as(&format!("{EVENT}/submission"), &ada)
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("Not started") && page.contains("Deadline: Sunday 16:00"),
+            "{page}"
+        );
+
+        let (_, page) = post(&app, &form("0", "Breton tutor", "draft"), &ada).await;
+        assert_eq!(notice(&page), "Saved as version 1.");
+        assert!(page.contains("Draft · version 1"));
+        let (_, page) = post(&app, &form("1", "Breton tutor", "submit"), &ada).await;
+        assert!(
+            notice(&page).starts_with("Submitted as version 2."),
+            "{}",
+            notice(&page)
+        );
+        assert!(page.contains("Submitted · version 2"));
+        if let Some(i) = page.find("<script>alert") {
+            panic!(
+                "markdown is sanitized: …{}…",
+                &page[i.saturating_sub(300)..(i + 100).min(page.len())]
+            );
+        }
+        let sub = app
+            .store
+            .submissions(
+                app.store
+                    .event_by_slug("mistral-hackathon")
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .id,
+            )
+            .await
+            .unwrap();
+        assert_eq!(sub.len(), 1);
+        assert!(sub[0].content.contains("breton-tutor"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_wrong_field_keeps_the_text_and_says_what_to_fix_and_a_conflict_shows_both() {
+    each(|app| async move {
+        let ada = participant(&app, "ada@example.org").await;
+        let bob = participant(&app, "bob@example.org").await;
+        app.post_form(
+            &format!("{EVENT}/team/create"),
+            &[("name", "Nebula"), ("time_zone", "UTC")],
+            Some(&ada),
+        )
+        .await;
+        let event = app
+            .store
+            .event_by_slug("mistral-hackathon")
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let code = app.store.teams(event).await.unwrap()[0].invite_code.clone();
+        app.post_form(
+            &format!("{EVENT}/team/join"),
+            &[("code", &code)],
+            Some(&bob),
+        )
+        .await;
+
+        let mut bad = form("0", "My long-worked title", "submit");
+        bad[5] = ("github_url", "https://gitlab.com/ada/x");
+        let (to, page) = post(&app, &bad, &ada).await;
+        assert!(to.contains("attempt="), "{to}");
+        assert_eq!(
+            notice(&page),
+            "Nothing was saved: some fields need attention (below)."
+        );
+        assert!(page.contains("My long-worked title"), "the text is kept");
+        assert!(page.contains("id=\"github_url-problem\""));
+        assert!(page.contains("That is not a GitHub repository"), "{page}");
+        assert!(
+            app.store.submissions(event).await.unwrap().is_empty(),
+            "nothing saved"
+        );
+
+        post(&app, &form("0", "First", "draft"), &ada).await;
+        post(&app, &form("1", "Ada's edit", "draft"), &ada).await;
+        let (_, page) = post(&app, &form("1", "Bob's edit", "draft"), &bob).await;
+        assert_eq!(
+            notice(&page),
+            "Someone in your team saved a newer version first: nothing was overwritten."
+        );
+        assert!(page.contains("Version 2 was saved by someone else while you edited version 1"));
+        assert!(
+            page.contains("value=\"Bob&#x27;s edit\"") || page.contains("value=\"Bob's edit\""),
+            "Bob's text in the form"
+        );
+        assert!(page.contains("not applied (made from version 1; kept)"));
+        // Another team's member never sees the attempt.
+        let eve = participant(&app, "eve@example.org").await;
+        app.post_form(
+            &format!("{EVENT}/team/create"),
+            &[("name", "Comet"), ("time_zone", "UTC")],
+            Some(&eve),
+        )
+        .await;
+        let attempt = to.split("attempt=").nth(1).unwrap();
+        let page = app
+            .get_as(&format!("{EVENT}/submission?attempt={attempt}"), &eve)
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(!page.contains("My long-worked title") && !page.contains("Ada"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn after_the_deadline_the_page_is_read_only_and_a_save_is_refused() {
+    each(|app| async move {
+        let ada = participant(&app, "ada@example.org").await;
+        app.post_form(
+            &format!("{EVENT}/team/create"),
+            &[("name", "Nebula"), ("time_zone", "Asia/Tokyo")],
+            Some(&ada),
+        )
+        .await;
+        post(&app, &form("0", "On time", "submit"), &ada).await;
+        let def = app
+            .store
+            .event_by_slug("mistral-hackathon")
+            .await
+            .unwrap()
+            .unwrap()
+            .definition;
+        let end = def
+            .milestones
+            .iter()
+            .find(|m| m.kind == MilestoneKind::HackingEnds)
+            .unwrap();
+        app.clock
+            .set(resolve(&end.time, chrono_tz::Asia::Tokyo) + Duration::seconds(1));
+        let (_, page) = post(&app, &form("1", "Late", "submit"), &ada).await;
+        assert!(
+            notice(&page).starts_with("Submissions closed on Sunday 16:00"),
+            "{}",
+            notice(&page)
+        );
+        assert!(page.contains("id=\"submission-closed\""));
+        assert!(page.contains("<fieldset disabled"), "the form is read-only");
+        let event = app
+            .store
+            .event_by_slug("mistral-hackathon")
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let sub = &app.store.submissions(event).await.unwrap()[0];
+        assert_eq!((sub.version, sub.title.as_str()), (1, "On time"));
+    })
+    .await;
+}
