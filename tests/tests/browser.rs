@@ -671,3 +671,100 @@ async fn a_participant_claims_a_sponsor_code_from_the_event_page() {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("credits.png"), png).unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_team_submits_its_project_from_the_event_page() {
+    let app = spawn_app(
+        Engine::Sqlite,
+        AppOptions {
+            now: Utc::now(),
+            demo: true,
+            oauth_base: None,
+            hf_api: None,
+        },
+    )
+    .await;
+    let cookie = app.sign_in("ada@example.org").await;
+    let res = app
+        .post_form(
+            "/events/mistral-hackathon/register",
+            &[
+                ("display_name", "Ada"),
+                ("time_zone", "Europe/Paris"),
+                ("country", "France"),
+                ("q_experience", "Shipped something"),
+                ("q_code_of_conduct", "yes"),
+                ("accept_rules", "on"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert!(hackboard_tests::location(&res).ends_with("done=registered"));
+    app.post_form(
+        "/events/mistral-hackathon/team/create",
+        &[("name", "Nebula"), ("time_zone", "Europe/Paris")],
+        Some(&cookie),
+    )
+    .await;
+
+    let browser = start_browser("Europe/Paris").await;
+    let c = &browser.client;
+    use fantoccini::Locator::{Css, Id};
+    become_user(&browser, &app, &cookie).await;
+    c.goto(&app.url("/events/mistral-hackathon")).await.unwrap();
+    c.find(Css("a[href='/events/mistral-hackathon/submission']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Id("submission-form"))
+        .await
+        .expect("the submission form");
+    for (id, text) in [
+        ("title", "Breton tutor"),
+        ("tagline", "A tutor that speaks Breton"),
+        (
+            "description",
+            "We fine-tuned **Mistral 7B** on Breton dialogues.",
+        ),
+        ("github_url", "https://github.com/ada/breton-tutor"),
+        (
+            "hf_urls",
+            "https://huggingface.co/mistral-hackaton-2026/breton-tutor",
+        ),
+        ("built_with", "Mistral, W&B"),
+    ] {
+        c.find(Id(id)).await.unwrap().send_keys(text).await.unwrap();
+    }
+    c.find(Id("sub-track-fine-tuning"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Css("#submission-form button[value=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Id("submission-notice"))
+        .await
+        .expect("the outcome is shown");
+    let notice = text_of(&browser, "#submission-notice").await;
+    assert!(notice.starts_with("Submitted as version 1."), "{notice}");
+    assert_eq!(
+        text_of(&browser, "#submission-status").await,
+        "Team Nebula · Submitted · version 1"
+    );
+    assert_accessible(&browser).await;
+    let png = c.screenshot().await.unwrap();
+    let dir = workspace_root().join("target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("submission.png"), png).unwrap();
+}
