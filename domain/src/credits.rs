@@ -21,6 +21,8 @@ pub enum Eligibility {
     InTeam,
     /// In a team that entered this track.
     Track(String),
+    /// In a team that has submitted its project.
+    Submitted,
 }
 
 impl Eligibility {
@@ -29,6 +31,7 @@ impl Eligibility {
             "registered" => Some(Eligibility::Registered),
             "hf_org" => Some(Eligibility::HfOrg),
             "in_team" => Some(Eligibility::InTeam),
+            "submitted" => Some(Eligibility::Submitted),
             _ => s
                 .strip_prefix("track:")
                 .filter(|t| !t.trim().is_empty())
@@ -42,6 +45,7 @@ impl Eligibility {
             Eligibility::Registered => "registered".into(),
             Eligibility::HfOrg => "hf_org".into(),
             Eligibility::InTeam => "in_team".into(),
+            Eligibility::Submitted => "submitted".into(),
             Eligibility::Track(t) => format!("track:{t}"),
         }
     }
@@ -138,6 +142,8 @@ pub struct Facts {
     /// The Hugging Face snapshot was taken (the org-joining deadline passed).
     pub snapshot_taken: bool,
     pub in_hf_snapshot: bool,
+    /// The person's team has submitted its project.
+    pub submitted: bool,
 }
 
 /// Whether the offer may reach this person: the missing condition, in
@@ -163,6 +169,10 @@ pub fn eligibility(
         Eligibility::InTeam if facts.in_team => Ok(()),
         Eligibility::InTeam => Err(CreditError::NotEligible(
             "Join or create a team first.".into(),
+        )),
+        Eligibility::Submitted if facts.submitted => Ok(()),
+        Eligibility::Submitted => Err(CreditError::NotEligible(
+            "This credit is for teams that have submitted their project: submit it first.".into(),
         )),
         Eligibility::Track(t) if facts.team_tracks.contains(t) => Ok(()),
         Eligibility::Track(t) => {
@@ -579,7 +589,13 @@ mod tests {
 
     #[test]
     fn eligibility_and_delivery_keys_round_trip() {
-        for key in ["registered", "hf_org", "in_team", "track:fine-tuning"] {
+        for key in [
+            "registered",
+            "hf_org",
+            "in_team",
+            "submitted",
+            "track:fine-tuning",
+        ] {
             assert_eq!(Eligibility::parse(key).unwrap().key(), key);
         }
         assert!(Eligibility::parse("track:").is_none());

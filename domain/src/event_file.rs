@@ -121,7 +121,7 @@ struct FileCredit {
     per: Spanned<String>,
     #[serde(default)]
     redeem: String,
-    /// `registered` (default), `hf_org`, `in_team` or `track:<slug>`.
+    /// `registered` (default), `hf_org`, `in_team`, `submitted` or `track:<slug>`.
     #[serde(default)]
     eligible: Option<Spanned<String>>,
     /// `claim` (default), `organizer` or `direct` (no codes).
@@ -482,7 +482,7 @@ pub fn parse_event_file(text: &str) -> Result<EventDefinition, EventFileError> {
                         e.span(),
                         format!("credits[{i}].eligible"),
                         format!(
-                            "\"{}\" is not registered, hf_org (with the event's hf_org set), in_team or track:<a track of this event>",
+                            "\"{}\" is not registered, hf_org (with the event's hf_org set), in_team, submitted or track:<a track of this event>",
                             e.get_ref()
                         ),
                     )

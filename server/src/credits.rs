@@ -137,6 +137,14 @@ impl CreditActor<'_> {
             Some(t) => self.store.team_tracks(t.id).await?,
             None => vec![],
         };
+        let submitted = match &team {
+            Some(t) => self
+                .store
+                .submission_of_team(self.event.id, t.id)
+                .await?
+                .is_some_and(|s| s.status == "submitted"),
+            None => false,
+        };
         let snapshot = self.store.hf_snapshot(self.event.id).await?;
         let user = self.store.user(user_id).await?;
         let in_hf_snapshot = match (&snapshot, user.and_then(|u| u.hf_handle)) {
@@ -150,6 +158,7 @@ impl CreditActor<'_> {
                 team_tracks,
                 snapshot_taken: snapshot.is_some(),
                 in_hf_snapshot,
+                submitted,
             },
             team.map(|t| t.id),
         ))
@@ -304,6 +313,14 @@ impl CreditActor<'_> {
         let snapshot_taken = self.store.hf_snapshot(self.event.id).await?.is_some();
         let tracks = self.store.event_team_tracks(self.event.id).await?;
         let teams = self.store.teams(self.event.id).await?;
+        let submitted: std::collections::HashSet<i64> = self
+            .store
+            .submissions(self.event.id)
+            .await?
+            .into_iter()
+            .filter(|s| s.status == "submitted")
+            .filter_map(|s| s.team_id)
+            .collect();
         let mut out: Vec<(Owner, String)> = Vec::new();
         for c in candidates {
             let facts = Facts {
@@ -316,6 +333,7 @@ impl CreditActor<'_> {
                     .collect(),
                 snapshot_taken,
                 in_hf_snapshot: c.in_hf_snapshot,
+                submitted: c.team_id.is_some_and(|t| submitted.contains(&t)),
             };
             if eligibility(offer, &self.event.definition, &facts, Tz::UTC).is_err() {
                 continue;

@@ -683,3 +683,66 @@ async fn organizers_add_and_change_offers_on_the_page_and_through_the_api() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_credit_for_submitted_projects_reaches_teams_once_they_submit() {
+    each(|app| async move {
+        let org = organizer(&app).await;
+        let ada = participant(&app, "ada@example.org").await;
+        post(
+            &app,
+            &format!("{EVENT}/credits/offers"),
+            &[
+                ("slug", "finisher"),
+                ("sponsor", "Mistral AI"),
+                ("value", "$50 for finishers"),
+                ("per", "team"),
+                ("eligible", "submitted"),
+                ("delivery", "claim"),
+            ],
+            &org,
+        )
+        .await;
+        post(
+            &app,
+            &format!("{EVENT}/credits/finisher/import"),
+            &[("csv", "FIN-1\n")],
+            &org,
+        )
+        .await;
+        post(
+            &app,
+            &format!("{EVENT}/team/create"),
+            &[("name", "Nebula"), ("time_zone", "UTC")],
+            &ada,
+        )
+        .await;
+        let (_, p) = post(&app, &format!("{EVENT}/credits/finisher/claim"), &[], &ada).await;
+        assert_eq!(
+            notice(&p),
+            "This credit is for teams that have submitted their project: submit it first."
+        );
+        let res = app
+            .post_form(
+                &format!("{EVENT}/submission"),
+                &[
+                    ("base_version", "0"),
+                    ("title", "Tutor"),
+                    ("tagline", "A tutor"),
+                    ("track", "anything-goes"),
+                    ("github_url", "https://github.com/ada/tutor"),
+                    ("action", "submit"),
+                ],
+                Some(&ada),
+            )
+            .await;
+        assert!(location(&res).contains("ok="), "{}", location(&res));
+        let (_, p) = post(&app, &format!("{EVENT}/credits/finisher/claim"), &[], &ada).await;
+        assert!(
+            offer(&p, "finisher").contains("FIN-1"),
+            "{}",
+            offer(&p, "finisher")
+        );
+    })
+    .await;
+}
