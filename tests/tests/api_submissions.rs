@@ -397,3 +397,87 @@ async fn save_anonymous(app: &TestApp) -> (u16, Value) {
     )
     .await
 }
+
+#[tokio::test]
+async fn organizers_list_and_export_every_submission_and_nobody_else_can() {
+    each(|app| async move {
+        let ada = participant(&app, "ada@example.org").await;
+        let eve = participant(&app, "eve@example.org").await;
+        team(&app, &ada, "Nebula", "UTC", &[]).await;
+        team(&app, &eve, "Comet", "UTC", &[]).await;
+        save(&app, &ada, 0, true, content("Breton tutor")).await;
+        save(&app, &eve, 0, false, json!({"title": "Comet draft"})).await;
+        let org = token_for(&app, "org@example.org").await;
+        let event = app
+            .store
+            .event_by_slug("mistral-hackathon")
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let org_id = app.store.users_by_email("org@example.org").await.unwrap()[0].id;
+        app.store
+            .grant_role(event, org_id, Role::Organizer, None, app.clock.now())
+            .await
+            .unwrap();
+
+        let (status, body) =
+            call(&app, "GET", &format!("{API}/submissions"), Some(&org), None).await;
+        assert_eq!(status, 200, "{body}");
+        let rows: Vec<(String, String)> = body
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                (
+                    s["team"].as_str().unwrap().to_owned(),
+                    s["status"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("Nebula".to_owned(), "submitted".to_owned()),
+                ("Comet".to_owned(), "draft".to_owned())
+            ]
+        );
+        let (status, _) = call(&app, "GET", &format!("{API}/submissions"), Some(&ada), None).await;
+        assert_eq!(status, 403);
+        let (status, _) = call(&app, "GET", &format!("{API}/submissions"), None, None).await;
+        assert_eq!(status, 401);
+
+        let csv = app
+            .client
+            .get(app.url("/events/mistral-hackathon/submissions.csv"))
+            .bearer_auth(&org)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let mut lines = csv.split("\r\n");
+        assert!(
+            lines
+                .next()
+                .unwrap()
+                .starts_with("team,status,version,title,tagline,tracks,github_url")
+        );
+        let nebula = lines.next().unwrap();
+        assert!(
+            nebula.starts_with("Nebula,submitted,1,Breton tutor,"),
+            "{nebula}"
+        );
+        assert!(nebula.contains("https://github.com/ada/breton-tutor"));
+        let res = app
+            .client
+            .get(app.url("/events/mistral-hackathon/submissions.csv"))
+            .bearer_auth(&ada)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 403);
+    })
+    .await;
+}

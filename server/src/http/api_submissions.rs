@@ -20,6 +20,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/events/{slug}/submission", get(mine).put(save))
         .route("/events/{slug}/teams/{id}/extension", post(extend))
+        .route("/events/{slug}/submissions", get(all))
 }
 
 /// A submission's fields.
@@ -339,4 +340,68 @@ pub(super) async fn extend(
         Ok(until) => Json(ExtensionOut { until }).into_response(),
         Err(e) => failure(e),
     }
+}
+
+/// One team's submission, for organizers.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubmissionItem {
+    pub team_id: Option<i64>,
+    pub team: Option<String>,
+    pub version: i64,
+    pub status: String,
+    pub content: ContentIo,
+    pub hash: String,
+    pub updated_at: DateTime<Utc>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// The team's extension, if granted.
+    pub extended_until: Option<DateTime<Utc>>,
+}
+
+/// Every submission of the event, drafts included (organizers).
+#[utoipa::path(get, path = "/api/v1/events/{slug}/submissions", tag = "submissions",
+    params(("slug" = String, Path, description = "The event's slug")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Submissions, oldest first", body = [SubmissionItem]),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not an organizer of this event", body = ErrorBody),
+        (status = 404, description = "No such event", body = ErrorBody),
+    ))]
+pub(super) async fn all(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<SubmissionItem>>, ApiError> {
+    let (event, _) = super::api::organizer_of(&state, &headers, &slug).await?;
+    Ok(Json(submission_items(&state, event.id).await?))
+}
+
+pub(crate) async fn submission_items(
+    state: &AppState,
+    event_id: i64,
+) -> Result<Vec<SubmissionItem>, ApiError> {
+    let store = &state.backend.store;
+    let teams = store.teams(event_id).await?;
+    let mut out = Vec::new();
+    for s in store.submissions(event_id).await? {
+        let extended_until = match s.team_id {
+            Some(t) => store.extension_of(event_id, t).await?,
+            None => None,
+        };
+        out.push(SubmissionItem {
+            team: s
+                .team_id
+                .and_then(|t| teams.iter().find(|x| x.id == t))
+                .map(|t| t.name.clone()),
+            team_id: s.team_id,
+            version: s.version,
+            status: s.status,
+            content: parse(&s.content).into(),
+            hash: s.content_hash,
+            updated_at: at(s.updated_at),
+            submitted_at: s.submitted_at.map(at),
+            extended_until,
+        });
+    }
+    Ok(out)
 }

@@ -15,7 +15,76 @@ use axum::routing::post;
 use hackboard_domain::submission::SubmissionContent;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/events/{slug}/submission", post(save))
+    Router::new()
+        .route("/events/{slug}/submission", post(save))
+        .route(
+            "/events/{slug}/submissions.csv",
+            axum::routing::get(export_csv),
+        )
+}
+
+/// Every submission as CSV, for organizers (drafts included).
+async fn export_csv(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    use super::registration::csv_field;
+    use axum::http::header;
+    let (event, _) = match super::registration::event_and_organizer(
+        &state,
+        &slug,
+        &headers,
+        &format!("/events/{slug}"),
+        "Only the event's organizers can export submissions.",
+    )
+    .await
+    {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let items = match super::api_submissions::submission_items(&state, event.id).await {
+        Ok(i) => i,
+        Err(e) => return e.into_response(),
+    };
+    let mut out = String::from(
+        "team,status,version,title,tagline,tracks,github_url,hf_urls,demo_video_url,live_demo_url,built_with,sha256,updated_at,submitted_at,extended_until\r\n",
+    );
+    let time =
+        |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| t.to_rfc3339()).unwrap_or_default();
+    for i in items {
+        let cells = [
+            i.team.unwrap_or_default(),
+            i.status,
+            i.version.to_string(),
+            i.content.title,
+            i.content.tagline,
+            i.content.tracks.join("; "),
+            i.content.github_url,
+            i.content.hf_urls.join(" "),
+            i.content.demo_video_url,
+            i.content.live_demo_url,
+            i.content.built_with.join("; "),
+            i.hash,
+            time(Some(i.updated_at)),
+            time(i.submitted_at),
+            time(i.extended_until),
+        ];
+        let line: Vec<String> = cells.iter().map(|c| csv_field(c)).collect();
+        out.push_str(&line.join(","));
+        out.push_str("\r\n");
+    }
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{slug}-submissions.csv\""),
+            ),
+        ],
+        out,
+    )
+        .into_response()
 }
 
 type Fields = Vec<(String, String)>;
