@@ -118,3 +118,12 @@ pub async fn get_submission(
 ) -> Result<Option<crate::wire::SubmissionPageView>, ServerFnError> {
     crate::ssr::submission(slug, query.into_iter().collect()).await
 }
+
+/// A project's page (`None`: no such project, or not visible to the viewer).
+#[server(prefix = "/sf", endpoint = "project")]
+pub async fn get_project(
+    slug: String,
+    id: i64,
+) -> Result<Option<crate::wire::ProjectView>, ServerFnError> {
+    crate::ssr::project(slug, id).await
+}

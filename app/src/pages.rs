@@ -37,6 +37,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/events/:slug/teams") view=crate::teams::TeamsAdminPage ssr=SsrMode::Async />
                     <Route path=path!("/events/:slug/credits") view=crate::credits::CreditsPage ssr=SsrMode::Async />
                     <Route path=path!("/events/:slug/submission") view=crate::submission::SubmissionPage ssr=SsrMode::Async />
+                    <Route path=path!("/events/:slug/projects/:id") view=crate::submission::ProjectPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

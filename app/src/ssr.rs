@@ -77,6 +77,14 @@ pub trait Backend: Send + Sync + 'static {
         headers: &http::HeaderMap,
         query: &[(String, String)],
     ) -> Result<Option<SubmissionPageView>, BackendError>;
+    /// A project's page: public once submitted and the gallery is open;
+    /// before that only for its team and organizers (`None` otherwise).
+    async fn project(
+        &self,
+        slug: &str,
+        id: i64,
+        headers: &http::HeaderMap,
+    ) -> Result<Option<ProjectView>, BackendError>;
     /// Accepts or declines a team request or invitation as the viewer;
     /// `None` when the event is unknown or nobody is signed in.
     async fn answer_team_request(
@@ -237,6 +245,13 @@ pub async fn submission(
 ) -> Result<Option<SubmissionPageView>, ServerFnError> {
     backend()?
         .submission(&slug, &request_headers(), &query)
+        .await
+        .map_err(trouble)
+}
+
+pub async fn project(slug: String, id: i64) -> Result<Option<ProjectView>, ServerFnError> {
+    backend()?
+        .project(&slug, id, &request_headers())
         .await
         .map_err(trouble)
 }

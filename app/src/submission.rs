@@ -77,6 +77,7 @@ fn Submission(v: SubmissionPageView) -> impl IntoView {
             view! {
                 <p id="submission-status"><strong>{format!("Team {} · ", v.team)}</strong>{status_words}</p>
                 <p>{format!("Deadline: {}.", v.deadline)}</p>
+                {v.project_url.clone().map(|u| view! { <p><a href=u id="project-link">"Your project's page"</a></p> })}
                 {v.hash.clone().filter(|_| v.status == "submitted").map(|h| view! { <p class="meta">"Content SHA-256: "<code>{h}</code></p> })}
                 {v.closed_because.clone().map(|c| view! { <p class="notice" role="status" id="submission-closed">{c}</p> })}
                 {v.conflict.clone().map(|c| view! {
@@ -151,5 +152,68 @@ fn Submission(v: SubmissionPageView) -> impl IntoView {
                 })}
             }.into_any()
         }}
+    }
+}
+
+#[component]
+pub fn ProjectPage() -> impl IntoView {
+    let params = use_params_map();
+    let page = Resource::new(
+        move || {
+            (
+                params.read().get("slug").unwrap_or_default(),
+                params.read().get("id").and_then(|i| i.parse::<i64>().ok()),
+            )
+        },
+        |(slug, id)| async move {
+            match id {
+                Some(id) => crate::api::get_project(slug, id).await,
+                None => Ok(None),
+            }
+        },
+    );
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(Some(p)) => view! { <Project p /> }.into_any(),
+                    Ok(None) => view! { <NotFound /> }.into_any(),
+                    Err(_) => view! { <p>"Something went wrong on our side. Please try again."</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Project(p: ProjectView) -> impl IntoView {
+    let event_link = format!("/events/{}", p.slug);
+    let link = |url: String, label: String| {
+        (!url.is_empty()).then(|| view! { <li><a href=url.clone() rel="noopener noreferrer nofollow">{label}</a></li> })
+    };
+    view! {
+        <Title text=format!("{} · {}", p.title, p.event_name) />
+        {p.preview.clone().map(|w| view! { <p class="notice" role="status" id="project-preview">{w}</p> })}
+        <article>
+            <h1 id="project-title">{p.title.clone()}</h1>
+            <p class="lead">{p.tagline.clone()}</p>
+            <p class="meta">
+                {format!("Team {} ({}) · ", p.team, p.members.join(", "))}
+                {p.tracks.join(", ")}
+                " · "<a href=event_link>{p.event_name.clone()}</a>
+            </p>
+            <div class="prose" inner_html=p.description_html.clone()></div>
+            <h2>"Links"</h2>
+            <ul id="project-links">
+                {link(p.github_url.clone(), "Code on GitHub".to_owned())}
+                {p.hf_urls.clone().into_iter().map(|u| {
+                    let label = format!("Hugging Face: {}", u.trim_start_matches("https://huggingface.co/"));
+                    view! { <li><a href=u rel="noopener noreferrer nofollow">{label}</a></li> }
+                }).collect_view()}
+                {link(p.demo_video_url.clone(), "Demo video".to_owned())}
+                {link(p.live_demo_url.clone(), "Live demo".to_owned())}
+            </ul>
+            {(!p.built_with.is_empty()).then(|| view! { <p class="meta">{format!("Built with {}", p.built_with.join(", "))}</p> })}
+        </article>
     }
 }

@@ -538,6 +538,8 @@ pub struct SubmissionPageView {
     /// `none`, `draft` or `submitted`.
     pub status: String,
     pub hash: Option<String>,
+    /// The project page's path, once there is a submission.
+    pub project_url: Option<String>,
     /// Whether saving is still possible, and why not.
     pub closed_because: Option<String>,
     /// The deadline, in the team's time and the viewer's.
@@ -560,4 +562,25 @@ pub struct SubmissionPageView {
     /// The current description, rendered.
     pub description_html: String,
     pub history: Vec<HistoryRow>,
+}
+
+/// A project's public page (or its team's and organizers' preview).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectView {
+    pub slug: String,
+    pub event_name: String,
+    pub id: i64,
+    pub title: String,
+    pub tagline: String,
+    pub team: String,
+    pub members: Vec<String>,
+    pub tracks: Vec<String>,
+    pub description_html: String,
+    pub github_url: String,
+    pub hf_urls: Vec<String>,
+    pub demo_video_url: String,
+    pub live_demo_url: String,
+    pub built_with: Vec<String>,
+    /// Shown to the team and organizers before the page is public.
+    pub preview: Option<String>,
 }

@@ -261,6 +261,15 @@ impl Backend for AppBackend {
         self.submission_view(slug, headers, query).await
     }
 
+    async fn project(
+        &self,
+        slug: &str,
+        id: i64,
+        headers: &http::HeaderMap,
+    ) -> Result<Option<hackboard_app::wire::ProjectView>, BackendError> {
+        self.project_view(slug, id, headers).await
+    }
+
     async fn credits(
         &self,
         slug: &str,

@@ -8,7 +8,7 @@ use crate::submissions::{SubmitActor, SubmitFail};
 use chrono::DateTime;
 use chrono_tz::Tz;
 use hackboard_app::ssr::{Backend, BackendError};
-use hackboard_app::wire::{FieldProblem, HistoryRow, Notice, SubmissionPageView};
+use hackboard_app::wire::{FieldProblem, HistoryRow, Notice, ProjectView, SubmissionPageView};
 use hackboard_domain::MilestoneKind;
 use hackboard_domain::submission::{SubmissionContent, check};
 use hackboard_domain::team::closed_words;
@@ -54,6 +54,7 @@ impl AppBackend {
             version: 0,
             status: "none".into(),
             hash: None,
+            project_url: None,
             closed_because: None,
             deadline: String::new(),
             title: String::new(),
@@ -113,6 +114,7 @@ impl AppBackend {
             view.version = s.version;
             view.status = s.status.clone();
             view.hash = Some(s.content_hash.clone());
+            view.project_url = Some(format!("/events/{slug}/projects/{}", s.id));
             content = parse(&s.content);
             view.description_html = self.markdown(&content.description);
             let when = |ms: i64| {
@@ -189,5 +191,102 @@ impl AppBackend {
             })
             .collect();
         Ok(Some(view))
+    }
+
+    /// A project page. Public once the project is submitted and the gallery
+    /// is open (by default when the submission deadline has passed in every
+    /// zone); before that, only its team and organizers see it, as a
+    /// preview. Drafts are never public.
+    pub(crate) async fn project_view(
+        &self,
+        slug: &str,
+        id: i64,
+        headers: &http::HeaderMap,
+    ) -> Result<Option<ProjectView>, BackendError> {
+        let Some(event) = self.store.event_by_slug(slug).await.map_err(logged)? else {
+            return Ok(None);
+        };
+        let Some(sub) = self
+            .store
+            .submissions(event.id)
+            .await
+            .map_err(logged)?
+            .into_iter()
+            .find(|s| s.id == id)
+        else {
+            return Ok(None);
+        };
+        let now = self.clock.now();
+        let def = &event.definition;
+        let gallery_open = def
+            .milestones
+            .iter()
+            .find(|m| m.kind == MilestoneKind::HackingEnds)
+            .is_none_or(|m| now >= hackboard_domain::timeline::utc_spread(&m.time).1);
+        let public = sub.status == "submitted" && gallery_open;
+        let preview = if public {
+            None
+        } else {
+            let user = crate::auth::current_user(&self.store, &self.config, headers, now)
+                .await
+                .map_err(logged)?;
+            let Some(user) = user else {
+                return Ok(None);
+            };
+            let member = match (sub.team_id, self.store.team_of(event.id, user.id).await) {
+                (Some(t), Ok(Some(mine))) => mine.id == t,
+                (_, Err(e)) => return Err(logged(e)),
+                _ => false,
+            };
+            let organizer = crate::http::registration::may_organize(&self.store, event.id, &user)
+                .await
+                .map_err(logged)?;
+            if !(member || organizer) {
+                return Ok(None);
+            }
+            Some(if sub.status == "submitted" {
+                "A preview: this page becomes public when the gallery opens, after the submission deadline.".to_owned()
+            } else {
+                "A preview of a draft: only your team and the organizers see it. Submit it to make it public when the gallery opens.".to_owned()
+            })
+        };
+        let content = parse(&sub.content);
+        let (team, members) = match sub.team_id {
+            Some(t) => {
+                let team = self.store.team(event.id, t).await.map_err(logged)?;
+                let members = self
+                    .store
+                    .team_members(t)
+                    .await
+                    .map_err(logged)?
+                    .into_iter()
+                    .map(|m| m.display_name)
+                    .collect();
+                (team.map(|t| t.name).unwrap_or_default(), members)
+            }
+            None => (String::new(), vec![]),
+        };
+        Ok(Some(ProjectView {
+            slug: slug.to_owned(),
+            event_name: def.name.clone(),
+            id,
+            title: content.title.clone(),
+            tagline: content.tagline.clone(),
+            team,
+            members,
+            tracks: content
+                .tracks
+                .iter()
+                .filter_map(|t| def.tracks.iter().find(|x| x.slug.as_str() == t))
+                .map(|t| t.name.clone())
+                .collect(),
+            description_html: self.markdown(&content.description),
+            github_url: content.github_url,
+            hf_urls: content.hf_urls,
+            demo_video_url: content.demo_video_url,
+            live_demo_url: content.live_demo_url,
+            built_with: content.built_with,
+            preview,
+        }))
     }
 }

@@ -261,3 +261,71 @@ async fn after_the_deadline_the_page_is_read_only_and_a_save_is_refused() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_project_page_is_public_only_once_submitted_and_the_gallery_is_open() {
+    each(|app| async move {
+        let ada = participant(&app, "ada@example.org").await;
+        let eve = participant(&app, "eve@example.org").await;
+        app.post_form(
+            &format!("{EVENT}/team/create"),
+            &[("name", "Nebula"), ("time_zone", "UTC")],
+            Some(&ada),
+        )
+        .await;
+        app.post_form(
+            &format!("{EVENT}/team/create"),
+            &[("name", "Comet"), ("time_zone", "UTC")],
+            Some(&eve),
+        )
+        .await;
+        post(&app, &form("0", "Breton tutor", "submit"), &ada).await;
+        post(&app, &form("0", "Comet draft", "draft"), &eve).await;
+        let event = app
+            .store
+            .event_by_slug("mistral-hackathon")
+            .await
+            .unwrap()
+            .unwrap();
+        let subs = app.store.submissions(event.id).await.unwrap();
+        let (nebula, comet) = (subs[0].id, subs[1].id);
+        let status = |cookie: Option<String>, id: i64| {
+            let app = &app;
+            async move {
+                let path = format!("{EVENT}/projects/{id}");
+                let res = match cookie {
+                    Some(c) => app.get_as(&path, &c).await,
+                    None => app.get(&path).await,
+                };
+                let code = res.status().as_u16();
+                (code, res.text().await.unwrap())
+            }
+        };
+        // Before the deadline: the team previews, others see nothing.
+        let (code, page) = status(Some(ada.clone()), nebula).await;
+        assert_eq!(code, 200);
+        assert!(page.contains("id=\"project-preview\"") && page.contains("Breton tutor"));
+        assert!(!page.contains("<script>alert"), "sanitized");
+        assert_eq!(status(None, nebula).await.0, 404);
+        assert_eq!(status(Some(eve.clone()), nebula).await.0, 404);
+        // After the deadline everywhere on Earth: submitted projects are public.
+        let end = event
+            .definition
+            .milestones
+            .iter()
+            .find(|m| m.kind == MilestoneKind::HackingEnds)
+            .unwrap();
+        app.clock
+            .set(hackboard_domain::timeline::utc_spread(&end.time).1);
+        let (code, page) = status(None, nebula).await;
+        assert_eq!(code, 200);
+        assert!(page.contains("Breton tutor") && !page.contains("project-preview"));
+        assert!(page.contains("https://github.com/ada/breton-tutor"));
+        // A draft is never public; its team still sees it.
+        assert_eq!(status(None, comet).await.0, 404);
+        assert_eq!(status(Some(ada.clone()), comet).await.0, 404);
+        assert_eq!(status(Some(eve.clone()), comet).await.0, 200);
+        assert_eq!(status(None, 999_999).await.0, 404);
+    })
+    .await;
+}
