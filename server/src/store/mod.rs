@@ -10,6 +10,7 @@
 pub mod accounts;
 mod credits;
 mod events;
+mod likes;
 mod outbox;
 mod registrations;
 mod submissions;
@@ -25,6 +26,7 @@ use std::time::Duration;
 pub use accounts::{ApiToken, NewIdentity, RevokeOutcome, Role, User};
 pub use credits::{Assignment, Claimed, CreditCandidate, HeldCode, Imported, Owner, Stock};
 pub use events::StoredEvent;
+pub use likes::{FrozenCount, LikeSnapshot, Liked, sha256_hex};
 pub use outbox::{Mail, OutboxMessage};
 pub use registrations::{HfOrgStatus, Invite, MailFor};
 pub use registrations::{RegisterOutcome, Registration, RegistrationFilter, RegistrationStatus};

@@ -1,0 +1,300 @@
+//! Store contract for likes, on SQLite and PostgreSQL: 1,000 accounts
+//! liking one project at once count exactly 1,000; one account's 20
+//! concurrent likes count once; likes racing the cutoff snapshot are each
+//! either in the snapshot or refused; the snapshot is taken once and its
+//! hash reproduces.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use hackboard::store::accounts::NewIdentity;
+use hackboard::store::{Liked, SaveRequest, Store, sha256_hex};
+use hackboard_domain::demo::demo_event;
+use hackboard_tests::{TestDb, engines};
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap()
+}
+
+fn cutoff() -> DateTime<Utc> {
+    t0() + Duration::days(7)
+}
+
+async fn each<F, Fut>(test: F)
+where
+    F: Fn(Store, i64, Vec<i64>) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for engine in engines() {
+        let db = TestDb::new(engine).await;
+        let store = db.store().await;
+        let event = store
+            .upsert_event(&demo_event(t0().date_naive()), t0())
+            .await
+            .unwrap();
+        // Two submitted projects and one draft.
+        let mut projects = Vec::new();
+        for (i, submit) in [(0, true), (1, true), (2, false)] {
+            let captain = people(&store, 1, &format!("cap{i}-")).await[0];
+            store
+                .register(event, captain, "{}", true, None, false, t0(), &|_| None)
+                .await
+                .unwrap();
+            let team = store
+                .create_team(
+                    event,
+                    captain,
+                    &format!("T{i}"),
+                    &format!("t{i}"),
+                    "",
+                    "UTC",
+                    &format!("code-{i}"),
+                    t0(),
+                )
+                .await
+                .unwrap();
+            store
+                .save_submission(&SaveRequest {
+                    event_id: event,
+                    team_id: team,
+                    base_version: 0,
+                    title: "P",
+                    content: "{}",
+                    content_hash: "h",
+                    submit,
+                    user_id: captain,
+                    now: t0(),
+                    receipts: &[],
+                })
+                .await
+                .unwrap();
+            projects.push(
+                store
+                    .submission_of_team(event, team)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .id,
+            );
+        }
+        test(store, event, projects).await;
+    }
+}
+
+async fn people(store: &Store, n: usize, prefix: &str) -> Vec<i64> {
+    let mut ids = Vec::with_capacity(n);
+    for i in 0..n {
+        let email = format!("{prefix}{i}@x.org");
+        let (u, _) = store
+            .user_for_identity(
+                &NewIdentity {
+                    provider: "email".into(),
+                    subject: email.clone(),
+                    display_name: format!("{prefix}{i}"),
+                    email: Some(email),
+                    ..Default::default()
+                },
+                t0(),
+            )
+            .await
+            .unwrap();
+        ids.push(u);
+    }
+    ids
+}
+
+async fn like(store: &Store, event: i64, project: i64, user: i64, at: DateTime<Utc>) -> Liked {
+    store
+        .like(event, project, user, at, cutoff(), "c", "a")
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_thousand_accounts_liking_one_project_at_once_count_exactly_a_thousand() {
+    each(|store, event, projects| async move {
+        let fans = people(&store, 1000, "fan").await;
+        let tasks: Vec<_> = fans
+            .iter()
+            .map(|&u| {
+                let store = store.clone();
+                let p = projects[0];
+                tokio::spawn(async move { store.like(event, p, u, t0(), cutoff(), "c", "a").await })
+            })
+            .collect();
+        for t in tasks {
+            assert_eq!(t.await.unwrap().unwrap(), Liked::Liked);
+        }
+        let counts = store.like_counts(event).await.unwrap();
+        assert_eq!(counts[0], (projects[0], 1000));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn one_account_liking_twenty_times_at_once_counts_once_and_drafts_cannot_be_liked() {
+    each(|store, event, projects| async move {
+        let me = people(&store, 1, "me").await[0];
+        let tasks: Vec<_> = (0..20)
+            .map(|_| {
+                let store = store.clone();
+                let p = projects[1];
+                tokio::spawn(
+                    async move { store.like(event, p, me, t0(), cutoff(), "c", "a").await },
+                )
+            })
+            .collect();
+        let mut liked = 0;
+        for t in tasks {
+            match t.await.unwrap().unwrap() {
+                Liked::Liked => liked += 1,
+                Liked::Already => {}
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        assert_eq!(liked, 1);
+        assert!(
+            store
+                .like_counts(event)
+                .await
+                .unwrap()
+                .contains(&(projects[1], 1))
+        );
+        assert_eq!(
+            like(&store, event, projects[2], me, t0()).await,
+            Liked::NoProject,
+            "a draft"
+        );
+        assert_eq!(
+            like(&store, event, 999_999, me, t0()).await,
+            Liked::NoProject
+        );
+        // Withdraw, then like again.
+        assert!(
+            store
+                .unlike(event, projects[1], me, t0(), cutoff())
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store
+                .unlike(event, projects[1], me, t0(), cutoff())
+                .await
+                .unwrap()
+        );
+        assert_eq!(
+            like(&store, event, projects[1], me, t0()).await,
+            Liked::Liked
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn likes_racing_the_snapshot_are_each_counted_in_it_or_refused() {
+    each(|store, event, projects| async move {
+        let fans = people(&store, 300, "racer").await;
+        let likes: Vec<_> = fans
+            .iter()
+            .map(|&u| {
+                let store = store.clone();
+                let p = projects[0];
+                tokio::spawn(async move {
+                    store
+                        .like(
+                            event,
+                            p,
+                            u,
+                            cutoff() - Duration::milliseconds(1),
+                            cutoff(),
+                            "c",
+                            "a",
+                        )
+                        .await
+                })
+            })
+            .collect();
+        tokio::task::yield_now().await;
+        let snapshot = store
+            .take_like_snapshot(event, cutoff(), cutoff())
+            .await
+            .unwrap();
+        let mut counted = 0;
+        for t in likes {
+            match t.await.unwrap().unwrap() {
+                Liked::Liked => counted += 1,
+                Liked::Closed => {}
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        let frozen = snapshot.counts();
+        let top = frozen
+            .iter()
+            .find(|c| c.submission_id == projects[0])
+            .unwrap();
+        assert_eq!(
+            top.likes, counted,
+            "every accepted like is in the snapshot, no other"
+        );
+        assert_eq!(
+            sha256_hex(&snapshot.counts),
+            snapshot.sha256,
+            "the hash reproduces"
+        );
+        // After it: refused, and the snapshot is not taken again.
+        let late = people(&store, 1, "late").await[0];
+        assert_eq!(
+            like(
+                &store,
+                event,
+                projects[1],
+                late,
+                cutoff() - Duration::seconds(1)
+            )
+            .await,
+            Liked::Closed
+        );
+        assert!(
+            !store
+                .unlike(
+                    event,
+                    projects[0],
+                    fans[0],
+                    cutoff() - Duration::seconds(1),
+                    cutoff()
+                )
+                .await
+                .unwrap()
+        );
+        let again = store
+            .take_like_snapshot(event, cutoff(), cutoff() + Duration::hours(1))
+            .await
+            .unwrap();
+        assert_eq!(again, snapshot);
+        // Ranks: the most liked first; the other submitted project after; drafts absent.
+        assert_eq!(frozen.len(), 2);
+        assert_eq!(frozen[0].rank, 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_like_at_the_cutoff_instant_is_refused_and_one_millisecond_before_counts() {
+    each(|store, event, projects| async move {
+        let p = people(&store, 2, "edge").await;
+        assert_eq!(
+            like(
+                &store,
+                event,
+                projects[0],
+                p[0],
+                cutoff() - Duration::milliseconds(1)
+            )
+            .await,
+            Liked::Liked
+        );
+        assert_eq!(
+            like(&store, event, projects[0], p[1], cutoff()).await,
+            Liked::Closed
+        );
+    })
+    .await;
+}
