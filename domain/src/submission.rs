@@ -131,6 +131,11 @@ pub struct SubmissionContent {
 }
 
 impl SubmissionContent {
+    /// The stored JSON form (empty fields if it cannot be read).
+    pub fn from_json(text: &str) -> SubmissionContent {
+        serde_json::from_str(text).unwrap_or_default()
+    }
+
     /// SHA-256 of the canonical JSON form, in hex: what the receipt shows.
     pub fn hash(&self) -> String {
         let json = serde_json::to_string(self).unwrap_or_default();

@@ -100,6 +100,12 @@ fn resolve_local(local: NaiveDateTime, zone: Tz) -> DateTime<Utc> {
 }
 
 /// The UTC instant at which `time` is reached for someone in `zone`.
+/// A stored IANA zone name as a zone; UTC if it is not one (names are
+/// checked when they are saved, so this is only a safe default).
+pub fn zone_or_utc(name: &str) -> Tz {
+    name.parse().unwrap_or(Tz::UTC)
+}
+
 pub fn resolve(time: &MilestoneTime, zone: Tz) -> DateTime<Utc> {
     match time {
         MilestoneTime::Instant { utc, .. } => *utc,

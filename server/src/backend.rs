@@ -32,7 +32,9 @@ pub struct AppBackend {
 /// Bound on memoized markdown renderings (cleared when exceeded).
 const MARKDOWN_MEMO_LIMIT: usize = 4096;
 
-fn logged(e: StoreError) -> BackendError {
+/// Logs a store failure where a page is rendered; the page says only
+/// that something went wrong.
+pub(crate) fn logged(e: StoreError) -> BackendError {
     tracing::error!(error = %e, "store failure while rendering");
     BackendError
 }

@@ -2,20 +2,15 @@
 //! code or what stands between them and one; for organizers, the stock of
 //! every offer, who is still waiting, and the codes.
 
-use crate::backend::AppBackend;
+use crate::backend::{AppBackend, logged};
 use crate::credits::CreditActor;
-use crate::store::{Owner, StoreError};
+use crate::store::Owner;
 use chrono_tz::Tz;
 use hackboard_app::ssr::{Backend, BackendError};
 use hackboard_app::wire::{CodeRowView, CreditCard, CreditsView, Notice, StockView};
 use hackboard_domain::OfferUnit;
 use hackboard_domain::credits::{Delivery, eligibility, window};
 use std::collections::HashSet;
-
-fn logged(e: StoreError) -> BackendError {
-    tracing::error!(error = %e, "store failure while rendering");
-    BackendError
-}
 
 fn failed(e: crate::credits::CreditFail) -> BackendError {
     tracing::error!(error = %e, "credits failure while rendering");
@@ -86,11 +81,10 @@ impl AppBackend {
         let (facts, team) = actor.facts_of(user.id).await.map_err(failed)?;
         let stock = self.store.credit_stock(event.id).await.map_err(logged)?;
         for o in &def.offers {
-            let offer_id = self
-                .store
-                .offer_id(event.id, o.slug.as_str())
-                .await
-                .map_err(logged)?;
+            let offer_id = stock
+                .iter()
+                .find(|s| s.slug == o.slug.as_str())
+                .map(|s| s.offer_id);
             let owner = match (o.per, team) {
                 (OfferUnit::Team, Some(t)) => Some(Owner::Team(t)),
                 (OfferUnit::Team, None) => None,
@@ -152,12 +146,12 @@ impl AppBackend {
         if !view.organizer {
             return Ok(Some(view));
         }
+        let roster = actor.roster().await.map_err(failed)?;
         for o in &def.offers {
-            let Some(offer_id) = self
-                .store
-                .offer_id(event.id, o.slug.as_str())
-                .await
-                .map_err(logged)?
+            let Some(offer_id) = stock
+                .iter()
+                .find(|s| s.slug == o.slug.as_str())
+                .map(|s| s.offer_id)
             else {
                 continue;
             };
@@ -174,9 +168,7 @@ impl AppBackend {
             // For a credit granted directly, everyone eligible is listed.
             let waiting = {
                 actor
-                    .eligible_owners(o)
-                    .await
-                    .map_err(failed)?
+                    .eligible_owners(&roster, o)
                     .into_iter()
                     .filter(|(owner, _)| !holders.contains(owner))
                     .map(|(_, name)| name)

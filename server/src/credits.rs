@@ -12,6 +12,7 @@ use hackboard_domain::credits::{
     parse_codes_csv, window,
 };
 use hackboard_domain::email::EmailAddress;
+use hackboard_domain::timeline::zone_or_utc as zone;
 use hackboard_domain::{CreditOffer, OfferUnit};
 
 /// Why a credit action did not happen.
@@ -42,6 +43,16 @@ pub struct ClaimResult {
     pub code: String,
     /// False when the person (or team) already had it.
     pub new: bool,
+}
+
+/// Registered people with their team, Hugging Face snapshot membership,
+/// team tracks and submissions: what eligibility is decided on.
+pub struct Roster {
+    candidates: Vec<crate::store::CreditCandidate>,
+    snapshot_taken: bool,
+    tracks: Vec<(i64, String)>,
+    teams: Vec<crate::store::Team>,
+    submitted: std::collections::HashSet<i64>,
 }
 
 /// What a distribution did.
@@ -92,10 +103,6 @@ pub struct CreditActor<'a> {
     pub event: &'a StoredEvent,
     pub user: &'a User,
     pub now: DateTime<Utc>,
-}
-
-fn zone(name: &str) -> Tz {
-    name.parse().unwrap_or(Tz::UTC)
 }
 
 impl CreditActor<'_> {
@@ -297,7 +304,8 @@ impl CreditActor<'_> {
         )?;
         let offer_id = self.offer_id(offer).await?;
         let mut out = Distribution::default();
-        for (owner, name) in self.eligible_owners(offer).await? {
+        let roster = self.roster().await?;
+        for (owner, name) in self.eligible_owners(&roster, offer) {
             match self.give(offer, offer_id, owner).await? {
                 Claimed::New(_) => out.assigned += 1,
                 Claimed::Already(_) => out.already += 1,
@@ -307,33 +315,41 @@ impl CreditActor<'_> {
         Ok(out)
     }
 
+    /// Everything eligibility needs about every registered person, read
+    /// once (a page or a distribution checks several offers against it).
+    pub async fn roster(&self) -> CreditResult<Roster> {
+        Ok(Roster {
+            candidates: self.store.credit_candidates(self.event.id).await?,
+            snapshot_taken: self.store.hf_snapshot(self.event.id).await?.is_some(),
+            tracks: self.store.event_team_tracks(self.event.id).await?,
+            teams: self.store.teams(self.event.id).await?,
+            submitted: self
+                .store
+                .submissions(self.event.id)
+                .await?
+                .into_iter()
+                .filter(|s| s.status == "submitted")
+                .filter_map(|s| s.team_id)
+                .collect(),
+        })
+    }
+
     /// Everyone the offer may reach: (owner, name), in registration order.
-    pub async fn eligible_owners(&self, offer: &CreditOffer) -> CreditResult<Vec<(Owner, String)>> {
-        let candidates = self.store.credit_candidates(self.event.id).await?;
-        let snapshot_taken = self.store.hf_snapshot(self.event.id).await?.is_some();
-        let tracks = self.store.event_team_tracks(self.event.id).await?;
-        let teams = self.store.teams(self.event.id).await?;
-        let submitted: std::collections::HashSet<i64> = self
-            .store
-            .submissions(self.event.id)
-            .await?
-            .into_iter()
-            .filter(|s| s.status == "submitted")
-            .filter_map(|s| s.team_id)
-            .collect();
+    pub fn eligible_owners(&self, roster: &Roster, offer: &CreditOffer) -> Vec<(Owner, String)> {
         let mut out: Vec<(Owner, String)> = Vec::new();
-        for c in candidates {
+        for c in &roster.candidates {
             let facts = Facts {
                 registered: true,
                 in_team: c.team_id.is_some(),
-                team_tracks: tracks
+                team_tracks: roster
+                    .tracks
                     .iter()
                     .filter(|(t, _)| Some(*t) == c.team_id)
                     .map(|(_, s)| s.clone())
                     .collect(),
-                snapshot_taken,
+                snapshot_taken: roster.snapshot_taken,
                 in_hf_snapshot: c.in_hf_snapshot,
-                submitted: c.team_id.is_some_and(|t| submitted.contains(&t)),
+                submitted: c.team_id.is_some_and(|t| roster.submitted.contains(&t)),
             };
             if eligibility(offer, &self.event.definition, &facts, Tz::UTC).is_err() {
                 continue;
@@ -341,7 +357,8 @@ impl CreditActor<'_> {
             let entry = match (offer.per, c.team_id) {
                 (OfferUnit::Team, Some(t)) => (
                     Owner::Team(t),
-                    teams
+                    roster
+                        .teams
                         .iter()
                         .find(|x| x.id == t)
                         .map(|x| format!("team {}", x.name))
@@ -353,7 +370,7 @@ impl CreditActor<'_> {
                 out.push(entry);
             }
         }
-        Ok(out)
+        out
     }
 
     /// Adds an offer to the event, or changes the one with its slug

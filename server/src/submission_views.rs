@@ -2,8 +2,7 @@
 //! text again after a save that could not be applied, and what to fix),
 //! the deadline in the team's time and theirs, and every version.
 
-use crate::backend::AppBackend;
-use crate::store::StoreError;
+use crate::backend::{AppBackend, logged};
 use crate::submissions::{SubmitActor, SubmitFail};
 use chrono::DateTime;
 use chrono_tz::Tz;
@@ -13,15 +12,6 @@ use hackboard_domain::MilestoneKind;
 use hackboard_domain::submission::{SubmissionContent, check};
 use hackboard_domain::team::closed_words;
 use hackboard_domain::timeline::resolve;
-
-fn logged(e: StoreError) -> BackendError {
-    tracing::error!(error = %e, "store failure while rendering");
-    BackendError
-}
-
-fn parse(content: &str) -> SubmissionContent {
-    serde_json::from_str(content).unwrap_or_default()
-}
 
 impl AppBackend {
     pub(crate) async fn submission_view(
@@ -115,7 +105,7 @@ impl AppBackend {
             view.status = s.status.clone();
             view.hash = Some(s.content_hash.clone());
             view.project_url = Some(format!("/events/{slug}/projects/{}", s.id));
-            content = parse(&s.content);
+            content = SubmissionContent::from_json(&s.content);
             view.description_html = self.markdown(&content.description);
             let when = |ms: i64| {
                 DateTime::from_timestamp_millis(ms)
@@ -153,7 +143,7 @@ impl AppBackend {
                 .await
                 .map_err(logged)?
         {
-            let mine = parse(&text);
+            let mine = SubmissionContent::from_json(&text);
             if let Err(problems) = check(&mine, def, submit) {
                 view.problems = problems
                     .into_iter()
@@ -250,7 +240,7 @@ impl AppBackend {
                 "A preview of a draft: only your team and the organizers see it. Submit it to make it public when the gallery opens.".to_owned()
             })
         };
-        let content = parse(&sub.content);
+        let content = SubmissionContent::from_json(&sub.content);
         let (team, members) = match sub.team_id {
             Some(t) => {
                 let team = self.store.team(event.id, t).await.map_err(logged)?;

@@ -8,9 +8,9 @@ use crate::store::{
     SaveRequest, Saved, Store, StoreError, StoredEvent, StoredSubmission, Team, User,
 };
 use chrono::{DateTime, NaiveDateTime, Utc};
-use chrono_tz::Tz;
 use hackboard_domain::email::EmailAddress;
 use hackboard_domain::submission::{FieldError, SubmissionContent, check, open_for_saving};
+use hackboard_domain::timeline::zone_or_utc as zone;
 
 /// Why a save or an extension did not happen.
 #[derive(Debug, thiserror::Error)]
@@ -46,10 +46,6 @@ pub struct SubmitActor<'a> {
     pub event: &'a StoredEvent,
     pub user: &'a User,
     pub now: DateTime<Utc>,
-}
-
-fn zone(name: &str) -> Tz {
-    name.parse().unwrap_or(Tz::UTC)
 }
 
 impl SubmitActor<'_> {

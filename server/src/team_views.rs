@@ -2,20 +2,15 @@
 //! organizers' team list. Read-only; every change goes through
 //! `crate::teams`.
 
-use crate::backend::AppBackend;
-use crate::store::{StoreError, StoredEvent, Team, User};
+use crate::backend::{AppBackend, logged};
+use crate::store::{StoredEvent, Team, User};
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 use hackboard_app::ssr::{Backend, BackendError};
 use hackboard_app::wire::*;
 use hackboard_domain::team::{lock_at, membership_open, utc_offset_hours};
 use hackboard_domain::timeline::resolve;
+use hackboard_domain::timeline::zone_or_utc as zone;
 use hackboard_domain::{MilestoneKind, MilestoneTime};
-
-fn logged(e: StoreError) -> BackendError {
-    tracing::error!(error = %e, "store failure while rendering");
-    BackendError
-}
 
 type Query<'a> = &'a [(String, String)];
 
@@ -23,10 +18,6 @@ fn get<'a>(q: Query<'a>, key: &str) -> Option<&'a str> {
     q.iter()
         .find(|(k, v)| k == key && !v.is_empty())
         .map(|(_, v)| v.as_str())
-}
-
-fn zone(name: &str) -> Tz {
-    name.parse().unwrap_or(Tz::UTC)
 }
 
 fn offset_words(hours: i32) -> String {

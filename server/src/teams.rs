@@ -11,6 +11,7 @@ use hackboard_domain::email::EmailAddress;
 use hackboard_domain::team::{
     TeamError, choose_tracks, free_text, membership_open, name_key, team_name, tracks_open,
 };
+use hackboard_domain::timeline::zone_or_utc as zone;
 
 /// Why an action did not happen.
 #[derive(Debug, thiserror::Error)]
@@ -49,10 +50,6 @@ pub struct Actor<'a> {
     pub event: &'a StoredEvent,
     pub user: &'a User,
     pub now: DateTime<Utc>,
-}
-
-fn zone(name: &str) -> Tz {
-    name.parse().unwrap_or(Tz::UTC)
 }
 
 /// A 12-character join code (60 random bits, unambiguous letters).

@@ -140,10 +140,6 @@ pub struct ExtensionOut {
     pub until: DateTime<Utc>,
 }
 
-fn parse(content: &str) -> SubmissionContent {
-    serde_json::from_str(content).unwrap_or_default()
-}
-
 fn at(ms: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(ms).unwrap_or_default()
 }
@@ -169,7 +165,7 @@ fn failure(e: SubmitFail) -> Response {
                 "current": {
                     "version": current.version,
                     "status": current.status,
-                    "content": ContentIo::from(parse(&current.content)),
+                    "content": ContentIo::from(SubmissionContent::from_json(&current.content)),
                 },
             }})),
         )
@@ -238,7 +234,7 @@ pub(super) async fn mine(
                     saved_by: v.saved_by,
                     saved_at: at(v.saved_at),
                     hash: v.content_hash,
-                    content: parse(&v.content).into(),
+                    content: SubmissionContent::from_json(&v.content).into(),
                 })
                 .collect(),
             Err(e) => return ApiError::Internal(e).into_response(),
@@ -251,7 +247,7 @@ pub(super) async fn mine(
         status: sub.as_ref().map_or("none".into(), |s| s.status.clone()),
         content: sub
             .as_ref()
-            .map(|s| parse(&s.content))
+            .map(|s| SubmissionContent::from_json(&s.content))
             .unwrap_or_default()
             .into(),
         hash: sub.as_ref().map(|s| s.content_hash.clone()),
@@ -396,7 +392,7 @@ pub(crate) async fn submission_items(
             team_id: s.team_id,
             version: s.version,
             status: s.status,
-            content: parse(&s.content).into(),
+            content: SubmissionContent::from_json(&s.content).into(),
             hash: s.content_hash,
             updated_at: at(s.updated_at),
             submitted_at: s.submitted_at.map(at),

@@ -5,6 +5,7 @@
 
 use super::registration::{csv_field, event_and_organizer, event_and_user};
 use super::{AppState, internal, notice_url};
+use super::{Fields, form_field as field};
 use crate::credits::{CreditActor, CreditFail, CreditResult};
 use crate::store::{StoredEvent, User};
 use axum::Form;
@@ -30,16 +31,6 @@ pub fn router() -> Router<AppState> {
             "/events/{slug}/credits/{offer}/assignments.csv",
             get(export_csv),
         )
-}
-
-type Fields = Vec<(String, String)>;
-
-fn field<'a>(fields: &'a Fields, name: &str) -> &'a str {
-    fields
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
-        .unwrap_or("")
 }
 
 /// At most this many bad rows are listed in a notice (all are counted).

@@ -277,6 +277,18 @@ async fn calendar(
 
 /// A page URL that carries a message to show once, signed with the session
 /// key so only this server can put words on its pages. `ok` picks the tone.
+/// A posted form, as name/value pairs (names may repeat, as checkboxes do).
+pub(crate) type Fields = Vec<(String, String)>;
+
+/// The first value posted under `name`, or "".
+pub(crate) fn form_field<'a>(fields: &'a Fields, name: &str) -> &'a str {
+    fields
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("")
+}
+
 pub(crate) fn notice_url(config: &Config, path: &str, ok: bool, message: &str) -> String {
     let kind = if ok { "ok" } else { "err" };
     format!(

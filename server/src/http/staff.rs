@@ -2,6 +2,7 @@
 //! stored hashed) and who else organizes or judges. HTML form endpoints:
 //! POST, then a redirect to the registrations page saying what happened.
 
+use super::Fields;
 use super::registration::event_and_organizer;
 use super::{AppState, internal};
 use crate::auth;
@@ -26,14 +27,8 @@ pub fn router() -> Router<AppState> {
         .route("/events/{slug}/roles/revoke", post(revoke_role))
 }
 
-type Fields = Vec<(String, String)>;
-
 fn field<'a>(fields: &'a Fields, name: &str) -> &'a str {
-    fields
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.trim())
-        .unwrap_or("")
+    super::form_field(fields, name).trim()
 }
 
 /// An optional whole number: `Ok(None)` when blank, `Err` when not a number.

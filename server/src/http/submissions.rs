@@ -3,6 +3,7 @@
 //! someone saved first) is kept and the page shows the person's own text
 //! again with what to fix.
 
+use super::Fields;
 use super::registration::event_and_user;
 use super::{AppState, internal, notice_url};
 use crate::submissions::{SubmitActor, SubmitFail};
@@ -87,14 +88,8 @@ async fn export_csv(
         .into_response()
 }
 
-type Fields = Vec<(String, String)>;
-
 fn field(fields: &Fields, name: &str) -> String {
-    fields
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default()
+    super::form_field(fields, name).to_owned()
 }
 
 /// The form's fields as a submission: links one per line, tags by comma.

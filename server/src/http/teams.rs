@@ -4,6 +4,7 @@
 
 use super::registration::{event_and_organizer, event_and_user};
 use super::{AppState, internal, notice_url};
+use super::{Fields, form_field as field};
 use crate::store::Left;
 use crate::teams::{ActionError, ActionResult, Actor};
 use axum::Form;
@@ -18,16 +19,6 @@ pub fn router() -> Router<AppState> {
         .route("/events/{slug}/team/{action}", post(team_action))
         .route("/events/{slug}/teams/move", post(organizer_move))
         .route("/events/{slug}/teams.csv", get(export_csv))
-}
-
-type Fields = Vec<(String, String)>;
-
-fn field<'a>(fields: &'a Fields, name: &str) -> &'a str {
-    fields
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
-        .unwrap_or("")
 }
 
 fn id(fields: &Fields, name: &str) -> Option<i64> {
