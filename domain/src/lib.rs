@@ -10,6 +10,7 @@
 
 pub mod credits;
 pub mod demo;
+pub mod eligibility;
 pub mod email;
 pub mod event;
 pub mod event_file;
