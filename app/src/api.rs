@@ -119,6 +119,15 @@ pub async fn get_submission(
     crate::ssr::submission(slug, query.into_iter().collect()).await
 }
 
+/// The organizers' eligibility report, filtered by `status` and `q`.
+#[server(prefix = "/sf", endpoint = "eligibility")]
+pub async fn get_eligibility_report(
+    slug: String,
+    query: std::collections::BTreeMap<String, String>,
+) -> Result<Option<crate::wire::EligibilityReportView>, ServerFnError> {
+    crate::ssr::eligibility_report(slug, query.into_iter().collect()).await
+}
+
 /// A project's page (`None`: no such project, or not visible to the viewer).
 #[server(prefix = "/sf", endpoint = "project")]
 pub async fn get_project(

@@ -14,6 +14,7 @@
 pub mod account;
 pub mod api;
 pub mod credits;
+pub mod eligibility;
 pub mod format;
 pub mod islands;
 pub mod pages;

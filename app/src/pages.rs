@@ -38,6 +38,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/events/:slug/credits") view=crate::credits::CreditsPage ssr=SsrMode::Async />
                     <Route path=path!("/events/:slug/submission") view=crate::submission::SubmissionPage ssr=SsrMode::Async />
                     <Route path=path!("/events/:slug/projects/:id") view=crate::submission::ProjectPage ssr=SsrMode::Async />
+                    <Route path=path!("/events/:slug/eligibility") view=crate::eligibility::EligibilityPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

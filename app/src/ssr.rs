@@ -85,6 +85,13 @@ pub trait Backend: Send + Sync + 'static {
         id: i64,
         headers: &http::HeaderMap,
     ) -> Result<Option<ProjectView>, BackendError>;
+    /// The organizers' eligibility report (`query`: a signed notice, `status`, `q`).
+    async fn eligibility_report(
+        &self,
+        slug: &str,
+        headers: &http::HeaderMap,
+        query: &[(String, String)],
+    ) -> Result<Option<EligibilityReportView>, BackendError>;
     /// Accepts or declines a team request or invitation as the viewer;
     /// `None` when the event is unknown or nobody is signed in.
     async fn answer_team_request(
@@ -245,6 +252,16 @@ pub async fn submission(
 ) -> Result<Option<SubmissionPageView>, ServerFnError> {
     backend()?
         .submission(&slug, &request_headers(), &query)
+        .await
+        .map_err(trouble)
+}
+
+pub async fn eligibility_report(
+    slug: String,
+    query: Vec<(String, String)>,
+) -> Result<Option<EligibilityReportView>, ServerFnError> {
+    backend()?
+        .eligibility_report(&slug, &request_headers(), &query)
         .await
         .map_err(trouble)
 }

@@ -80,6 +80,17 @@ fn Submission(v: SubmissionPageView) -> impl IntoView {
                 {v.project_url.clone().map(|u| view! { <p><a href=u id="project-link">"Your project's page"</a></p> })}
                 {v.hash.clone().filter(|_| v.status == "submitted").map(|h| view! { <p class="meta">"Content SHA-256: "<code>{h}</code></p> })}
                 {v.closed_because.clone().map(|c| view! { <p class="notice" role="status" id="submission-closed">{c}</p> })}
+                {v.checklist.clone().map(|c| {
+                    let recheck = format!("/events/{}/submission/check", v.slug);
+                    view! {
+                        <section aria-labelledby="checklist-title">
+                            <h2 id="checklist-title">"Eligibility checklist"</h2>
+                            <p class="meta">"Checked automatically against GitHub and Hugging Face on every save, at the deadline and before judging."</p>
+                            <crate::eligibility::Checklist c id="checklist".to_owned() />
+                            <form method="post" action=recheck><button type="submit" class="button secondary">"Check again"</button></form>
+                        </section>
+                    }
+                })}
                 {v.conflict.clone().map(|c| view! {
                     <section class="notice" aria-label="Conflict" id="submission-conflict">
                         <p>{c}</p>
@@ -134,6 +145,22 @@ fn Submission(v: SubmissionPageView) -> impl IntoView {
                         </p>
                     </fieldset>
                 </form>
+                {(v.version > 0).then(|| {
+                    let upload = format!("/events/{}/submission/cover", v.slug);
+                    view! {
+                        <section aria-labelledby="cover-title">
+                            <h2 id="cover-title">"Cover image"</h2>
+                            {v.cover_url.clone().map(|u| view! { <img class="cover" src=u alt="Your project's cover image" id="cover-image" /> })}
+                            <form method="post" action=upload enctype="multipart/form-data" class="stack" id="cover-form">
+                                <fieldset disabled=closed>
+                                    <label for="cover">"PNG, JPEG, GIF or WebP, at most 2 MB"</label>
+                                    <input type="file" id="cover" name="cover" accept="image/png,image/jpeg,image/gif,image/webp" required />
+                                    <p><button type="submit" class="button secondary">"Upload"</button></p>
+                                </fieldset>
+                            </form>
+                        </section>
+                    }
+                })}
                 {(!v.history.is_empty()).then(|| view! {
                     <section aria-labelledby="history-title">
                         <h2 id="history-title">"Versions"</h2>
@@ -195,6 +222,7 @@ fn Project(p: ProjectView) -> impl IntoView {
         <Title text=format!("{} · {}", p.title, p.event_name) />
         {p.preview.clone().map(|w| view! { <p class="notice" role="status" id="project-preview">{w}</p> })}
         <article>
+            {p.cover_url.clone().map(|u| view! { <img class="cover" src=u alt=format!("Cover image of {}", p.title) /> })}
             <h1 id="project-title">{p.title.clone()}</h1>
             <p class="lead">{p.tagline.clone()}</p>
             <p class="meta">

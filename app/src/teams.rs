@@ -10,7 +10,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// The page's query parameters among `keys`, for the server function.
-fn q(keys: &[&str]) -> std::collections::BTreeMap<String, String> {
+pub(crate) fn q(keys: &[&str]) -> std::collections::BTreeMap<String, String> {
     let map = use_query_map().read_untracked();
     keys.iter()
         .filter_map(|k| map.get(k).map(|v| ((*k).to_owned(), v)))
@@ -18,7 +18,7 @@ fn q(keys: &[&str]) -> std::collections::BTreeMap<String, String> {
 }
 
 #[component]
-fn NoticeLine(notice: Option<Notice>) -> impl IntoView {
+pub(crate) fn NoticeLine(notice: Option<Notice>) -> impl IntoView {
     notice.map(|n| {
         let (class, role) = if n.ok {
             ("notice ok", "status")

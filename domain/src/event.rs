@@ -193,6 +193,10 @@ pub struct Track {
     pub sponsor: Option<String>,
     /// Requirements a project in this track must meet, one sentence each.
     pub requirements: Vec<String>,
+    /// A project in this track must link at least one public model under
+    /// the event's Hugging Face organization (checked automatically).
+    #[serde(default)]
+    pub model_in_org: bool,
 }
 
 /// Who a credit offer is for.
@@ -276,6 +280,52 @@ pub struct EventDefinition {
     pub milestones: Vec<Milestone>,
     /// Capacity, invite-only mode and custom questions.
     pub registration: crate::registration::RegistrationSettings,
+    /// When project pages become public and who may like them.
+    #[serde(default)]
+    pub gallery: Gallery,
+}
+
+/// Who may like projects in the gallery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Likers {
+    /// Any signed-in account.
+    #[default]
+    SignedIn,
+    /// Only the event's registered participants.
+    Registered,
+}
+
+impl Likers {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Likers::SignedIn => "signed_in",
+            Likers::Registered => "registered",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Likers> {
+        [Likers::SignedIn, Likers::Registered]
+            .into_iter()
+            .find(|l| l.as_str() == s)
+    }
+}
+
+/// The gallery's settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Gallery {
+    /// The milestone at which submitted projects become public (by default
+    /// the submission deadline). Likes open then too.
+    pub opens: MilestoneKind,
+    pub likers: Likers,
+}
+
+impl Default for Gallery {
+    fn default() -> Self {
+        Gallery {
+            opens: MilestoneKind::HackingEnds,
+            likers: Likers::SignedIn,
+        }
+    }
 }
 
 fn one() -> u32 {

@@ -6,8 +6,8 @@
 use crate::registration::{Question, QuestionKind, RegistrationSettings};
 use crate::timeline::{self, TimelineError};
 use crate::{
-    CreditOffer, EventDefinition, EventFormat, Link, Milestone, MilestoneKind, MilestoneTime,
-    OfferUnit, Slug, TeamSize, Track,
+    CreditOffer, EventDefinition, EventFormat, Gallery, Likers, Link, Milestone, MilestoneKind,
+    MilestoneTime, OfferUnit, Slug, TeamSize, Track,
 };
 use chrono::NaiveDateTime;
 use chrono_tz::Tz;
@@ -51,6 +51,16 @@ struct FileEvent {
     #[serde(default)]
     credits: Vec<FileCredit>,
     registration: Option<FileRegistration>,
+    gallery: Option<FileGallery>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileGallery {
+    /// A milestone key [default: hacking_ends].
+    opens: Option<Spanned<String>>,
+    /// `signed_in` (default) or `registered`.
+    likers: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Serialize, Default)]
@@ -110,6 +120,8 @@ struct FileTrack {
     description: String,
     #[serde(default)]
     requirements: Vec<String>,
+    #[serde(default)]
+    model_in_org: bool,
 }
 
 #[derive(Deserialize)]
@@ -444,7 +456,16 @@ pub fn parse_event_file(text: &str) -> Result<EventDefinition, EventFileError> {
             description: t.description.clone(),
             sponsor: t.sponsor.clone().filter(|s| !s.trim().is_empty()),
             requirements: t.requirements.clone(),
+            model_in_org: t.model_in_org,
         });
+        if t.model_in_org && hf_org.is_none() {
+            return Err(error_at(
+                text,
+                t.slug.span(),
+                format!("tracks[{i}].model_in_org"),
+                "model_in_org needs the event's hugging_face_org",
+            ));
+        }
     }
 
     let mut offers: Vec<CreditOffer> = Vec::new();
@@ -546,7 +567,10 @@ pub fn parse_event_file(text: &str) -> Result<EventDefinition, EventFileError> {
         }
     };
 
+    let gallery = parse_gallery(text, file.gallery.as_ref(), &milestones)?;
+
     Ok(EventDefinition {
+        gallery,
         tracks_per_team,
         registration,
         slug: slug(text, &file.slug, "slug")?,
@@ -562,6 +586,41 @@ pub fn parse_event_file(text: &str) -> Result<EventDefinition, EventFileError> {
         team_size,
         milestones,
     })
+}
+
+fn parse_gallery(
+    text: &str,
+    file: Option<&FileGallery>,
+    milestones: &[Milestone],
+) -> Result<Gallery, EventFileError> {
+    let mut gallery = Gallery::default();
+    let Some(file) = file else {
+        return Ok(gallery);
+    };
+    if let Some(o) = &file.opens {
+        let kind = MilestoneKind::from_key(o.get_ref())
+            .filter(|k| *k != MilestoneKind::Custom && milestones.iter().any(|m| m.kind == *k))
+            .ok_or_else(|| {
+                error_at(
+                    text,
+                    o.span(),
+                    "gallery.opens",
+                    format!("\"{}\" is not a milestone of this event", o.get_ref()),
+                )
+            })?;
+        gallery.opens = kind;
+    }
+    if let Some(l) = &file.likers {
+        gallery.likers = Likers::parse(l.get_ref()).ok_or_else(|| {
+            error_at(
+                text,
+                l.span(),
+                "gallery.likers",
+                format!("\"{}\" is not signed_in or registered", l.get_ref()),
+            )
+        })?;
+    }
+    Ok(gallery)
 }
 
 fn parse_registration(
@@ -684,6 +743,14 @@ struct OutEvent<'a> {
     credits: Vec<OutCredit<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     registration: Option<OutRegistration<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    gallery: Option<OutGallery>,
+}
+
+#[derive(Serialize)]
+struct OutGallery {
+    opens: &'static str,
+    likers: &'static str,
 }
 
 #[derive(Serialize)]
@@ -712,6 +779,8 @@ struct OutTrack<'a> {
     sponsor: Option<&'a str>,
     description: &'a str,
     requirements: &'a [String],
+    #[serde(skip_serializing_if = "is_false")]
+    model_in_org: bool,
 }
 
 #[derive(Serialize)]
@@ -735,6 +804,10 @@ fn wall(t: NaiveDateTime) -> String {
     } else {
         t.format("%Y-%m-%d %H:%M:%S").to_string()
     }
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 fn is_one(n: &u32) -> bool {
@@ -797,6 +870,7 @@ pub fn to_event_file(def: &EventDefinition) -> String {
                 sponsor: t.sponsor.as_deref(),
                 description: &t.description,
                 requirements: &t.requirements,
+                model_in_org: t.model_in_org,
             })
             .collect(),
         credits: def
@@ -831,6 +905,10 @@ pub fn to_event_file(def: &EventDefinition) -> String {
                     })
                     .collect(),
             }
+        }),
+        gallery: (def.gallery != Gallery::default()).then(|| OutGallery {
+            opens: def.gallery.opens.key(),
+            likers: def.gallery.likers.as_str(),
         }),
     };
     // Serialising plain strings and numbers cannot fail.

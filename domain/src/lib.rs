@@ -14,6 +14,7 @@ pub mod eligibility;
 pub mod email;
 pub mod event;
 pub mod event_file;
+pub mod gallery;
 pub mod hf_org;
 pub mod registration;
 pub mod submission;

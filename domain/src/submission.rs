@@ -293,6 +293,32 @@ pub fn check(
     }
 }
 
+/// The largest cover image accepted.
+pub const MAX_COVER_BYTES: usize = 2 * 1024 * 1024;
+
+/// A cover image's type, from its content (never from its name or the
+/// type the browser claims), or why it is refused.
+pub fn cover_type(bytes: &[u8]) -> Result<&'static str, String> {
+    if bytes.is_empty() {
+        return Err("Choose an image file.".into());
+    }
+    if bytes.len() > MAX_COVER_BYTES {
+        return Err("The image is larger than 2 MB: make it smaller and upload it again.".into());
+    }
+    let kind = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        "image/png"
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        "image/jpeg"
+    } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+        "image/gif"
+    } else if bytes.len() >= 12 && &bytes[0..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        "image/webp"
+    } else {
+        return Err("That file is not a PNG, JPEG, GIF or WebP image.".into());
+    };
+    Ok(kind)
+}
+
 /// Whether a team in `team_zone` may still save: until the submission
 /// deadline (hacking ends, in the team's zone) or a later extension.
 pub fn open_for_saving(
@@ -325,6 +351,23 @@ pub fn open_for_saving(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cover_is_recognised_by_its_content_and_anything_else_is_refused() {
+        assert_eq!(cover_type(b"\x89PNG\r\n\x1a\n rest").unwrap(), "image/png");
+        assert_eq!(
+            cover_type(&[0xFF, 0xD8, 0xFF, 0xE0, 1]).unwrap(),
+            "image/jpeg"
+        );
+        assert_eq!(cover_type(b"GIF89a....").unwrap(), "image/gif");
+        assert_eq!(cover_type(b"RIFF\0\0\0\0WEBPVP8 ").unwrap(), "image/webp");
+        assert!(cover_type(b"<svg onload=alert(1)>").is_err());
+        assert!(cover_type(b"<html><script>").is_err());
+        assert!(cover_type(b"").is_err());
+        let mut big = b"\x89PNG\r\n\x1a\n".to_vec();
+        big.resize(MAX_COVER_BYTES + 1, 0);
+        assert!(cover_type(&big).unwrap_err().contains("larger than 2 MB"));
+    }
 
     #[test]
     fn github_urls_give_owner_and_repository_and_nothing_else_is_accepted() {

@@ -23,6 +23,8 @@ pub struct AppBackend {
     pub store: Store,
     pub clock: Arc<dyn Clock>,
     pub config: Arc<Config>,
+    /// Woken after a save or a "check again".
+    pub checks: crate::eligibility::EligibilityJob,
     cache: RwLock<HashMap<String, (i64, Arc<EventDefinition>)>>,
     /// Sanitized HTML of markdown sources already rendered: the same
     /// description and rules are rendered on every page view otherwise.
@@ -40,11 +42,17 @@ pub(crate) fn logged(e: StoreError) -> BackendError {
 }
 
 impl AppBackend {
-    pub fn new(store: Store, clock: Arc<dyn Clock>, config: Arc<Config>) -> AppBackend {
+    pub fn new(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        config: Arc<Config>,
+        checks: crate::eligibility::EligibilityJob,
+    ) -> AppBackend {
         AppBackend {
             store,
             clock,
             config,
+            checks,
             cache: RwLock::new(HashMap::new()),
             markdown: RwLock::new(HashMap::new()),
         }
@@ -299,6 +307,15 @@ impl Backend for AppBackend {
         query: &[(String, String)],
     ) -> Result<Option<hackboard_app::wire::FinderView>, BackendError> {
         self.finder_view(slug, headers, query).await
+    }
+
+    async fn eligibility_report(
+        &self,
+        slug: &str,
+        headers: &http::HeaderMap,
+        query: &[(String, String)],
+    ) -> Result<Option<hackboard_app::wire::EligibilityReportView>, BackendError> {
+        self.eligibility_report_view(slug, headers, query).await
     }
 
     async fn teams_admin(

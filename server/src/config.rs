@@ -79,6 +79,13 @@ pub struct Config {
     pub hf_token: Option<Secret>,
     /// How often org members are refreshed; `None` turns the job off.
     pub hf_refresh: Option<std::time::Duration>,
+    /// GitHub REST API base, for eligibility checks.
+    pub github_api: String,
+    /// Optional GitHub token: raises the API rate limit of the checks.
+    pub github_token: Option<Secret>,
+    /// How often the eligibility job looks for due checks; `None` turns it
+    /// off.
+    pub checks_every: Option<std::time::Duration>,
 }
 
 /// The same settings as they come from flags and environment (all optional).
@@ -169,6 +176,17 @@ pub struct ConfigArgs {
     /// Seconds between refreshes of each event's HF org members; 0 turns it off [default: 300].
     #[arg(long, env = "HACKBOARD_HF_REFRESH_SECS", global = true)]
     pub hf_refresh_secs: Option<u64>,
+    /// GitHub token for the eligibility checks (optional: public repositories need none, but it raises the rate limit).
+    #[arg(
+        long,
+        env = "HACKBOARD_GITHUB_TOKEN",
+        global = true,
+        hide_env_values = true
+    )]
+    pub github_token: Option<String>,
+    /// Seconds between looks for due eligibility checks; 0 turns the checks off [default: 5].
+    #[arg(long, env = "HACKBOARD_CHECKS_SECS", global = true)]
+    pub checks_secs: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -316,6 +334,16 @@ impl ConfigArgs {
             hf_url,
             hf_token: self.hf_token.clone().map(Secret),
             hf_refresh: match self.hf_refresh_secs.unwrap_or(300) {
+                0 => None,
+                s => Some(std::time::Duration::from_secs(s)),
+            },
+            github_api: trim(
+                self.github_api_url
+                    .clone()
+                    .unwrap_or_else(|| "https://api.github.com".into()),
+            ),
+            github_token: self.github_token.clone().map(Secret),
+            checks_every: match self.checks_secs.unwrap_or(5) {
                 0 => None,
                 s => Some(std::time::Duration::from_secs(s)),
             },

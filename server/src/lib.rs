@@ -13,11 +13,14 @@ pub mod cli;
 pub mod config;
 pub mod credit_views;
 pub mod credits;
+pub mod eligibility;
+pub mod eligibility_views;
 pub mod hf_org;
 pub mod http;
 pub mod ics;
 pub mod mail;
 pub mod markdown;
+pub mod repo_facts;
 pub mod store;
 pub mod submission_views;
 pub mod submissions;
@@ -87,6 +90,7 @@ pub struct Server {
     mail_from: lettre::message::Mailbox,
     clock: Arc<dyn Clock>,
     hf_sync: Option<(hf_org::HfOrgSync, std::time::Duration)>,
+    checks: Option<(eligibility::EligibilityJob, std::time::Duration)>,
     pub addr: SocketAddr,
     pub store: Store,
 }
@@ -145,10 +149,21 @@ impl Server {
             )),
             None => None,
         };
+        let job = eligibility::EligibilityJob::new(
+            store.clone(),
+            repo_facts::Providers::new(
+                &config.github_api,
+                &config.hf_url,
+                config.github_token.as_ref().map(|t| t.expose().to_owned()),
+                std::time::Duration::from_secs(10),
+            ),
+            clock.clone(),
+        );
+        let checks = config.checks_every.map(|every| (job.clone(), every));
         let config = Arc::new(config);
         let state = http::AppState {
             config: config.clone(),
-            backend: Arc::new(AppBackend::new(store.clone(), clock.clone(), config)),
+            backend: Arc::new(AppBackend::new(store.clone(), clock.clone(), config, job)),
             leptos,
             assets,
             page_cache: Default::default(),
@@ -160,6 +175,7 @@ impl Server {
             mail_from,
             clock,
             hf_sync,
+            checks,
             addr,
             store,
         })
@@ -188,6 +204,12 @@ impl Server {
                 let _ = rx.wait_for(|stop| *stop).await;
             }))
         });
+        let checks = self.checks.map(|(job, every)| {
+            let mut rx = stop_tx.subscribe();
+            tokio::spawn(job.run_until(every, async move {
+                let _ = rx.wait_for(|stop| *stop).await;
+            }))
+        });
         let shutdown = async move {
             shutdown.await;
             let _ = stop_tx.send(true);
@@ -202,6 +224,9 @@ impl Server {
         let _ = worker.await;
         if let Some(hf) = hf {
             let _ = hf.await;
+        }
+        if let Some(checks) = checks {
+            let _ = checks.await;
         }
         self.store.close().await;
         served

@@ -61,6 +61,8 @@ impl AppBackend {
             conflict: None,
             description_html: String::new(),
             history: vec![],
+            checklist: None,
+            cover_url: None,
         };
         let Some(user) = user else {
             return Ok(Some(view));
@@ -131,6 +133,25 @@ impl AppBackend {
                     hash: v.content_hash,
                 })
                 .collect();
+            let check = self.store.check_of(s.id).await.map_err(logged)?;
+            if let Some(check) = check {
+                let overrides = self
+                    .store
+                    .overrides_of_event(event.id)
+                    .await
+                    .map_err(logged)?;
+                let decided = crate::eligibility::decided(
+                    check.checklist.as_deref(),
+                    &crate::eligibility::overrides_of(&overrides, s.id),
+                );
+                view.checklist = Some(crate::eligibility_views::checklist_view(
+                    decided.as_ref(),
+                    &check,
+                    viewer_zone,
+                    &s.content_hash,
+                ));
+            }
+            view.cover_url = self.cover_url(slug, s.id).await?;
         } else {
             content.tracks = team_tracks;
         }
@@ -184,8 +205,8 @@ impl AppBackend {
     }
 
     /// A project page. Public once the project is submitted and the gallery
-    /// is open (by default when the submission deadline has passed in every
-    /// zone); before that, only its team and organizers see it, as a
+    /// is open (its milestone, by default the submission deadline, reached
+    /// in every zone); before that, only its team and organizers see it, as a
     /// preview. Drafts are never public.
     pub(crate) async fn project_view(
         &self,
@@ -208,12 +229,7 @@ impl AppBackend {
         };
         let now = self.clock.now();
         let def = &event.definition;
-        let gallery_open = def
-            .milestones
-            .iter()
-            .find(|m| m.kind == MilestoneKind::HackingEnds)
-            .is_none_or(|m| now >= hackboard_domain::timeline::utc_spread(&m.time).1);
-        let public = sub.status == "submitted" && gallery_open;
+        let public = sub.status == "submitted" && hackboard_domain::gallery::is_open(def, now);
         let preview = if public {
             None
         } else {
@@ -277,6 +293,21 @@ impl AppBackend {
             live_demo_url: content.live_demo_url,
             built_with: content.built_with,
             preview,
+            cover_url: self.cover_url(slug, id).await?,
+        }))
+    }
+
+    /// The address of a project's cover image (changing with the image).
+    pub(crate) async fn cover_url(
+        &self,
+        slug: &str,
+        id: i64,
+    ) -> Result<Option<String>, BackendError> {
+        Ok(self.store.cover(id).await.map_err(logged)?.map(|c| {
+            format!(
+                "/events/{slug}/projects/{id}/cover?v={}",
+                &c.sha256[..12.min(c.sha256.len())]
+            )
         }))
     }
 }

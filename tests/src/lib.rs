@@ -139,6 +139,9 @@ pub struct AppOptions {
     /// Base URL of a fake Hugging Face API, and how often (seconds) the
     /// org members job runs against it; without it the job is off.
     pub hf_api: Option<(String, u64)>,
+    /// Base URL of a fake GitHub API and Hugging Face Hub (both under one
+    /// base) for the eligibility checks; without it the checks are off.
+    pub checks_api: Option<String>,
 }
 
 impl Default for AppOptions {
@@ -148,6 +151,7 @@ impl Default for AppOptions {
             demo: true,
             oauth_base: None,
             hf_api: None,
+            checks_api: None,
         }
     }
 }
@@ -164,14 +168,20 @@ pub async fn try_spawn_app(engine: Engine, options: AppOptions) -> Result<TestAp
         github_client_id: options.oauth_base.as_ref().map(|_| "gh-client".to_owned()),
         github_client_secret: options.oauth_base.as_ref().map(|_| "gh-secret".to_owned()),
         github_url: options.oauth_base.clone(),
-        github_api_url: options.oauth_base.clone(),
+        github_api_url: options
+            .checks_api
+            .as_ref()
+            .map(|b| format!("{b}/gh"))
+            .or(options.oauth_base.clone()),
         hf_client_id: options.oauth_base.as_ref().map(|_| "hf-client".to_owned()),
         hf_client_secret: options.oauth_base.as_ref().map(|_| "hf-secret".to_owned()),
         hf_url: options
-            .hf_api
+            .checks_api
             .as_ref()
-            .map(|(base, _)| base.clone())
+            .map(|b| format!("{b}/hf"))
+            .or(options.hf_api.as_ref().map(|(base, _)| base.clone()))
             .or(options.oauth_base.clone()),
+        checks_secs: Some(if options.checks_api.is_some() { 1 } else { 0 }),
         hf_refresh_secs: Some(
             options
                 .hf_api

@@ -208,6 +208,7 @@ async fn the_event_page_counts_down_live_in_the_viewers_own_time_zone() {
             demo: true,
             oauth_base: None,
             hf_api: None,
+            checks_api: None,
         },
     )
     .await;
@@ -275,6 +276,7 @@ async fn a_participant_signs_in_with_an_email_link_and_registers_for_the_demo_ev
             demo: true,
             oauth_base: None,
             hf_api: None,
+            checks_api: None,
         },
     )
     .await;
@@ -406,6 +408,7 @@ async fn a_team_is_formed_joined_by_invite_link_given_a_track_and_answers_a_requ
             demo: true,
             oauth_base: None,
             hf_api: None,
+            checks_api: None,
         },
     )
     .await;
@@ -593,6 +596,7 @@ async fn a_participant_claims_a_sponsor_code_from_the_event_page() {
             demo: true,
             oauth_base: None,
             hf_api: None,
+            checks_api: None,
         },
     )
     .await;
@@ -681,6 +685,7 @@ async fn a_team_submits_its_project_from_the_event_page() {
             demo: true,
             oauth_base: None,
             hf_api: None,
+            checks_api: None,
         },
     )
     .await;

@@ -29,6 +29,7 @@ fn at_tuesday() -> AppOptions {
         demo: true,
         oauth_base: None,
         hf_api: None,
+        checks_api: None,
     }
 }
 

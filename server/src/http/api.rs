@@ -43,6 +43,7 @@ pub fn router() -> Router<AppState> {
         .merge(super::api_teams::router())
         .merge(super::api_credits::router())
         .merge(super::api_submissions::router())
+        .merge(super::api_eligibility::router())
         .fallback(unknown_endpoint)
 }
 
@@ -974,7 +975,10 @@ async fn unknown_endpoint() -> ApiError {
         super::api_credits::my_credits, super::api_credits::claim, super::api_credits::import,
         super::api_credits::distribute, super::api_credits::revoke, super::api_credits::save_offer,
         super::api_submissions::mine, super::api_submissions::save, super::api_submissions::extend,
-        super::api_submissions::all),
+        super::api_submissions::all,
+        super::api_eligibility::mine, super::api_eligibility::check_mine,
+        super::api_eligibility::cover, super::api_eligibility::all,
+        super::api_eligibility::check_one, super::api_eligibility::decision),
     components(schemas(EventSummary, EventOut, MilestoneOut, TrackOut, OfferOut, LinkOut,
         TeamSizeOut, NextOut, MeOut, RegistrationIn, RegistrationOut, RegistrationItem, RoleIn, HfOrgOut, HfSnapshotOut, StaffOut, InviteIn, InviteOut,
         ErrorBody, super::error::ErrorDetail,
@@ -987,13 +991,17 @@ async fn unknown_endpoint() -> ApiError {
         super::api_submissions::ContentIo, super::api_submissions::VersionOut,
         super::api_submissions::SubmissionOut, super::api_submissions::SaveIn,
         super::api_submissions::SaveOut, super::api_submissions::ExtensionIn,
-        super::api_submissions::ExtensionOut, super::api_submissions::SubmissionItem)),
+        super::api_submissions::ExtensionOut, super::api_submissions::SubmissionItem,
+        super::api_eligibility::ItemOut, super::api_eligibility::ChecklistOut,
+        super::api_eligibility::DecisionOut, super::api_eligibility::ReportItemOut,
+        super::api_eligibility::DecisionIn, super::api_eligibility::CoverOut,
+        super::api_eligibility::QueuedOut)),
     tags((name = "events", description = "Events and their timelines"),
          (name = "account", description = "The signed-in account"),
          (name = "registration", description = "Registering, and organizers managing registrations and roles"),
          (name = "teams", description = "Teams, the team finder, tracks, and organizers' team management"),
          (name = "credits", description = "Sponsor credits: claiming codes, and organizers' import, distribution and revocation"),
-         (name = "submissions", description = "Project submissions: versioned saves, submit with receipt, extensions")),
+         (name = "submissions", description = "Project submissions: versioned saves, submit with receipt, extensions, cover images, eligibility checks and organizers' decisions")),
     modifiers(&BearerAuth),
 )]
 pub struct ApiDoc;

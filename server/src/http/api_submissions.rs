@@ -287,14 +287,17 @@ pub(super) async fn save(
         user: &user,
         now: state.backend.clock.now(),
     };
-    match actor
+    let saved = actor
         .save(
             &input.content.into(),
             input.base_version.max(0),
             input.submit,
         )
-        .await
-    {
+        .await;
+    if saved.is_ok() {
+        state.backend.checks.wake();
+    }
+    match saved {
         Ok(d) => Json(SaveOut {
             version: d.version,
             status: d.status,

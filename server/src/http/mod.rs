@@ -5,9 +5,11 @@
 pub mod account;
 pub mod api;
 pub mod api_credits;
+pub mod api_eligibility;
 pub mod api_submissions;
 pub mod api_teams;
 pub mod credits;
+pub mod eligibility;
 pub mod error;
 pub mod oauth;
 pub mod page_cache;
@@ -90,6 +92,7 @@ pub fn router(state: AppState) -> Router {
         .merge(teams::router())
         .merge(credits::router())
         .merge(submissions::router())
+        .merge(eligibility::router())
         .merge(oauth::router())
         .fallback_service(static_files(&state))
         .layer(axum::middleware::from_fn_with_state(

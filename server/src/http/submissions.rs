@@ -139,7 +139,11 @@ async fn save(
     let base: i64 = field(&fields, "base_version").trim().parse().unwrap_or(0);
     let typed = content(&fields);
     let notice = |ok: bool, m: &str| Redirect::to(&notice_url(&state.config, &back, ok, m));
-    match actor.save(&typed, base, submit).await {
+    let saved = actor.save(&typed, base, submit).await;
+    if saved.is_ok() {
+        state.backend.checks.wake();
+    }
+    match saved {
         Ok(done) if done.status == "submitted" && submit => notice(
             true,
             &format!(

@@ -6,8 +6,8 @@ use chrono_tz::Tz;
 use hackboard_domain::credits::{Delivery, Eligibility};
 use hackboard_domain::registration::RegistrationSettings;
 use hackboard_domain::{
-    CreditOffer, EventDefinition, EventFormat, Link, Milestone, MilestoneKind, MilestoneTime,
-    OfferUnit, Slug, TeamSize, Track,
+    CreditOffer, EventDefinition, EventFormat, Gallery, Likers, Link, Milestone, MilestoneKind,
+    MilestoneTime, OfferUnit, Slug, TeamSize, Track,
 };
 
 /// An event as stored: its database id and its definition.
@@ -38,6 +38,8 @@ struct EventRow {
     invite_only: bool,
     questions: String,
     tracks_per_team: i64,
+    gallery_opens: String,
+    likers: String,
 }
 
 #[derive(sqlx::FromRow)]
@@ -65,6 +67,7 @@ struct TrackRow {
     description: String,
     sponsor: Option<String>,
     requirements: String,
+    model_in_org: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -151,6 +154,7 @@ fn assemble(row: EventRow, children: &Children) -> Result<StoredEvent, StoreErro
                 description: t.description.clone(),
                 sponsor: t.sponsor.clone(),
                 requirements: serde_json::from_str(&t.requirements).map_err(corrupt)?,
+                model_in_org: t.model_in_org,
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
@@ -211,12 +215,18 @@ fn assemble(row: EventRow, children: &Children) -> Result<StoredEvent, StoreErro
             tracks_per_team: u32::try_from(row.tracks_per_team).map_err(corrupt)?,
             milestones,
             registration,
+            gallery: Gallery {
+                opens: MilestoneKind::from_key(&row.gallery_opens)
+                    .ok_or_else(|| corrupt(&row.gallery_opens))?,
+                likers: Likers::parse(&row.likers).ok_or_else(|| corrupt(&row.likers))?,
+            },
         },
     })
 }
 
 const EVENT_COLUMNS: &str = "id, slug, name, description, home_zone, format, rules, hf_org, \
-     team_min, team_max, updated_at, revision, capacity, invite_only, questions, tracks_per_team";
+     team_min, team_max, updated_at, revision, capacity, invite_only, questions, tracks_per_team, \
+     gallery_opens, likers";
 
 /// Loads events matching `filter` (a WHERE clause on `events`, `$1` bound to
 /// `arg` when given) with all their children, in one consistent read.
@@ -256,7 +266,7 @@ macro_rules! load_events {
             tracks: children_of!(
                 TrackRow,
                 "tracks",
-                "slug, name, description, sponsor, requirements"
+                "slug, name, description, sponsor, requirements, model_in_org"
             ),
             offers: children_of!(
                 OfferRow,
@@ -308,15 +318,17 @@ impl Store {
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO events (slug, name, description, home_zone, format, rules, \
                      hf_org, team_min, team_max, created_at, updated_at, capacity, invite_only, \
-                     questions, tracks_per_team) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13, $14) \
+                     questions, tracks_per_team, gallery_opens, likers) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13, $14, \
+                     $15, $16) \
                      ON CONFLICT (slug) DO UPDATE SET name = excluded.name, \
                      description = excluded.description, home_zone = excluded.home_zone, \
                      format = excluded.format, rules = excluded.rules, hf_org = excluded.hf_org, \
                      team_min = excluded.team_min, team_max = excluded.team_max, \
                      updated_at = excluded.updated_at, revision = events.revision + 1, \
                      capacity = excluded.capacity, invite_only = excluded.invite_only, \
-                     questions = excluded.questions, tracks_per_team = excluded.tracks_per_team \
+                     questions = excluded.questions, tracks_per_team = excluded.tracks_per_team, \
+                     gallery_opens = excluded.gallery_opens, likers = excluded.likers \
                      RETURNING id",
                 )
                 .bind(def.slug.as_str())
@@ -333,6 +345,8 @@ impl Store {
                 .bind(def.registration.invite_only)
                 .bind(serde_json::to_string(&def.registration.questions).map_err(corrupt)?)
                 .bind(i64::from(def.tracks_per_team))
+                .bind(def.gallery.opens.key())
+                .bind(def.gallery.likers.as_str())
                 .fetch_one(&mut *$tx)
                 .await?;
 
@@ -399,10 +413,12 @@ impl Store {
                         serde_json::to_string(&t.requirements).map_err(corrupt)?;
                     sqlx::query(
                         "INSERT INTO tracks (event_id, slug, position, name, description, \
-                         sponsor, requirements) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                         sponsor, requirements, model_in_org) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
                          ON CONFLICT (event_id, slug) DO UPDATE SET position = excluded.position, \
                          name = excluded.name, description = excluded.description, \
-                         sponsor = excluded.sponsor, requirements = excluded.requirements",
+                         sponsor = excluded.sponsor, requirements = excluded.requirements, \
+                         model_in_org = excluded.model_in_org",
                     )
                     .bind(id)
                     .bind(t.slug.as_str())
@@ -411,6 +427,7 @@ impl Store {
                     .bind(&t.description)
                     .bind(t.sponsor.as_deref())
                     .bind(requirements)
+                    .bind(t.model_in_org)
                     .execute(&mut *$tx)
                     .await?;
                 }

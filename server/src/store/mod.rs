@@ -9,6 +9,7 @@
 
 pub mod accounts;
 mod credits;
+pub mod eligibility;
 mod events;
 mod likes;
 mod outbox;

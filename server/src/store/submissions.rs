@@ -86,6 +86,14 @@ impl Store {
             .await?))
     }
 
+    pub async fn submission_by_id(&self, id: i64) -> Result<Option<StoredSubmission>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM submissions WHERE id = $1");
+        Ok(on_pool!(self, |p| sqlx::query_as(&sql)
+            .bind(id)
+            .fetch_optional(p)
+            .await?))
+    }
+
     /// Every submission of the event, oldest first.
     pub async fn submissions(&self, event_id: i64) -> Result<Vec<StoredSubmission>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM submissions WHERE event_id = $1 ORDER BY id");
@@ -193,6 +201,14 @@ impl Store {
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
+                // Every accepted save asks for an eligibility check, in the
+                // same transaction: no saved submission goes unchecked.
+                sqlx::query(super::eligibility::REQUEST_CHECK)
+                    .bind(id)
+                    .bind(r.event_id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
                 if r.submit {
                     for mail in r.receipts {
                         enqueue!(tx, mail, now);
