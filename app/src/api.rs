@@ -128,6 +128,43 @@ pub async fn get_eligibility_report(
     crate::ssr::eligibility_report(slug, query.into_iter().collect()).await
 }
 
+/// The gallery, filtered by `track` and `q`, sorted by `sort`, page `page`.
+#[server(prefix = "/sf", endpoint = "gallery")]
+pub async fn get_gallery(
+    slug: String,
+    query: std::collections::BTreeMap<String, String>,
+) -> Result<Option<crate::wire::GalleryView>, ServerFnError> {
+    crate::ssr::gallery(slug, query.into_iter().collect()).await
+}
+
+/// The likes results and the wild card.
+#[server(prefix = "/sf", endpoint = "results")]
+pub async fn get_results(
+    slug: String,
+    query: std::collections::BTreeMap<String, String>,
+) -> Result<Option<crate::wire::ResultsView>, ServerFnError> {
+    crate::ssr::results(slug, query.into_iter().collect()).await
+}
+
+/// The organizers' likes review.
+#[server(prefix = "/sf", endpoint = "likes_review")]
+pub async fn get_likes_review(
+    slug: String,
+    query: std::collections::BTreeMap<String, String>,
+) -> Result<Option<crate::wire::LikesReviewView>, ServerFnError> {
+    crate::ssr::likes_review(slug, query.into_iter().collect()).await
+}
+
+/// Likes (or withdraws the like of) a project: the like button.
+#[server(prefix = "/sf", endpoint = "like")]
+pub async fn set_like(
+    slug: String,
+    id: i64,
+    like: bool,
+) -> Result<Option<crate::wire::LikeOut>, ServerFnError> {
+    crate::ssr::set_like(slug, id, like).await
+}
+
 /// A project's page (`None`: no such project, or not visible to the viewer).
 #[server(prefix = "/sf", endpoint = "project")]
 pub async fn get_project(

@@ -16,6 +16,7 @@ pub mod api;
 pub mod credits;
 pub mod eligibility;
 pub mod format;
+pub mod gallery;
 pub mod islands;
 pub mod pages;
 pub mod registration;

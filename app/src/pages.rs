@@ -39,6 +39,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/events/:slug/submission") view=crate::submission::SubmissionPage ssr=SsrMode::Async />
                     <Route path=path!("/events/:slug/projects/:id") view=crate::submission::ProjectPage ssr=SsrMode::Async />
                     <Route path=path!("/events/:slug/eligibility") view=crate::eligibility::EligibilityPage ssr=SsrMode::Async />
+                    <Route path=path!("/events/:slug/gallery") view=crate::gallery::GalleryPage ssr=SsrMode::Async />
+                    <Route path=path!("/events/:slug/results") view=crate::gallery::ResultsPage ssr=SsrMode::Async />
+                    <Route path=path!("/events/:slug/likes/review") view=crate::gallery::LikesReviewPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>
@@ -188,6 +191,8 @@ fn EventDetails(ev: EventView) -> impl IntoView {
                     <a class="button secondary" href=format!("/events/{}/submission", ev.slug)>"Submission"</a>
                     " "
                     <a class="button secondary" href=format!("/events/{}/credits", ev.slug)>"My credits"</a>
+                    " "
+                    <a class="button secondary" href=format!("/events/{}/gallery", ev.slug)>"Gallery"</a>
                     " "
                     <a class="button secondary" href=calendar>"Add to calendar"</a>
                 </p>

@@ -92,6 +92,37 @@ pub trait Backend: Send + Sync + 'static {
         headers: &http::HeaderMap,
         query: &[(String, String)],
     ) -> Result<Option<EligibilityReportView>, BackendError>;
+    /// The gallery (`query`: `track`, `q`, `sort`, `page`).
+    async fn gallery(
+        &self,
+        slug: &str,
+        headers: &http::HeaderMap,
+        query: &[(String, String)],
+    ) -> Result<Option<GalleryView>, BackendError>;
+    /// The likes results (`None` before the gallery opens, except for
+    /// organizers).
+    async fn results(
+        &self,
+        slug: &str,
+        headers: &http::HeaderMap,
+        query: &[(String, String)],
+    ) -> Result<Option<ResultsView>, BackendError>;
+    /// The organizers' likes integrity review.
+    async fn likes_review(
+        &self,
+        slug: &str,
+        headers: &http::HeaderMap,
+        query: &[(String, String)],
+    ) -> Result<Option<LikesReviewView>, BackendError>;
+    /// Likes (or withdraws the like of) a project as the viewer; `None`
+    /// when the event is unknown or nobody is signed in.
+    async fn set_like(
+        &self,
+        slug: &str,
+        headers: &http::HeaderMap,
+        id: i64,
+        like: bool,
+    ) -> Result<Option<LikeOut>, BackendError>;
     /// Accepts or declines a team request or invitation as the viewer;
     /// `None` when the event is unknown or nobody is signed in.
     async fn answer_team_request(
@@ -262,6 +293,43 @@ pub async fn eligibility_report(
 ) -> Result<Option<EligibilityReportView>, ServerFnError> {
     backend()?
         .eligibility_report(&slug, &request_headers(), &query)
+        .await
+        .map_err(trouble)
+}
+
+pub async fn gallery(
+    slug: String,
+    query: Vec<(String, String)>,
+) -> Result<Option<GalleryView>, ServerFnError> {
+    backend()?
+        .gallery(&slug, &request_headers(), &query)
+        .await
+        .map_err(trouble)
+}
+
+pub async fn results(
+    slug: String,
+    query: Vec<(String, String)>,
+) -> Result<Option<ResultsView>, ServerFnError> {
+    backend()?
+        .results(&slug, &request_headers(), &query)
+        .await
+        .map_err(trouble)
+}
+
+pub async fn likes_review(
+    slug: String,
+    query: Vec<(String, String)>,
+) -> Result<Option<LikesReviewView>, ServerFnError> {
+    backend()?
+        .likes_review(&slug, &request_headers(), &query)
+        .await
+        .map_err(trouble)
+}
+
+pub async fn set_like(slug: String, id: i64, like: bool) -> Result<Option<LikeOut>, ServerFnError> {
+    backend()?
+        .set_like(&slug, &request_headers(), id, like)
         .await
         .map_err(trouble)
 }

@@ -230,6 +230,7 @@ fn Project(p: ProjectView) -> impl IntoView {
                 {p.tracks.join(", ")}
                 " · "<a href=event_link>{p.event_name.clone()}</a>
             </p>
+            <crate::gallery::LikeButton b=p.like.clone() />
             <div class="prose" inner_html=p.description_html.clone()></div>
             <h2>"Links"</h2>
             <ul id="project-links">

@@ -29,6 +29,10 @@ pub struct AppBackend {
     /// Sanitized HTML of markdown sources already rendered: the same
     /// description and rules are rendered on every page view otherwise.
     markdown: RwLock<HashMap<String, Arc<str>>>,
+    /// Per-account and per-client like rate limits (this instance).
+    pub likes_limiter: crate::likes::RateLimiter,
+    /// Each event's gallery data, for a second.
+    pub(crate) gallery: crate::gallery_views::GalleryCache,
 }
 
 /// Bound on memoized markdown renderings (cleared when exceeded).
@@ -55,6 +59,8 @@ impl AppBackend {
             checks,
             cache: RwLock::new(HashMap::new()),
             markdown: RwLock::new(HashMap::new()),
+            likes_limiter: Default::default(),
+            gallery: Default::default(),
         }
     }
 
@@ -307,6 +313,43 @@ impl Backend for AppBackend {
         query: &[(String, String)],
     ) -> Result<Option<hackboard_app::wire::FinderView>, BackendError> {
         self.finder_view(slug, headers, query).await
+    }
+
+    async fn gallery(
+        &self,
+        slug: &str,
+        headers: &http::HeaderMap,
+        query: &[(String, String)],
+    ) -> Result<Option<hackboard_app::wire::GalleryView>, BackendError> {
+        self.gallery_view(slug, headers, query).await
+    }
+
+    async fn results(
+        &self,
+        slug: &str,
+        headers: &http::HeaderMap,
+        query: &[(String, String)],
+    ) -> Result<Option<hackboard_app::wire::ResultsView>, BackendError> {
+        self.results_view(slug, headers, query).await
+    }
+
+    async fn likes_review(
+        &self,
+        slug: &str,
+        headers: &http::HeaderMap,
+        query: &[(String, String)],
+    ) -> Result<Option<hackboard_app::wire::LikesReviewView>, BackendError> {
+        self.likes_review_view(slug, headers, query).await
+    }
+
+    async fn set_like(
+        &self,
+        slug: &str,
+        headers: &http::HeaderMap,
+        id: i64,
+        like: bool,
+    ) -> Result<Option<hackboard_app::wire::LikeOut>, BackendError> {
+        self.like_as_viewer(slug, headers, id, like).await
     }
 
     async fn eligibility_report(

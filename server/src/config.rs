@@ -86,6 +86,10 @@ pub struct Config {
     /// How often the eligibility job looks for due checks; `None` turns it
     /// off.
     pub checks_every: Option<std::time::Duration>,
+    /// Likes (and withdrawals) one account may send per minute (0: no limit).
+    pub likes_per_minute: u32,
+    /// Likes one client address may send per minute (0: no limit).
+    pub likes_per_client_per_minute: u32,
 }
 
 /// The same settings as they come from flags and environment (all optional).
@@ -187,6 +191,12 @@ pub struct ConfigArgs {
     /// Seconds between looks for due eligibility checks; 0 turns the checks off [default: 5].
     #[arg(long, env = "HACKBOARD_CHECKS_SECS", global = true)]
     pub checks_secs: Option<u64>,
+    /// Likes one account may send per minute; 0 for no limit [default: 60].
+    #[arg(long, env = "HACKBOARD_LIKES_PER_MINUTE", global = true)]
+    pub likes_per_minute: Option<u32>,
+    /// Likes one client address may send per minute (a venue's network is one address); 0 for no limit [default: 1200].
+    #[arg(long, env = "HACKBOARD_LIKES_PER_CLIENT_PER_MINUTE", global = true)]
+    pub likes_per_client_per_minute: Option<u32>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -343,6 +353,8 @@ impl ConfigArgs {
                     .unwrap_or_else(|| "https://api.github.com".into()),
             ),
             github_token: self.github_token.clone().map(Secret),
+            likes_per_minute: self.likes_per_minute.unwrap_or(60),
+            likes_per_client_per_minute: self.likes_per_client_per_minute.unwrap_or(1200),
             checks_every: match self.checks_secs.unwrap_or(5) {
                 0 => None,
                 s => Some(std::time::Duration::from_secs(s)),

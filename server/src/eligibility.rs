@@ -1,5 +1,6 @@
 //! The eligibility job: checks submissions against GitHub and Hugging Face
-//! and stores each one's checklist.
+//! and stores each one's checklist. The same loop freezes the like counts
+//! of events whose likes cutoff has passed (`likes::freeze_due`).
 //!
 //! A check is asked for by every save (in the save's transaction), by a
 //! team's or an organizer's "check again", and by two sweeps that run once
@@ -159,6 +160,7 @@ impl EligibilityJob {
         for event in self.store.list_events().await? {
             self.sweeps(&event, now).await?;
         }
+        crate::likes::freeze_due(&self.store, now).await?;
         let mut ran = 0;
         loop {
             let claimed = self

@@ -272,7 +272,18 @@ impl AppBackend {
             }
             None => (String::new(), vec![]),
         };
+        let viewer = self.viewer_for_likes(&event, headers).await?;
+        let likes = match self.store.like_snapshot(event.id).await.map_err(logged)? {
+            Some(s) => s
+                .counts()
+                .into_iter()
+                .find(|c| c.submission_id == id)
+                .map_or(0, |c| c.likes),
+            None => self.store.like_count(id).await.map_err(logged)?,
+        };
+        let like = self.like_button(&event, id, sub.team_id, likes, &viewer);
         Ok(Some(ProjectView {
+            like,
             slug: slug.to_owned(),
             event_name: def.name.clone(),
             id,

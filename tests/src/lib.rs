@@ -318,6 +318,121 @@ impl TestApp {
         cookie.split(';').next().unwrap_or_default().to_owned()
     }
 
+    /// A personal API token for the account of `email` (signed in first).
+    pub async fn api_token(&self, email: &str) -> String {
+        let cookie = self.sign_in(email).await;
+        let id = self.user_id(&cookie).await;
+        let token = format!("hb_test_{id}_{}", email.len());
+        self.store
+            .create_api_token(
+                id,
+                "test",
+                &hackboard::auth::token_hash(&token),
+                self.clock.now(),
+            )
+            .await
+            .expect("a token");
+        token
+    }
+
+    /// Calls the API with a bearer token: the status and the JSON answer
+    /// (null when the body is not JSON).
+    pub async fn api(
+        &self,
+        method: &str,
+        path: &str,
+        token: &str,
+        body: Option<serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let mut req = self
+            .client
+            .request(
+                reqwest::Method::from_bytes(method.as_bytes()).expect("a method"),
+                self.url(path),
+            )
+            .bearer_auth(token);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = req.send().await.expect("the server answers");
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
+    /// A participant registered for the demo event, captain of a new team
+    /// in Paris: their API token.
+    pub async fn demo_captain(&self, email: &str, team: &str) -> String {
+        let api = "/api/v1/events/mistral-hackathon";
+        let token = self.api_token(email).await;
+        let (status, body) = self
+            .api(
+                "POST",
+                &format!("{api}/registration"),
+                &token,
+                Some(serde_json::json!({
+                    "accept_rules": true,
+                    "answers": {"experience": "Shipped something", "code_of_conduct": true}
+                })),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let (status, body) = self
+            .api(
+                "POST",
+                &format!("{api}/team"),
+                &token,
+                Some(serde_json::json!({"name": team, "time_zone": "Europe/Paris"})),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        token
+    }
+
+    /// Saves (and with `submit`, submits) the team's project in the demo
+    /// event through the API: its submission id.
+    pub async fn demo_project(
+        &self,
+        token: &str,
+        title: &str,
+        track: &str,
+        github: &str,
+        hf: &[&str],
+        submit: bool,
+    ) -> i64 {
+        let api = "/api/v1/events/mistral-hackathon";
+        let (status, body) = self
+            .api(
+                "PUT",
+                &format!("{api}/submission"),
+                token,
+                Some(serde_json::json!({
+                    "base_version": 0, "submit": submit,
+                    "content": {
+                        "title": title, "tagline": format!("{title}, in one line"),
+                        "description": "What it does", "tracks": [track],
+                        "github_url": format!("https://github.com/{github}"),
+                        "hf_urls": hf.iter().map(|h| format!("https://huggingface.co/{h}")).collect::<Vec<_>>(),
+                    }
+                })),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let event = self
+            .store
+            .event_by_slug("mistral-hackathon")
+            .await
+            .expect("the store answers")
+            .expect("the demo event");
+        self.store
+            .submissions(event.id)
+            .await
+            .expect("submissions")
+            .into_iter()
+            .find(|s| s.title == title)
+            .map(|s| s.id)
+            .expect("the saved submission")
+    }
+
     /// The id of the account signed in with `cookie`.
     pub async fn user_id(&self, cookie: &str) -> i64 {
         let me: serde_json::Value = self

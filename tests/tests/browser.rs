@@ -773,3 +773,75 @@ async fn a_team_submits_its_project_from_the_event_page() {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("submission.png"), png).unwrap();
 }
+
+#[tokio::test]
+async fn a_visitor_likes_a_project_in_the_gallery_and_sees_the_count_change_without_reloading() {
+    let app = spawn_app(Engine::Sqlite, AppOptions::default()).await;
+    let def = app
+        .store
+        .event_by_slug("mistral-hackathon")
+        .await
+        .unwrap()
+        .unwrap()
+        .definition;
+    let start =
+        hackboard_domain::gallery::last_reached(&def, MilestoneKind::HackingStarts).unwrap();
+    let ada = app.demo_captain("ada@example.org", "Nebula").await;
+    app.clock.set(start + chrono::Duration::hours(2));
+    let id = app
+        .demo_project(
+            &ada,
+            "Breton tutor",
+            "anything-goes",
+            "ada/tutor",
+            &[],
+            true,
+        )
+        .await;
+    app.clock
+        .set(hackboard_domain::gallery::last_reached(&def, MilestoneKind::HackingEnds).unwrap());
+    let fan = app.sign_in("fan@example.org").await;
+
+    let browser = start_browser("Europe/Paris").await;
+    let c = &browser.client;
+    use fantoccini::Locator::Css;
+    become_user(&browser, &app, &fan).await;
+    c.goto(&app.url("/events/mistral-hackathon/gallery"))
+        .await
+        .unwrap();
+    let card = format!("#card-{id}");
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Css(&format!("{card} form.like[data-hydrated=true]")))
+        .await
+        .expect("the like button comes alive");
+    assert_eq!(text_of(&browser, &format!("{card} .like-count")).await, "0");
+    // Mark the page: a reload would lose the mark.
+    c.execute("window.__stayed = true;", vec![]).await.unwrap();
+    c.find(Css(&format!("{card} .like-button")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(&browser, &format!("{card} .like-count"), "1").await;
+    let pressed = c
+        .find(Css(&format!("{card} .like-button")))
+        .await
+        .unwrap()
+        .attr("aria-pressed")
+        .await
+        .unwrap();
+    assert_eq!(pressed.as_deref(), Some("true"));
+    let stayed = c
+        .execute("return window.__stayed === true;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(stayed, serde_json::Value::Bool(true), "no reload");
+    assert_eq!(app.store.like_count(id).await.unwrap(), 1);
+    assert_accessible(&browser).await;
+    let png = c.screenshot().await.unwrap();
+    let dir = workspace_root().join("target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("gallery.png"), png).unwrap();
+}

@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use hackboard::store::accounts::NewIdentity;
-use hackboard::store::{Liked, SaveRequest, Store, sha256_hex};
+use hackboard::store::{LikeRequest, Liked, SaveRequest, Store, sha256_hex};
 use hackboard_domain::demo::demo_event;
 use hackboard_tests::{TestDb, engines};
 
@@ -101,11 +101,21 @@ async fn people(store: &Store, n: usize, prefix: &str) -> Vec<i64> {
     ids
 }
 
+fn req(event: i64, project: i64, user: i64, at: DateTime<Utc>) -> LikeRequest<'static> {
+    LikeRequest {
+        event_id: event,
+        submission_id: project,
+        user_id: user,
+        now: at,
+        cutoff: cutoff(),
+        client_hash: "c",
+        agent_hash: "a",
+        registered_only: false,
+    }
+}
+
 async fn like(store: &Store, event: i64, project: i64, user: i64, at: DateTime<Utc>) -> Liked {
-    store
-        .like(event, project, user, at, cutoff(), "c", "a")
-        .await
-        .unwrap()
+    store.like(&req(event, project, user, at)).await.unwrap()
 }
 
 #[tokio::test]
@@ -117,7 +127,7 @@ async fn a_thousand_accounts_liking_one_project_at_once_count_exactly_a_thousand
             .map(|&u| {
                 let store = store.clone();
                 let p = projects[0];
-                tokio::spawn(async move { store.like(event, p, u, t0(), cutoff(), "c", "a").await })
+                tokio::spawn(async move { store.like(&req(event, p, u, t0())).await })
             })
             .collect();
         for t in tasks {
@@ -137,9 +147,7 @@ async fn one_account_liking_twenty_times_at_once_counts_once_and_drafts_cannot_b
             .map(|_| {
                 let store = store.clone();
                 let p = projects[1];
-                tokio::spawn(
-                    async move { store.like(event, p, me, t0(), cutoff(), "c", "a").await },
-                )
+                tokio::spawn(async move { store.like(&req(event, p, me, t0())).await })
             })
             .collect();
         let mut liked = 0;
@@ -199,15 +207,7 @@ async fn likes_racing_the_snapshot_are_each_counted_in_it_or_refused() {
                 let p = projects[0];
                 tokio::spawn(async move {
                     store
-                        .like(
-                            event,
-                            p,
-                            u,
-                            cutoff() - Duration::milliseconds(1),
-                            cutoff(),
-                            "c",
-                            "a",
-                        )
+                        .like(&req(event, p, u, cutoff() - Duration::milliseconds(1)))
                         .await
                 })
             })

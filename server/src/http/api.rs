@@ -44,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .merge(super::api_credits::router())
         .merge(super::api_submissions::router())
         .merge(super::api_eligibility::router())
+        .merge(super::likes::api_router())
         .fallback(unknown_endpoint)
 }
 
@@ -978,7 +979,9 @@ async fn unknown_endpoint() -> ApiError {
         super::api_submissions::all,
         super::api_eligibility::mine, super::api_eligibility::check_mine,
         super::api_eligibility::cover, super::api_eligibility::all,
-        super::api_eligibility::check_one, super::api_eligibility::decision),
+        super::api_eligibility::check_one, super::api_eligibility::decision,
+        super::likes::gallery, super::likes::like, super::likes::unlike, super::likes::results,
+        super::likes::void, super::likes::confirm),
     components(schemas(EventSummary, EventOut, MilestoneOut, TrackOut, OfferOut, LinkOut,
         TeamSizeOut, NextOut, MeOut, RegistrationIn, RegistrationOut, RegistrationItem, RoleIn, HfOrgOut, HfSnapshotOut, StaffOut, InviteIn, InviteOut,
         ErrorBody, super::error::ErrorDetail,
@@ -995,13 +998,19 @@ async fn unknown_endpoint() -> ApiError {
         super::api_eligibility::ItemOut, super::api_eligibility::ChecklistOut,
         super::api_eligibility::DecisionOut, super::api_eligibility::ReportItemOut,
         super::api_eligibility::DecisionIn, super::api_eligibility::CoverOut,
-        super::api_eligibility::QueuedOut)),
+        super::api_eligibility::QueuedOut,
+        super::likes::VoidIn, super::likes::VoidOut, super::likes::WildCardIn,
+        hackboard_app::wire::GalleryView, hackboard_app::wire::GalleryCard,
+        hackboard_app::wire::LikeButtonView, hackboard_app::wire::LikeOut,
+        hackboard_app::wire::ResultsView, hackboard_app::wire::StandingRow,
+        hackboard_app::wire::Notice)),
     tags((name = "events", description = "Events and their timelines"),
          (name = "account", description = "The signed-in account"),
          (name = "registration", description = "Registering, and organizers managing registrations and roles"),
          (name = "teams", description = "Teams, the team finder, tracks, and organizers' team management"),
          (name = "credits", description = "Sponsor credits: claiming codes, and organizers' import, distribution and revocation"),
-         (name = "submissions", description = "Project submissions: versioned saves, submit with receipt, extensions, cover images, eligibility checks and organizers' decisions")),
+         (name = "submissions", description = "Project submissions: versioned saves, submit with receipt, extensions, cover images, eligibility checks and organizers' decisions"),
+         (name = "likes", description = "The gallery, likes, the frozen snapshot with its hash, voiding and the wild card")),
     modifiers(&BearerAuth),
 )]
 pub struct ApiDoc;

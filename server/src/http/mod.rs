@@ -11,6 +11,7 @@ pub mod api_teams;
 pub mod credits;
 pub mod eligibility;
 pub mod error;
+pub mod likes;
 pub mod oauth;
 pub mod page_cache;
 pub mod registration;
@@ -93,12 +94,14 @@ pub fn router(state: AppState) -> Router {
         .merge(credits::router())
         .merge(submissions::router())
         .merge(eligibility::router())
+        .merge(likes::router())
         .merge(oauth::router())
         .fallback_service(static_files(&state))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             csrf_guard,
         ))
+        .layer(axum::middleware::from_fn(likes::peer_layer))
         .with_state(state);
 
     let cached = axum::middleware::from_fn_with_state(cache_state, page_cache::layer);

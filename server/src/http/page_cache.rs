@@ -64,7 +64,13 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     let headers = req.headers();
     let anonymous = crate::auth::session_token(&state.config, headers).is_none()
         && !headers.contains_key(header::AUTHORIZATION);
-    if req.method() != Method::GET || !anonymous || !cacheable_path(req.uri().path()) {
+    // A gallery in random order is each visitor's own order: never shared.
+    let own_order = req.uri().path().ends_with("/gallery")
+        && !req
+            .uri()
+            .query()
+            .is_some_and(|q| q.contains("sort=likes") || q.contains("sort=newest"));
+    if req.method() != Method::GET || !anonymous || own_order || !cacheable_path(req.uri().path()) {
         return next.run(req).await;
     }
     let key = Key {

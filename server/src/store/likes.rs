@@ -16,6 +16,24 @@ pub enum Liked {
     Closed,
     /// No such submitted project in the event.
     NoProject,
+    /// The account is in the project's team.
+    Own,
+    /// The event lets only registered participants like.
+    NotEligible,
+}
+
+/// A like, as the caller words it.
+pub struct LikeRequest<'a> {
+    pub event_id: i64,
+    pub submission_id: i64,
+    pub user_id: i64,
+    pub now: DateTime<Utc>,
+    pub cutoff: DateTime<Utc>,
+    /// Keyed hashes of the client's address and user agent.
+    pub client_hash: &'a str,
+    pub agent_hash: &'a str,
+    /// Only registered participants may like.
+    pub registered_only: bool,
 }
 
 /// One project's frozen count.
@@ -51,59 +69,68 @@ pub fn sha256_hex(text: &str) -> String {
 }
 
 impl Store {
-    /// Likes a submitted project of the event for `user_id`, if `now` is
-    /// before `cutoff` and no snapshot exists — checked in the INSERT
-    /// itself.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn like(
-        &self,
-        event_id: i64,
-        submission_id: i64,
-        user_id: i64,
-        now: DateTime<Utc>,
-        cutoff: DateTime<Utc>,
-        client_hash: &str,
-        agent_hash: &str,
-    ) -> Result<Liked, StoreError> {
-        let (now_ms, cutoff_ms) = (now.timestamp_millis(), cutoff.timestamp_millis());
+    /// Likes a submitted project of the event, if `now` is before the
+    /// cutoff, no snapshot exists, the account is not in the project's
+    /// team and (when the event says so) is registered — all checked in
+    /// the INSERT itself.
+    pub async fn like(&self, r: &LikeRequest<'_>) -> Result<Liked, StoreError> {
+        let (now_ms, cutoff_ms) = (r.now.timestamp_millis(), r.cutoff.timestamp_millis());
         let inserted: Result<u64, StoreError> = async {
             write_tx!(self, |tx| {
-                let r = sqlx::query(
+                let n = sqlx::query(
                     "INSERT INTO likes (event_id, submission_id, user_id, created_at, \
                      client_hash, agent_hash) \
                      SELECT $1, s.id, $3, $4, $6, $7 FROM submissions s \
                      WHERE s.id = $2 AND s.event_id = $1 AND s.status = 'submitted' \
                      AND $4 < $5 \
-                     AND NOT EXISTS (SELECT 1 FROM like_snapshots WHERE event_id = $1)",
+                     AND NOT EXISTS (SELECT 1 FROM like_snapshots WHERE event_id = $1) \
+                     AND NOT EXISTS (SELECT 1 FROM team_members m \
+                         WHERE m.team_id = s.team_id AND m.user_id = $3) \
+                     AND ($8 = FALSE OR EXISTS (SELECT 1 FROM registrations g \
+                         WHERE g.event_id = $1 AND g.user_id = $3 AND g.status = 'registered'))",
                 )
-                .bind(event_id)
-                .bind(submission_id)
-                .bind(user_id)
+                .bind(r.event_id)
+                .bind(r.submission_id)
+                .bind(r.user_id)
                 .bind(now_ms)
                 .bind(cutoff_ms)
-                .bind(client_hash)
-                .bind(agent_hash)
+                .bind(r.client_hash)
+                .bind(r.agent_hash)
+                .bind(r.registered_only)
                 .execute(&mut *tx)
                 .await?;
-                Ok::<u64, StoreError>(r.rows_affected())
+                Ok::<u64, StoreError>(n.rows_affected())
             })
         }
         .await;
         match inserted {
             Ok(1) => Ok(Liked::Liked),
+            // Nothing written: say why (the reads below only explain).
             Ok(_) => {
-                let submitted: Option<String> = on_pool!(self, |p| sqlx::query_scalar(
-                    "SELECT status FROM submissions WHERE id = $1 AND event_id = $2"
+                let project: Option<(String, Option<i64>)> = on_pool!(self, |p| sqlx::query_as(
+                    "SELECT status, team_id FROM submissions WHERE id = $1 AND event_id = $2"
                 )
-                .bind(submission_id)
-                .bind(event_id)
+                .bind(r.submission_id)
+                .bind(r.event_id)
                 .fetch_optional(p)
                 .await?);
-                if submitted.as_deref() != Some("submitted") {
-                    Ok(Liked::NoProject)
-                } else {
-                    Ok(Liked::Closed)
+                let Some((_, team)) = project.filter(|(s, _)| s == "submitted") else {
+                    return Ok(Liked::NoProject);
+                };
+                let own: Option<i64> = on_pool!(self, |p| sqlx::query_scalar(
+                    "SELECT team_id FROM team_members WHERE team_id = $1 AND user_id = $2"
+                )
+                .bind(team.unwrap_or(-1))
+                .bind(r.user_id)
+                .fetch_optional(p)
+                .await?);
+                if own.is_some() {
+                    return Ok(Liked::Own);
                 }
+                if r.now >= r.cutoff || self.like_snapshot(r.event_id).await?.is_some() {
+                    return Ok(Liked::Closed);
+                }
+                Ok(Liked::NotEligible)
             }
             Err(StoreError::Conflict { .. }) => Ok(Liked::Already),
             Err(e) => Err(e),
@@ -247,4 +274,210 @@ impl Store {
             }),
         )
     }
+
+    /// The live count of one project.
+    pub async fn like_count(&self, submission_id: i64) -> Result<i64, StoreError> {
+        Ok(on_pool!(self, |p| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM likes WHERE submission_id = $1 \
+             AND withdrawn_at IS NULL AND voided_at IS NULL"
+        )
+        .bind(submission_id)
+        .fetch_one(p)
+        .await?))
+    }
+
+    /// The projects the account likes now.
+    pub async fn liked_by(&self, event_id: i64, user_id: i64) -> Result<Vec<i64>, StoreError> {
+        Ok(on_pool!(self, |p| sqlx::query_scalar(
+            "SELECT submission_id FROM likes WHERE event_id = $1 AND user_id = $2 \
+             AND withdrawn_at IS NULL AND voided_at IS NULL"
+        )
+        .bind(event_id)
+        .bind(user_id)
+        .fetch_all(p)
+        .await?))
+    }
+
+    /// Per submitted project: live count and when its latest counted like
+    /// arrived (it reached its count then), counting likes made before
+    /// `until`.
+    pub async fn like_stats(
+        &self,
+        event_id: i64,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<LikeStat>, StoreError> {
+        Ok(on_pool!(self, |p| sqlx::query_as(
+            "SELECT s.id AS submission_id, COUNT(l.id) AS likes, MAX(l.created_at) AS reached_at \
+             FROM submissions s LEFT JOIN likes l ON l.submission_id = s.id \
+             AND l.withdrawn_at IS NULL AND l.voided_at IS NULL AND l.created_at < $2 \
+             WHERE s.event_id = $1 AND s.status = 'submitted' GROUP BY s.id"
+        )
+        .bind(event_id)
+        .bind(until.timestamp_millis())
+        .fetch_all(p)
+        .await?))
+    }
+
+    /// Likes voided after the snapshot was taken that the snapshot counted,
+    /// per project: the frozen count minus these is the adjusted count.
+    pub async fn voided_after_snapshot(
+        &self,
+        event_id: i64,
+    ) -> Result<Vec<(i64, i64)>, StoreError> {
+        Ok(on_pool!(self, |p| sqlx::query_as(
+            "SELECT l.submission_id, COUNT(*) FROM likes l \
+             JOIN like_snapshots z ON z.event_id = l.event_id \
+             WHERE l.event_id = $1 AND l.voided_at >= z.taken_at AND l.created_at < z.taken_at \
+             AND (l.withdrawn_at IS NULL OR l.withdrawn_at >= z.taken_at) \
+             GROUP BY l.submission_id"
+        )
+        .bind(event_id)
+        .fetch_all(p)
+        .await?))
+    }
+
+    /// Every like of the event with who made it, for the integrity review.
+    pub async fn like_log(&self, event_id: i64) -> Result<Vec<LikeLogRow>, StoreError> {
+        Ok(on_pool!(self, |p| {
+            sqlx::query_as(
+            "SELECT l.id, l.submission_id, l.user_id, u.display_name, u.created_at AS account_created_at, \
+             l.created_at, l.client_hash, l.agent_hash, l.withdrawn_at, l.voided_at, l.void_reason \
+             FROM likes l JOIN users u ON u.id = l.user_id WHERE l.event_id = $1 ORDER BY l.id"
+        )
+        .bind(event_id)
+        .fetch_all(p)
+        .await?
+        }))
+    }
+
+    /// Voids likes of the event (never deletes them), with the reason in
+    /// the audit log; how many were voided.
+    pub async fn void_likes(
+        &self,
+        event_id: i64,
+        ids: &[i64],
+        reason: &str,
+        actor: i64,
+        now: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        let now = now.timestamp_millis();
+        write_tx!(self, |tx| {
+            let mut voided = 0;
+            for id in ids {
+                voided += sqlx::query(
+                    "UPDATE likes SET voided_at = $3, void_reason = $4, voided_by = $5 \
+                     WHERE id = $1 AND event_id = $2 AND voided_at IS NULL",
+                )
+                .bind(id)
+                .bind(event_id)
+                .bind(now)
+                .bind(reason)
+                .bind(actor)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            }
+            if voided > 0 {
+                let mut listed: Vec<String> = ids.iter().map(i64::to_string).collect();
+                listed.truncate(200);
+                sqlx::query(
+                    "INSERT INTO audit_log (event_id, actor_id, action, detail, reason, created_at) \
+                     VALUES ($1, $2, 'likes_voided', $3, $4, $5)",
+                )
+                .bind(event_id)
+                .bind(actor)
+                .bind(format!("{voided} like(s) voided: {}", listed.join(", ")))
+                .bind(reason)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            Ok::<u64, StoreError>(voided)
+        })
+    }
+
+    /// The confirmed wild card, if any.
+    pub async fn wild_card(&self, event_id: i64) -> Result<Option<WildCard>, StoreError> {
+        Ok(on_pool!(self, |p| sqlx::query_as(
+            "SELECT w.submission_id, w.likes, u.display_name AS confirmed_by, w.confirmed_at \
+             FROM wild_cards w LEFT JOIN users u ON u.id = w.confirmed_by WHERE w.event_id = $1"
+        )
+        .bind(event_id)
+        .fetch_optional(p)
+        .await?))
+    }
+
+    /// Confirms the wild card once (the first confirmation stands); the
+    /// audit log has it. False if one was confirmed before.
+    pub async fn confirm_wild_card(
+        &self,
+        event_id: i64,
+        submission_id: i64,
+        likes: i64,
+        actor: i64,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let now = now.timestamp_millis();
+        write_tx!(self, |tx| {
+            let first = sqlx::query(
+                "INSERT INTO wild_cards (event_id, submission_id, likes, confirmed_by, confirmed_at) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id) DO NOTHING",
+            )
+            .bind(event_id)
+            .bind(submission_id)
+            .bind(likes)
+            .bind(actor)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1;
+            if first {
+                sqlx::query(
+                    "INSERT INTO audit_log (event_id, actor_id, action, detail, reason, created_at) \
+                     VALUES ($1, $2, 'wild_card_confirmed', $3, '', $4)",
+                )
+                .bind(event_id)
+                .bind(actor)
+                .bind(format!("submission {submission_id} with {likes} like(s)"))
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            Ok::<bool, StoreError>(first)
+        })
+    }
+}
+
+/// One project's live likes.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct LikeStat {
+    pub submission_id: i64,
+    pub likes: i64,
+    pub reached_at: Option<i64>,
+}
+
+/// One like, for the integrity review.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct LikeLogRow {
+    pub id: i64,
+    pub submission_id: i64,
+    pub user_id: i64,
+    pub display_name: String,
+    pub account_created_at: i64,
+    pub created_at: i64,
+    pub client_hash: String,
+    pub agent_hash: String,
+    pub withdrawn_at: Option<i64>,
+    pub voided_at: Option<i64>,
+    pub void_reason: Option<String>,
+}
+
+/// The confirmed wild-card finalist.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct WildCard {
+    pub submission_id: i64,
+    pub likes: i64,
+    pub confirmed_by: Option<String>,
+    pub confirmed_at: i64,
 }

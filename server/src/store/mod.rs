@@ -27,7 +27,9 @@ use std::time::Duration;
 pub use accounts::{ApiToken, NewIdentity, RevokeOutcome, Role, User};
 pub use credits::{Assignment, Claimed, CreditCandidate, HeldCode, Imported, Owner, Stock};
 pub use events::StoredEvent;
-pub use likes::{FrozenCount, LikeSnapshot, Liked, sha256_hex};
+pub use likes::{
+    FrozenCount, LikeLogRow, LikeRequest, LikeSnapshot, LikeStat, Liked, WildCard, sha256_hex,
+};
 pub use outbox::{Mail, OutboxMessage};
 pub use registrations::{HfOrgStatus, Invite, MailFor};
 pub use registrations::{RegisterOutcome, Registration, RegistrationFilter, RegistrationStatus};

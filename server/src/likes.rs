@@ -1,0 +1,254 @@
+//! Likes as people use them: who may like (the event's setting), the
+//! window (from the gallery's opening to the likes extraction), an account
+//! never likes its own team's project, per-account and per-client rate
+//! limits, keyed hashes of the client's address and user agent for the
+//! integrity review; the snapshot at the cutoff; the wild-card proposal
+//! and its confirmation.
+//!
+//! The rate limits are kept in each instance's memory: with several
+//! instances a client can reach the limit once per instance, which is
+//! enough to stop a script and costs no database write per like.
+
+use crate::config::Config;
+use crate::store::{LikeRequest, Liked, Store, StoreError, StoredEvent, User};
+use chrono::{DateTime, Utc};
+use hackboard_domain::Likers;
+use hackboard_domain::gallery::{Candidate, likes_cutoff, likes_open, wild_card};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// The header the server sets to the connection's peer address (any value
+/// a client sends is replaced).
+pub const PEER_HEADER: &str = "x-hackboard-peer";
+
+/// A project's count and whether the viewer likes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LikeState {
+    pub likes: i64,
+    pub liked: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LikeFail {
+    /// A rule said no, in words; nothing changed.
+    #[error("{0}")]
+    Refused(String),
+    #[error("No such project in this event.")]
+    NoProject,
+    #[error("Too many likes in a minute: wait a moment and try again.")]
+    RateLimited,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Fixed-window counters per key (per minute).
+#[derive(Debug, Default)]
+pub struct RateLimiter {
+    windows: Mutex<HashMap<String, (i64, u32)>>,
+}
+
+impl RateLimiter {
+    /// Counts a hit for `key`; false once `limit` hits were counted in
+    /// this minute (0: no limit).
+    pub fn allow(&self, key: &str, limit: u32, now: DateTime<Utc>) -> bool {
+        if limit == 0 {
+            return true;
+        }
+        let minute = now.timestamp() / 60;
+        let Ok(mut w) = self.windows.lock() else {
+            return true;
+        };
+        if w.len() > 100_000 {
+            w.retain(|_, (m, _)| *m == minute);
+        }
+        let entry = w.entry(key.to_owned()).or_insert((minute, 0));
+        if entry.0 != minute {
+            *entry = (minute, 0);
+        }
+        entry.1 += 1;
+        entry.1 <= limit
+    }
+}
+
+/// A keyed hash (HMAC-SHA-256 with the session key), so the log links
+/// likes from one client without storing its address.
+pub fn keyed_hash(config: &Config, what: &str, value: &str) -> String {
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(config.session_key.expose().as_bytes()) else {
+        return String::new();
+    };
+    mac.update(what.as_bytes());
+    mac.update(b"\0");
+    mac.update(value.as_bytes());
+    hex::encode(&mac.finalize().into_bytes()[..16])
+}
+
+/// Who is liking, from where.
+pub struct LikeActor<'a> {
+    pub store: &'a Store,
+    pub config: &'a Config,
+    pub limiter: &'a RateLimiter,
+    pub event: &'a StoredEvent,
+    pub user: &'a User,
+    pub now: DateTime<Utc>,
+    pub peer: &'a str,
+    pub agent: &'a str,
+}
+
+impl LikeActor<'_> {
+    /// Likes (`like`) or withdraws the like of a project.
+    pub async fn set(&self, submission_id: i64, like: bool) -> Result<LikeState, LikeFail> {
+        let def = &self.event.definition;
+        likes_open(def, self.now).map_err(LikeFail::Refused)?;
+        let per_account = self.config.likes_per_minute;
+        let per_client = self.config.likes_per_client_per_minute;
+        if !self
+            .limiter
+            .allow(&format!("u:{}", self.user.id), per_account, self.now)
+            || !self
+                .limiter
+                .allow(&format!("c:{}", self.peer), per_client, self.now)
+        {
+            return Err(LikeFail::RateLimited);
+        }
+        let cutoff = likes_cutoff(def).unwrap_or(DateTime::<Utc>::MAX_UTC);
+        if like {
+            let outcome = self
+                .store
+                .like(&LikeRequest {
+                    event_id: self.event.id,
+                    submission_id,
+                    user_id: self.user.id,
+                    now: self.now,
+                    cutoff,
+                    client_hash: &keyed_hash(self.config, "client", self.peer),
+                    agent_hash: &keyed_hash(self.config, "agent", self.agent),
+                    registered_only: def.gallery.likers == Likers::Registered,
+                })
+                .await?;
+            match outcome {
+                Liked::Liked | Liked::Already => {}
+                Liked::NoProject => return Err(LikeFail::NoProject),
+                Liked::Own => {
+                    return Err(LikeFail::Refused(
+                        "That is your own team's project: like the others!".into(),
+                    ));
+                }
+                Liked::Closed => {
+                    return Err(LikeFail::Refused(
+                        "Likes are closed: the counts were frozen at the likes extraction.".into(),
+                    ));
+                }
+                Liked::NotEligible => {
+                    return Err(LikeFail::Refused(
+                        "Only the event's registered participants can like projects.".into(),
+                    ));
+                }
+            }
+        } else if !self
+            .store
+            .unlike(self.event.id, submission_id, self.user.id, self.now, cutoff)
+            .await?
+            && self.store.like_snapshot(self.event.id).await?.is_some()
+        {
+            return Err(LikeFail::Refused(
+                "Likes are closed: the counts were frozen at the likes extraction.".into(),
+            ));
+        }
+        Ok(LikeState {
+            likes: self.store.like_count(submission_id).await?,
+            liked: like,
+        })
+    }
+}
+
+/// Takes the snapshot of every event whose likes cutoff has passed (the
+/// first instance to get there takes it; the others find it taken).
+pub async fn freeze_due(store: &Store, now: DateTime<Utc>) -> Result<(), StoreError> {
+    for event in store.list_events().await? {
+        if let Some(cutoff) = likes_cutoff(&event.definition)
+            && now >= cutoff
+            && store.like_snapshot(event.id).await?.is_none()
+        {
+            let s = store.take_like_snapshot(event.id, cutoff, now).await?;
+            tracing::info!(event = %event.definition.slug, sha256 = %s.sha256, "likes frozen");
+        }
+    }
+    Ok(())
+}
+
+/// One project in the results: frozen (or live) count, adjustments for
+/// likes voided after the snapshot, and whether it may be a finalist.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Standing {
+    pub submission_id: i64,
+    pub frozen: Option<i64>,
+    pub voided_after: i64,
+    /// The count the wild card is decided on.
+    pub likes: i64,
+    pub reached_at: Option<DateTime<Utc>>,
+    pub eligible: bool,
+}
+
+/// The standings and the proposed wild card: from the snapshot once
+/// taken (minus likes voided after it), live counts before.
+pub async fn standings(
+    store: &Store,
+    event: &StoredEvent,
+    now: DateTime<Utc>,
+) -> Result<(Vec<Standing>, Option<i64>), StoreError> {
+    let snapshot = store.like_snapshot(event.id).await?;
+    let until = likes_cutoff(&event.definition).unwrap_or(now + chrono::Duration::milliseconds(1));
+    let stats = store.like_stats(event.id, until).await?;
+    let voided = store.voided_after_snapshot(event.id).await?;
+    let report = crate::eligibility::report(store, event.id).await?;
+    let ineligible = |id: i64| {
+        report
+            .iter()
+            .any(|r| r.submission.id == id && r.status() == "fail")
+    };
+    let frozen: Option<HashMap<i64, i64>> = snapshot.as_ref().map(|s| {
+        s.counts()
+            .into_iter()
+            .map(|c| (c.submission_id, c.likes))
+            .collect()
+    });
+    let mut out: Vec<Standing> = stats
+        .into_iter()
+        .map(|st| {
+            let voided_after = voided
+                .iter()
+                .find(|(id, _)| *id == st.submission_id)
+                .map_or(0, |(_, n)| *n);
+            let frozen_count = frozen
+                .as_ref()
+                .map(|f| f.get(&st.submission_id).copied().unwrap_or(0));
+            Standing {
+                submission_id: st.submission_id,
+                likes: frozen_count.map_or(st.likes, |f| f - voided_after),
+                frozen: frozen_count,
+                voided_after,
+                reached_at: st.reached_at.and_then(DateTime::from_timestamp_millis),
+                eligible: !ineligible(st.submission_id),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.likes
+            .cmp(&a.likes)
+            .then(a.reached_at.cmp(&b.reached_at))
+            .then(a.submission_id.cmp(&b.submission_id))
+    });
+    let candidates: Vec<Candidate> = out
+        .iter()
+        .map(|s| Candidate {
+            submission_id: s.submission_id,
+            likes: s.likes,
+            reached_at: s.reached_at,
+            eligible: s.eligible,
+        })
+        .collect();
+    let proposed = wild_card(&candidates).map(|c| c.submission_id);
+    Ok((out, proposed))
+}
