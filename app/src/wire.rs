@@ -627,6 +627,7 @@ pub struct EligibilityReportView {
 
 /// A project's public page (or its team's and organizers' preview).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProjectView {
     pub slug: String,
     pub event_name: String,

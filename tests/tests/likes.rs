@@ -119,6 +119,16 @@ async fn a_like_counts_once_and_every_refusal_says_why_and_changes_nothing() {
             (200, Some(1)),
             "liking twice counts once: {body}"
         );
+        let (status, body) = app
+            .api("GET", &format!("{API}/projects/{nebula}"), &fan, None)
+            .await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["like"]["likes"], 1, "{body}");
+        assert_eq!(body["like"]["liked"], true, "{body}");
+        let (status, _) = app
+            .api("GET", &format!("{API}/projects/{draft}"), &fan, None)
+            .await;
+        assert_eq!(status, 404, "drafts are never public");
 
         let (status, body) = like(&app, &ada, nebula, true).await;
         assert_eq!(status, 409, "{body}");

@@ -16,7 +16,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use hackboard_app::wire::{GalleryView, LikeOut, ResultsView};
+use hackboard_app::wire::{GalleryView, LikeOut, ProjectView, ResultsView};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -32,6 +32,7 @@ pub fn router() -> Router<AppState> {
 pub fn api_router() -> Router<AppState> {
     Router::new()
         .route("/events/{slug}/gallery", get(gallery))
+        .route("/events/{slug}/projects/{id}", get(project))
         .route(
             "/events/{slug}/projects/{id}/like",
             axum::routing::put(like).delete(unlike),
@@ -251,6 +252,28 @@ pub(super) async fn gallery(
         .await?
         .map(Json)
         .ok_or_else(|| ApiError::NotFound("There is no such event.".into()))
+}
+
+/// A project: public once submitted and the gallery is open; before that
+/// only for its team and organizers.
+#[utoipa::path(get, path = "/api/v1/events/{slug}/projects/{id}", tag = "likes",
+    params(("slug" = String, Path, description = "The event's slug"),
+           ("id" = i64, Path, description = "The project's id")),
+    responses(
+        (status = 200, description = "The project, with its like count and the caller's like", body = ProjectView),
+        (status = 404, description = "No such project, or not visible to the caller", body = ErrorBody),
+    ))]
+pub(super) async fn project(
+    State(state): State<AppState>,
+    Path((slug, id)): Path<(String, i64)>,
+    headers: HeaderMap,
+) -> Result<Json<ProjectView>, ApiError> {
+    state
+        .backend
+        .project_view(&slug, id, &headers)
+        .await?
+        .map(Json)
+        .ok_or_else(|| ApiError::NotFound("There is no such project to show.".into()))
 }
 
 /// Like a project (idempotent).
