@@ -25,7 +25,7 @@ pub struct AppBackend {
     pub config: Arc<Config>,
     /// Woken after a save or a "check again".
     pub checks: crate::eligibility::EligibilityJob,
-    cache: RwLock<HashMap<String, (i64, Arc<EventDefinition>)>>,
+    cache: RwLock<HashMap<String, CachedEvent>>,
     /// Sanitized HTML of markdown sources already rendered: the same
     /// description and rules are rendered on every page view otherwise.
     markdown: RwLock<HashMap<String, Arc<str>>>,
@@ -34,6 +34,10 @@ pub struct AppBackend {
     /// Each event's gallery data, for a second.
     pub(crate) gallery: crate::gallery_views::GalleryCache,
 }
+
+/// An event as stored and its definition, under the revision read.
+type CachedEvent = (i64, Arc<crate::store::StoredEvent>, Arc<EventDefinition>);
+type CachedPair = (Arc<crate::store::StoredEvent>, Arc<EventDefinition>);
 
 /// Bound on memoized markdown renderings (cleared when exceeded).
 const MARKDOWN_MEMO_LIMIT: usize = 4096;
@@ -70,23 +74,40 @@ impl AppBackend {
         &self,
         slug: &str,
     ) -> Result<Option<Arc<EventDefinition>>, StoreError> {
+        Ok(self.cached_event(slug).await?.map(|(_, def)| def))
+    }
+
+    /// The event as stored, from the cache when its revision is unchanged
+    /// (one small query instead of reading the definition's five tables).
+    pub async fn stored_event(
+        &self,
+        slug: &str,
+    ) -> Result<Option<Arc<crate::store::StoredEvent>>, StoreError> {
+        Ok(self.cached_event(slug).await?.map(|(event, _)| event))
+    }
+
+    async fn cached_event(&self, slug: &str) -> Result<Option<CachedPair>, StoreError> {
         let Some(revision) = self.store.event_revision(slug).await? else {
             return Ok(None);
         };
         if let Ok(cache) = self.cache.read()
-            && let Some((rev, def)) = cache.get(slug)
+            && let Some((rev, event, def)) = cache.get(slug)
             && *rev == revision
         {
-            return Ok(Some(def.clone()));
+            return Ok(Some((event.clone(), def.clone())));
         }
         let Some(stored) = self.store.event_by_slug(slug).await? else {
             return Ok(None);
         };
-        let def = Arc::new(stored.definition);
+        let def = Arc::new(stored.definition.clone());
+        let event = Arc::new(stored);
         if let Ok(mut cache) = self.cache.write() {
-            cache.insert(slug.to_owned(), (stored.revision, def.clone()));
+            cache.insert(
+                slug.to_owned(),
+                (event.revision, event.clone(), def.clone()),
+            );
         }
-        Ok(Some(def))
+        Ok(Some((event, def)))
     }
 }
 

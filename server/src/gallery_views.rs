@@ -108,7 +108,7 @@ impl AppBackend {
         id: i64,
         like: bool,
     ) -> Result<Option<LikeOut>, BackendError> {
-        let Some(event) = self.store.event_by_slug(slug).await.map_err(logged)? else {
+        let Some(event) = self.stored_event(slug).await.map_err(logged)? else {
             return Ok(None);
         };
         let now = self.clock.now();
@@ -128,11 +128,12 @@ impl AppBackend {
             peer: header(headers, PEER_HEADER),
             agent: header(headers, "user-agent"),
         };
+        let (event_id, user_id) = (event.id, user.id);
         let current = |error: String| async move {
             let likes = self.store.like_count(id).await.map_err(logged)?;
             let liked = self
                 .store
-                .liked_by(event.id, user.id)
+                .liked_by(event_id, user_id)
                 .await
                 .map_err(logged)?
                 .contains(&id);

@@ -319,9 +319,13 @@ async fn set(state: &AppState, slug: &str, id: i64, headers: &HeaderMap, like: b
         Ok(u) => u,
         Err(e) => return e.into_response(),
     };
-    let event = match super::api::event_named(state, slug).await {
-        Ok(e) => e,
-        Err(e) => return e.into_response(),
+    let event = match state.backend.stored_event(slug).await {
+        Ok(Some(e)) => e,
+        Ok(None) => {
+            return ApiError::NotFound(format!("No event has the slug \"{slug}\"."))
+                .into_response();
+        }
+        Err(e) => return ApiError::Internal(e).into_response(),
     };
     let actor = crate::likes::LikeActor {
         store: &state.backend.store,

@@ -81,6 +81,10 @@ pub struct ApiToken {
 const USER_COLUMNS: &str = "id, display_name, email, time_zone, country, skills, github_handle, \
      hf_handle, bio, is_admin, created_at";
 
+/// How stale a session's last-seen or a token's last-used time may get
+/// before a request records it again.
+const TOUCH_EVERY_MS: i64 = 60_000;
+
 impl Store {
     /// The account signed in with this identity, created (with the
     /// identity) if it is the first sign-in. Never merges accounts by email.
@@ -327,10 +331,10 @@ impl Store {
         idle_timeout_ms: i64,
     ) -> Result<Option<i64>, StoreError> {
         let now = now.timestamp_millis();
-        let user: Option<i64> = on_pool!(self, |p| {
-            sqlx::query_scalar(
-                "UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1 AND expires_at > $2 \
-                 AND last_seen_at > $3 RETURNING user_id",
+        let found: Option<(i64, i64)> = on_pool!(self, |p| {
+            sqlx::query_as(
+                "SELECT user_id, last_seen_at FROM sessions WHERE id_hash = $1 \
+                 AND expires_at > $2 AND last_seen_at > $3",
             )
             .bind(id_hash)
             .bind(now)
@@ -338,7 +342,22 @@ impl Store {
             .fetch_optional(p)
             .await?
         });
-        Ok(user)
+        let Some((user, last_seen)) = found else {
+            return Ok(None);
+        };
+        // The idle clock moves to the minute (see `TOUCH_EVERY_MS`).
+        if now - last_seen >= TOUCH_EVERY_MS {
+            on_pool!(self, |p| {
+                sqlx::query(
+                    "UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1 AND last_seen_at < $2",
+                )
+                .bind(id_hash)
+                .bind(now)
+                .execute(p)
+                .await?;
+            });
+        }
+        Ok(Some(user))
     }
 
     pub async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError> {
@@ -510,17 +529,31 @@ impl Store {
         token_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<i64>, StoreError> {
-        let user: Option<i64> = on_pool!(self, |p| {
-            sqlx::query_scalar(
-                "UPDATE api_tokens SET last_used_at = $2 WHERE token_hash = $1 \
-                 AND revoked_at IS NULL RETURNING user_id",
+        let now = now.timestamp_millis();
+        let found: Option<(i64, Option<i64>)> = on_pool!(self, |p| {
+            sqlx::query_as(
+                "SELECT user_id, last_used_at FROM api_tokens WHERE token_hash = $1 \
+                 AND revoked_at IS NULL",
             )
             .bind(token_hash)
-            .bind(now.timestamp_millis())
             .fetch_optional(p)
             .await?
         });
-        Ok(user)
+        let Some((user, last_used)) = found else {
+            return Ok(None);
+        };
+        // Recorded to the minute: a write on every request would make
+        // every API call queue for the database's writer.
+        if last_used.is_none_or(|t| now - t >= TOUCH_EVERY_MS) {
+            on_pool!(self, |p| {
+                sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE token_hash = $1")
+                    .bind(token_hash)
+                    .bind(now)
+                    .execute(p)
+                    .await?;
+            });
+        }
+        Ok(Some(user))
     }
 
     // ---- roles ---------------------------------------------------------------
