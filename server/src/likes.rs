@@ -140,6 +140,11 @@ impl LikeActor<'_> {
                         "Likes are closed: the counts were frozen at the likes extraction.".into(),
                     ));
                 }
+                Liked::Voided => {
+                    return Err(LikeFail::Refused(
+                        "The organizers voided your like of this project after review.".into(),
+                    ));
+                }
                 Liked::NotEligible => {
                     return Err(LikeFail::Refused(
                         "Only the event's registered participants can like projects.".into(),

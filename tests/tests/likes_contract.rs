@@ -298,3 +298,92 @@ async fn a_like_at_the_cutoff_instant_is_refused_and_one_millisecond_before_coun
     })
     .await;
 }
+
+#[tokio::test]
+async fn several_instances_freezing_at_once_take_one_snapshot_and_one_wild_card_confirmation_stands()
+ {
+    each(|store, event, projects| async move {
+        let fans = people(&store, 3, "fan").await;
+        for &u in &fans {
+            assert_eq!(
+                like(&store, event, projects[0], u, t0()).await,
+                Liked::Liked
+            );
+        }
+        let takers: Vec<_> = (0..8)
+            .map(|i| {
+                let store = store.clone();
+                tokio::spawn(async move {
+                    store
+                        .take_like_snapshot(event, cutoff(), cutoff() + Duration::milliseconds(i))
+                        .await
+                })
+            })
+            .collect();
+        let mut seen = vec![];
+        for t in takers {
+            seen.push(t.await.unwrap().unwrap());
+        }
+        assert!(
+            seen.windows(2).all(|w| w[0] == w[1]),
+            "one snapshot: {seen:?}"
+        );
+        let confirmers: Vec<_> = (0..5)
+            .map(|_| {
+                let store = store.clone();
+                let (p, u) = (projects[0], fans[0]);
+                tokio::spawn(async move { store.confirm_wild_card(event, p, 3, u, cutoff()).await })
+            })
+            .collect();
+        let mut firsts = 0;
+        for t in confirmers {
+            if t.await.unwrap().unwrap() {
+                firsts += 1;
+            }
+        }
+        assert_eq!(firsts, 1);
+        assert_eq!(store.wild_card(event).await.unwrap().unwrap().likes, 3);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_voided_like_is_kept_marked_and_audited_and_no_longer_counted() {
+    each(|store, event, projects| async move {
+        let fans = people(&store, 2, "fan").await;
+        for &u in &fans {
+            assert_eq!(
+                like(&store, event, projects[0], u, t0()).await,
+                Liked::Liked
+            );
+        }
+        let log = store.like_log(event).await.unwrap();
+        let voided = store
+            .void_likes(
+                event,
+                &[log[0].id, log[0].id],
+                "Same person twice",
+                fans[1],
+                t0(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(voided, 1, "voided once");
+        assert_eq!(store.like_count(projects[0]).await.unwrap(), 1);
+        let log = store.like_log(event).await.unwrap();
+        assert_eq!(log.len(), 2, "never deleted");
+        assert_eq!(log[0].void_reason.as_deref(), Some("Same person twice"));
+        let audit = store.audit_log(event).await.unwrap();
+        assert!(audit.iter().any(|a| a.action == "likes_voided"));
+        // The account cannot like that project again; others, yes.
+        assert_eq!(
+            like(&store, event, projects[0], fans[0], t0()).await,
+            Liked::Voided
+        );
+        assert_eq!(
+            like(&store, event, projects[1], fans[0], t0()).await,
+            Liked::Liked
+        );
+    })
+    .await;
+}

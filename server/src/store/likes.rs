@@ -18,6 +18,8 @@ pub enum Liked {
     NoProject,
     /// The account is in the project's team.
     Own,
+    /// The organizers voided this account's like of the project.
+    Voided,
     /// The event lets only registered participants like.
     NotEligible,
 }
@@ -86,6 +88,8 @@ impl Store {
                      AND NOT EXISTS (SELECT 1 FROM like_snapshots WHERE event_id = $1) \
                      AND NOT EXISTS (SELECT 1 FROM team_members m \
                          WHERE m.team_id = s.team_id AND m.user_id = $3) \
+                     AND NOT EXISTS (SELECT 1 FROM likes v WHERE v.submission_id = s.id \
+                         AND v.user_id = $3 AND v.voided_at IS NOT NULL) \
                      AND ($8 = FALSE OR EXISTS (SELECT 1 FROM registrations g \
                          WHERE g.event_id = $1 AND g.user_id = $3 AND g.status = 'registered'))",
                 )
@@ -126,6 +130,17 @@ impl Store {
                 .await?);
                 if own.is_some() {
                     return Ok(Liked::Own);
+                }
+                let voided: Option<i64> = on_pool!(self, |p| sqlx::query_scalar(
+                    "SELECT id FROM likes WHERE submission_id = $1 AND user_id = $2 \
+                     AND voided_at IS NOT NULL"
+                )
+                .bind(r.submission_id)
+                .bind(r.user_id)
+                .fetch_optional(p)
+                .await?);
+                if voided.is_some() {
+                    return Ok(Liked::Voided);
                 }
                 if r.now >= r.cutoff || self.like_snapshot(r.event_id).await?.is_some() {
                     return Ok(Liked::Closed);
@@ -190,8 +205,11 @@ impl Store {
         let taken: Option<LikeSnapshot> = write_tx!(self, |tx| {
             if engine == Engine::Postgres {
                 // Waits for every like being written; blocks new ones
-                // until this commits (they then see the snapshot).
-                sqlx::query("LOCK TABLE likes IN SHARE MODE")
+                // until this commits (they then see the snapshot). SHARE
+                // ROW EXCLUSIVE also conflicts with itself: two instances
+                // freezing at once take turns, and the second finds the
+                // first's snapshot.
+                sqlx::query("LOCK TABLE likes IN SHARE ROW EXCLUSIVE MODE")
                     .execute(&mut *tx)
                     .await?;
             }
