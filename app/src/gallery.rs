@@ -121,7 +121,7 @@ fn Gallery(v: GalleryView) -> impl IntoView {
                     </select>
                     <button type="submit" class="button secondary">"Show"</button>
                 </form>
-                <p class="meta">{format!("{} projects · page {} of {}", v.total, v.page, v.pages)}</p>
+                <p class="meta">{format!("{} project{} · page {} of {}", v.total, if v.total == 1 { "" } else { "s" }, v.page, v.pages)}</p>
                 <ul class="cards" id="gallery">
                     {v.cards.clone().into_iter().map(|c| {
                         let url = format!("{base}/projects/{}", c.id);
