@@ -410,14 +410,14 @@ pub(super) async fn signed_in_user(
     .ok_or(ApiError::Unauthorized)
 }
 
+/// The event, from the revision-checked cache (one small query).
 pub(super) async fn event_named(
     state: &AppState,
     slug: &str,
-) -> Result<crate::store::StoredEvent, ApiError> {
+) -> Result<std::sync::Arc<crate::store::StoredEvent>, ApiError> {
     state
         .backend
-        .store
-        .event_by_slug(slug)
+        .stored_event(slug)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("No event has the slug \"{slug}\".")))
 }
@@ -430,7 +430,7 @@ pub(super) async fn organizer_of(
     let user = signed_in_user(state, headers).await?;
     let event = event_named(state, slug).await?;
     if super::registration::may_organize(&state.backend.store, event.id, &user).await? {
-        Ok((event, user))
+        Ok(((*event).clone(), user))
     } else {
         Err(ApiError::Refused(
             StatusCode::FORBIDDEN,

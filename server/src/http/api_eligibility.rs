@@ -214,7 +214,7 @@ async fn my_row(
         .ok_or_else(|| {
             ApiError::NotFound("There is no such project in this event.".into()).into_response()
         })?;
-    Ok((event, row))
+    Ok(((*event).clone(), row))
 }
 
 /// The team's eligibility checklist.

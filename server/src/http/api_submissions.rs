@@ -185,7 +185,7 @@ async fn actor_parts(
 ) -> Result<(crate::store::StoredEvent, crate::store::User), ApiError> {
     let user = super::api::signed_in_user(state, headers).await?;
     let event = super::api::event_named(state, slug).await?;
-    Ok((event, user))
+    Ok(((*event).clone(), user))
 }
 
 /// The caller's team's submission, with every version.
