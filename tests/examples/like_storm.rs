@@ -173,6 +173,19 @@ async fn seed(store: &Store, a: &Args) -> Result<(i64, Vec<i64>, Vec<String>), S
         async move {
             let (user, _) = account(&store, &format!("maker-{i:04}")).await?;
             let now = Utc::now();
+            store
+                .register(
+                    event_id,
+                    user,
+                    r#"{"experience":"Shipped something","code_of_conduct":true}"#,
+                    false,
+                    None,
+                    false,
+                    now,
+                    &|_| None,
+                )
+                .await
+                .map_err(|e| format!("registration {i}: {e}"))?;
             let name = format!("Storm team {i:04}");
             let team = store
                 .create_team(
