@@ -359,13 +359,9 @@ impl AppBackend {
                     team,
                     tracks,
                     track_slugs: content.tracks,
-                    cover_url: covers.get(&s.id).map(|h| {
-                        format!(
-                            "/events/{slug}/projects/{}/cover?v={}",
-                            s.id,
-                            &h[..12.min(h.len())]
-                        )
-                    }),
+                    cover_url: covers
+                        .get(&s.id)
+                        .map(|h| crate::submission_views::cover_path(slug, s.id, h)),
                     eligibility: r.status().to_owned(),
                     likes: counts.get(&s.id).copied().unwrap_or(0),
                     submitted_at: s.submitted_at.unwrap_or(s.updated_at),

@@ -314,11 +314,18 @@ impl AppBackend {
         slug: &str,
         id: i64,
     ) -> Result<Option<String>, BackendError> {
-        Ok(self.store.cover(id).await.map_err(logged)?.map(|c| {
-            format!(
-                "/events/{slug}/projects/{id}/cover?v={}",
-                &c.sha256[..12.min(c.sha256.len())]
-            )
-        }))
+        Ok(self
+            .store
+            .cover(id)
+            .await
+            .map_err(logged)?
+            .map(|c| cover_path(slug, id, &c.sha256)))
     }
+}
+
+/// A cover image's address: it changes with the image (its hash), so
+/// browsers never keep an old one.
+pub(crate) fn cover_path(slug: &str, id: i64, sha256: &str) -> String {
+    let version: String = sha256.chars().take(12).collect();
+    format!("/events/{slug}/projects/{id}/cover?v={version}")
 }

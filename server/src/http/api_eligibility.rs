@@ -309,11 +309,7 @@ pub(super) async fn cover(
     match sub {
         Ok(Some(s)) => match store.cover(s.id).await {
             Ok(Some(c)) => Json(CoverOut {
-                url: format!(
-                    "/events/{slug}/projects/{}/cover?v={}",
-                    s.id,
-                    &c.sha256[..12.min(c.sha256.len())]
-                ),
+                url: crate::submission_views::cover_path(&slug, s.id, &c.sha256),
                 content_type: c.content_type,
                 sha256: c.sha256,
             })
