@@ -416,22 +416,24 @@ impl AppBackend {
         if !gallery::is_open(def, now) && !organizer {
             return Ok(None);
         }
-        let (standings, proposed) = standings(&self.store, &event, now).await.map_err(logged)?;
-        let subs: HashMap<i64, (String, String)> =
-            crate::eligibility::report(&self.store, event.id)
-                .await
-                .map_err(logged)?
-                .into_iter()
-                .map(|r| {
+        let report = crate::eligibility::report(&self.store, event.id)
+            .await
+            .map_err(logged)?;
+        let (standings, proposed) = standings(&self.store, &event, &report, now)
+            .await
+            .map_err(logged)?;
+        let subs: HashMap<i64, (String, String)> = report
+            .into_iter()
+            .map(|r| {
+                (
+                    r.submission.id,
                     (
-                        r.submission.id,
-                        (
-                            SubmissionContent::from_json(&r.submission.content).title,
-                            r.team.unwrap_or_default(),
-                        ),
-                    )
-                })
-                .collect();
+                        SubmissionContent::from_json(&r.submission.content).title,
+                        r.team.unwrap_or_default(),
+                    ),
+                )
+            })
+            .collect();
         let title = |id: i64| subs.get(&id).map(|s| s.0.clone()).unwrap_or_default();
         let rows = standings
             .iter()

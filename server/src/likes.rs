@@ -197,17 +197,19 @@ pub struct Standing {
 }
 
 /// The standings and the proposed wild card: from the snapshot once
-/// taken (minus likes voided after it), live counts before.
+/// taken (minus likes voided after it), live counts before; `report` is
+/// the event's eligibility report (who is ineligible), which callers
+/// usually need anyway.
 pub async fn standings(
     store: &Store,
     event: &StoredEvent,
+    report: &[crate::eligibility::ReportRow],
     now: DateTime<Utc>,
 ) -> Result<(Vec<Standing>, Option<i64>), StoreError> {
     let snapshot = store.like_snapshot(event.id).await?;
     let until = likes_cutoff(&event.definition).unwrap_or(now + chrono::Duration::milliseconds(1));
     let stats = store.like_stats(event.id, until).await?;
     let voided = store.voided_after_snapshot(event.id).await?;
-    let report = crate::eligibility::report(store, event.id).await?;
     let ineligible = |id: i64| {
         report
             .iter()

@@ -171,7 +171,8 @@ async fn confirm_wild_card(
                 .into(),
         ));
     }
-    let (rows, proposed) = standings(store, event, now).await?;
+    let report = crate::eligibility::report(store, event.id).await?;
+    let (rows, proposed) = standings(store, event, &report, now).await?;
     if proposed != Some(submission_id) {
         return Err(ApiError::Refused(
             StatusCode::CONFLICT,
