@@ -56,6 +56,28 @@ pub fn stable_shuffle<T>(items: &mut [T], seed: &str, id: impl Fn(&T) -> i64) {
     });
 }
 
+/// The gallery's "random" order as one visitor sees it: the event's own
+/// shuffle, turned to start at a point that depends on the visitor's
+/// `variant` (one of `variants`). Turning one shuffle, rather than
+/// shuffling anew per visitor, spreads every position evenly: over the
+/// variants each project is first, or on the first page, as often as any
+/// other (±1), so no project wins from its position alone; and a few
+/// dozen orders, not one per visitor, can be rendered once and shared.
+pub fn visitor_order<T>(
+    items: &mut [T],
+    event_seed: &str,
+    variant: u64,
+    variants: u64,
+    id: impl Fn(&T) -> i64,
+) {
+    stable_shuffle(items, event_seed, id);
+    let len = items.len() as u64;
+    if len > 0 && variants > 0 {
+        let turn = (variant % variants) * len / variants;
+        items.rotate_left(turn as usize);
+    }
+}
+
 /// One candidate for the wild card: a submitted project's frozen count,
 /// when it reached that count, and whether it may be a finalist.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,6 +110,50 @@ pub fn wild_card(candidates: &[Candidate]) -> Option<&Candidate> {
                 })
                 .then_with(|| a.submission_id.cmp(&b.submission_id))
         })
+}
+
+#[cfg(test)]
+mod order_tests {
+    use super::visitor_order;
+
+    #[test]
+    fn over_the_visitor_orders_every_project_reaches_the_first_page_equally_often() {
+        for (len, per_page) in [(400usize, 24usize), (27, 24), (5, 24), (100, 10)] {
+            let mut on_first_page = vec![0u32; len];
+            let mut first = vec![0u32; len];
+            for v in 0..64 {
+                let mut ids: Vec<i64> = (0..len as i64).collect();
+                visitor_order(&mut ids, "mistral-hackathon", v, 64, |i| *i);
+                first[ids[0] as usize] += 1;
+                for id in ids.iter().take(per_page) {
+                    on_first_page[*id as usize] += 1;
+                }
+            }
+            let (lo, hi) = (
+                on_first_page.iter().min().unwrap(),
+                on_first_page.iter().max().unwrap(),
+            );
+            assert!(hi - lo <= 1, "{len} projects: first page {lo}..{hi} times");
+            let (lo, hi) = (first.iter().min().unwrap(), first.iter().max().unwrap());
+            if len <= 64 {
+                assert!(hi - lo <= 1, "{len} projects: first {lo}..{hi} times");
+            }
+        }
+    }
+
+    #[test]
+    fn one_visitor_always_sees_the_same_order_and_another_a_turned_one() {
+        let order = |v| {
+            let mut ids: Vec<i64> = (1..=30).collect();
+            visitor_order(&mut ids, "e", v, 64, |i| *i);
+            ids
+        };
+        assert_eq!(order(5), order(5));
+        assert_ne!(order(5), order(40));
+        let mut sorted = order(40);
+        sorted.sort();
+        assert_eq!(sorted, (1..=30).collect::<Vec<_>>(), "nothing lost");
+    }
 }
 
 #[cfg(test)]

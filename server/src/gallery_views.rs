@@ -2,7 +2,7 @@
 //! pages; the like button's state for a viewer.
 
 use crate::backend::{AppBackend, logged};
-use crate::likes::{LikeActor, LikeFail, PEER_HEADER, keyed_hash, standings};
+use crate::likes::{GALLERY_ORDERS, LikeActor, LikeFail, PEER_HEADER, gallery_order, standings};
 use crate::store::{StoredEvent, User};
 use chrono::{DateTime, Duration};
 use chrono_tz::Tz;
@@ -11,15 +11,26 @@ use hackboard_app::wire::{
     GalleryCard, GalleryView, LikeButtonView, LikeOut, LikesReviewView, Notice, ResultsView,
     ReviewGroup, ReviewLike, StandingRow,
 };
-use hackboard_domain::gallery::{self, WILD_CARD_RULE, likes_cutoff, stable_shuffle};
+use hackboard_domain::gallery::{self, WILD_CARD_RULE, likes_cutoff, visitor_order};
 use hackboard_domain::submission::SubmissionContent;
 use std::collections::{HashMap, HashSet};
 
 const PER_PAGE: usize = 24;
 
-/// Each event's gallery cards and when they were read.
+/// Each event's gallery, when it was read (real time and the clock's
+/// second).
 pub(crate) type GalleryCache =
-    std::sync::RwLock<HashMap<i64, (std::time::Instant, std::sync::Arc<Vec<CardData>>)>>;
+    std::sync::RwLock<HashMap<i64, (std::time::Instant, i64, std::sync::Arc<GalleryData>)>>;
+
+/// What every viewer of an event's gallery shares, read at most once a
+/// second: counts in it are at most a second old (a like answers with the
+/// fresh count of its project).
+#[derive(Debug)]
+pub(crate) struct GalleryData {
+    cards: Vec<CardData>,
+    /// The counts are the frozen ones.
+    frozen: bool,
+}
 
 fn header<'a>(headers: &'a http::HeaderMap, name: &str) -> &'a str {
     headers
@@ -144,14 +155,11 @@ impl AppBackend {
             })
         };
         match actor.set(id, like).await {
-            Ok(s) => {
-                self.gallery_cache_clear();
-                Ok(Some(LikeOut {
-                    likes: s.likes,
-                    liked: s.liked,
-                    error: None,
-                }))
-            }
+            Ok(s) => Ok(Some(LikeOut {
+                likes: s.likes,
+                liked: s.liked,
+                error: None,
+            })),
             Err(LikeFail::Store(e)) => Err(logged(e)),
             Err(LikeFail::NoProject) => Ok(Some(LikeOut {
                 likes: 0,
@@ -168,7 +176,7 @@ impl AppBackend {
         headers: &http::HeaderMap,
         q: &[(String, String)],
     ) -> Result<Option<GalleryView>, BackendError> {
-        let Some(event) = self.store.event_by_slug(slug).await.map_err(logged)? else {
+        let Some(event) = self.stored_event(slug).await.map_err(logged)? else {
             return Ok(None);
         };
         let def = &event.definition;
@@ -214,14 +222,8 @@ impl AppBackend {
             });
             return Ok(Some(view));
         }
-        view.likes_note = match (
-            self.store
-                .like_snapshot(event.id)
-                .await
-                .map_err(logged)?
-                .is_some(),
-            likes_cutoff(def),
-        ) {
+        let data = self.gallery_cards(&event).await?;
+        view.likes_note = match (data.frozen, likes_cutoff(def)) {
             (true, _) => {
                 "Likes are closed: the counts shown were frozen at the likes extraction.".to_owned()
             }
@@ -231,9 +233,9 @@ impl AppBackend {
             ),
             (false, None) => "Likes are open.".to_owned(),
         };
-        let cards = self.gallery_cards(&event).await?;
         let needle = text.to_lowercase();
-        let mut shown: Vec<&CardData> = cards
+        let mut shown: Vec<&CardData> = data
+            .cards
             .iter()
             .filter(|c| track.is_empty() || c.track_slugs.contains(&track))
             .filter(|c| needle.is_empty() || c.haystack.contains(&needle))
@@ -242,19 +244,13 @@ impl AppBackend {
             "likes" => shown.sort_by(|a, b| b.likes.cmp(&a.likes).then(a.id.cmp(&b.id))),
             "newest" => shown.sort_by_key(|c| std::cmp::Reverse(c.submitted_at)),
             _ => {
-                let seed = match &viewer.user {
-                    Some(u) => format!("u{}", u.id),
-                    None => keyed_hash(
-                        &self.config,
-                        "order",
-                        &format!(
-                            "{}|{}",
-                            header(headers, PEER_HEADER),
-                            header(headers, "user-agent")
-                        ),
-                    ),
-                };
-                stable_shuffle(&mut shown, &seed, |c| c.id);
+                let order = gallery_order(
+                    &self.config,
+                    viewer.user.as_ref().map(|u| u.id),
+                    header(headers, PEER_HEADER),
+                    header(headers, "user-agent"),
+                );
+                visitor_order(&mut shown, slug, order, GALLERY_ORDERS, |c| c.id);
             }
         }
         view.total = shown.len();
@@ -282,17 +278,18 @@ impl AppBackend {
         Ok(Some(view))
     }
 
-    /// The gallery's data for an event, cached for a second (likes from
-    /// this instance clear it at once).
+    /// The gallery's data for an event, read at most once a second.
     async fn gallery_cards(
         &self,
         event: &StoredEvent,
-    ) -> Result<std::sync::Arc<Vec<CardData>>, BackendError> {
+    ) -> Result<std::sync::Arc<GalleryData>, BackendError> {
+        let second = self.clock.now().timestamp();
         if let Ok(cache) = self.gallery.read()
-            && let Some((at, cards)) = cache.get(&event.id)
+            && let Some((at, at_second, data)) = cache.get(&event.id)
             && at.elapsed() < std::time::Duration::from_secs(1)
+            && *at_second == second
         {
-            return Ok(cards.clone());
+            return Ok(data.clone());
         }
         let def = &event.definition;
         let store = &self.store;
@@ -303,7 +300,9 @@ impl AppBackend {
             .into_iter()
             .map(|t| (t.id, t.name))
             .collect();
-        let counts: HashMap<i64, i64> = match store.like_snapshot(event.id).await.map_err(logged)? {
+        let snapshot = store.like_snapshot(event.id).await.map_err(logged)?;
+        let frozen = snapshot.is_some();
+        let counts: HashMap<i64, i64> = match snapshot {
             Some(s) => s
                 .counts()
                 .into_iter()
@@ -369,13 +368,14 @@ impl AppBackend {
                 }
             })
             .collect();
-        let cards = std::sync::Arc::new(cards);
+        let data = std::sync::Arc::new(GalleryData { cards, frozen });
         if let Ok(mut cache) = self.gallery.write() {
-            cache.insert(event.id, (std::time::Instant::now(), cards.clone()));
+            cache.insert(event.id, (std::time::Instant::now(), second, data.clone()));
         }
-        Ok(cards)
+        Ok(data)
     }
 
+    /// Forgets the galleries read (after a void, which should show at once).
     pub(crate) fn gallery_cache_clear(&self) {
         if let Ok(mut cache) = self.gallery.write() {
             cache.clear();

@@ -84,6 +84,23 @@ pub fn keyed_hash(config: &Config, what: &str, value: &str) -> String {
     hex::encode(&mac.finalize().into_bytes()[..16])
 }
 
+/// How many "random" gallery orders there are (see
+/// [`hackboard_domain::gallery::visitor_order`]).
+pub const GALLERY_ORDERS: u64 = 64;
+
+/// Which of the gallery's random orders a visitor sees: from the account
+/// when signed in, else from a keyed hash of the network address and user
+/// agent (the same visitor keeps the same order; nothing about them is
+/// stored).
+pub fn gallery_order(config: &Config, user: Option<i64>, peer: &str, agent: &str) -> u64 {
+    let who = match user {
+        Some(id) => format!("u{id}"),
+        None => format!("{peer}|{agent}"),
+    };
+    let hash = keyed_hash(config, "order", &who);
+    u64::from_str_radix(hash.get(..12).unwrap_or("0"), 16).unwrap_or(0) % GALLERY_ORDERS
+}
+
 /// Who is liking, from where.
 pub struct LikeActor<'a> {
     pub store: &'a Store,
@@ -113,10 +130,11 @@ impl LikeActor<'_> {
             return Err(LikeFail::RateLimited);
         }
         let cutoff = likes_cutoff(def).unwrap_or(DateTime::<Utc>::MAX_UTC);
+        let mut counted = None;
         if like {
-            let outcome = self
+            let (outcome, count) = self
                 .store
-                .like(&LikeRequest {
+                .like_counted(&LikeRequest {
                     event_id: self.event.id,
                     submission_id,
                     user_id: self.user.id,
@@ -127,6 +145,7 @@ impl LikeActor<'_> {
                     registered_only: def.gallery.likers == Likers::Registered,
                 })
                 .await?;
+            counted = count;
             match outcome {
                 Liked::Liked | Liked::Already => {}
                 Liked::NoProject => return Err(LikeFail::NoProject),
@@ -161,10 +180,11 @@ impl LikeActor<'_> {
                 "Likes are closed: the counts were frozen at the likes extraction.".into(),
             ));
         }
-        Ok(LikeState {
-            likes: self.store.like_count(submission_id).await?,
-            liked: like,
-        })
+        let likes = match counted {
+            Some(n) => n,
+            None => self.store.like_count(submission_id).await?,
+        };
+        Ok(LikeState { likes, liked: like })
     }
 }
 

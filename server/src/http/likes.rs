@@ -42,13 +42,17 @@ pub fn api_router() -> Router<AppState> {
         .route("/events/{slug}/wild-card", post(confirm))
 }
 
-/// Replaces any client-sent peer header with the connection's address.
-pub async fn peer_layer(mut req: Request, next: Next) -> Response {
-    let peer = req
-        .extensions()
+/// The connection's peer address ("" when unknown).
+pub fn peer_address(req: &Request) -> String {
+    req.extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip().to_string())
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// Replaces any client-sent peer header with the connection's address.
+pub async fn peer_layer(mut req: Request, next: Next) -> Response {
+    let peer = peer_address(&req);
     let h = req.headers_mut();
     h.remove(PEER_HEADER);
     if let Ok(v) = HeaderValue::from_str(&peer) {
@@ -346,15 +350,12 @@ async fn set(state: &AppState, slug: &str, id: i64, headers: &HeaderMap, like: b
     };
     use crate::likes::LikeFail;
     match actor.set(id, like).await {
-        Ok(s) => {
-            state.backend.gallery_cache_clear();
-            Json(LikeOut {
-                likes: s.likes,
-                liked: s.liked,
-                error: None,
-            })
-            .into_response()
-        }
+        Ok(s) => Json(LikeOut {
+            likes: s.likes,
+            liked: s.liked,
+            error: None,
+        })
+        .into_response(),
         Err(LikeFail::NoProject) => {
             ApiError::NotFound("There is no such submitted project in this event.".into())
                 .into_response()

@@ -29,6 +29,8 @@ struct Key {
     path: String,
     zone: Option<String>,
     encoding: &'static str,
+    /// The gallery's random order the visitor sees (one of a few dozen).
+    order: Option<u64>,
 }
 
 struct Entry {
@@ -64,15 +66,24 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     let headers = req.headers();
     let anonymous = crate::auth::session_token(&state.config, headers).is_none()
         && !headers.contains_key(header::AUTHORIZATION);
-    // A gallery in random order is each visitor's own order: never shared.
-    let own_order = req.uri().path().ends_with("/gallery")
+    if req.method() != Method::GET || !anonymous || !cacheable_path(req.uri().path()) {
+        return next.run(req).await;
+    }
+    // A gallery in random order is shared only with the visitors who see
+    // the same order.
+    let order = (req.uri().path().ends_with("/gallery")
         && !req
             .uri()
             .query()
-            .is_some_and(|q| q.contains("sort=likes") || q.contains("sort=newest"));
-    if req.method() != Method::GET || !anonymous || own_order || !cacheable_path(req.uri().path()) {
-        return next.run(req).await;
-    }
+            .is_some_and(|q| q.contains("sort=likes") || q.contains("sort=newest")))
+    .then(|| {
+        let peer = super::likes::peer_address(&req);
+        let agent = headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        crate::likes::gallery_order(&state.config, None, &peer, agent)
+    });
     let key = Key {
         second: state.backend.clock.now().timestamp(),
         path: req
@@ -82,6 +93,7 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
             .unwrap_or_default(),
         zone: hackboard_app::ssr::viewer_zone_from_headers(headers).map(|z| z.name().to_owned()),
         encoding: encoding(headers),
+        order,
     };
     if let Ok(entries) = state.page_cache.entries.lock()
         && let Some(hit) = entries.get(&key)

@@ -70,86 +70,296 @@ pub fn sha256_hex(text: &str) -> String {
         .collect()
 }
 
+/// A like waiting for the writer.
+pub(super) struct QueuedLike {
+    event_id: i64,
+    submission_id: i64,
+    user_id: i64,
+    now_ms: i64,
+    cutoff_ms: i64,
+    client_hash: String,
+    agent_hash: String,
+    registered_only: bool,
+    reply: tokio::sync::oneshot::Sender<Written>,
+}
+
+/// The queue of likes waiting for the writer.
+pub(super) type LikeQueue = tokio::sync::mpsc::UnboundedSender<QueuedLike>;
+
+/// Likes written at most in one statement (8 parameters each).
+const LIKE_BATCH: usize = 256;
+
+/// What the writer answers for one like: whether it was inserted, and
+/// the project's count read just after (when that read worked).
+type Written = Result<(bool, Option<i64>), StoreError>;
+
+/// Writes the queued likes, a batch at a time, until every store handle
+/// is gone: the batch's one INSERT in the writers' turn, then (in a task of
+/// its own, while the next batch is written) the counts and the answers.
+/// A failed batch is retried one like at a time, so one bad row (say, an
+/// account deleted meanwhile) fails only itself.
+async fn like_writer(store: Store, mut queue: tokio::sync::mpsc::UnboundedReceiver<QueuedLike>) {
+    let mut batch = Vec::with_capacity(LIKE_BATCH);
+    while queue.recv_many(&mut batch, LIKE_BATCH).await > 0 {
+        let taken = std::mem::replace(&mut batch, Vec::with_capacity(LIKE_BATCH));
+        match store.insert_likes(&taken).await {
+            Ok(inserted) => {
+                tokio::spawn(answer_likes(store.clone_for_writer(), taken, inserted));
+            }
+            Err(_) if taken.len() > 1 => {
+                for l in taken {
+                    match store.insert_likes(std::slice::from_ref(&l)).await {
+                        Ok(inserted) => {
+                            answer_likes(store.clone_for_writer(), vec![l], inserted).await
+                        }
+                        Err(e) => {
+                            let _ = l.reply.send(Err(e));
+                        }
+                    }
+                }
+            }
+            Err(e) => {
+                if let Some(l) = taken.into_iter().next() {
+                    let _ = l.reply.send(Err(e));
+                }
+            }
+        }
+    }
+}
+
+/// Answers each like of a written batch, with its project's count.
+async fn answer_likes(
+    store: Store,
+    batch: Vec<QueuedLike>,
+    mut inserted: std::collections::HashSet<(i64, i64)>,
+) {
+    let mut projects: Vec<i64> = batch
+        .iter()
+        .filter(|l| inserted.contains(&(l.submission_id, l.user_id)))
+        .map(|l| l.submission_id)
+        .collect();
+    projects.sort_unstable();
+    projects.dedup();
+    let counts = store.counts_of(&projects).await.ok();
+    for l in batch {
+        // The same account may ask twice in one batch: the first asking
+        // is answered "liked", the other "already".
+        let first = inserted.remove(&(l.submission_id, l.user_id));
+        let count = counts
+            .as_ref()
+            .filter(|_| first)
+            .map(|c| c.get(&l.submission_id).copied().unwrap_or(0));
+        let _ = l.reply.send(Ok((first, count)));
+    }
+}
+
 impl Store {
     /// Likes a submitted project of the event, if `now` is before the
     /// cutoff, no snapshot exists, the account is not in the project's
     /// team and (when the event says so) is registered — all checked in
     /// the INSERT itself.
     pub async fn like(&self, r: &LikeRequest<'_>) -> Result<Liked, StoreError> {
-        let (now_ms, cutoff_ms) = (r.now.timestamp_millis(), r.cutoff.timestamp_millis());
-        let inserted: Result<u64, StoreError> = async {
-            write_tx!(self, |tx| {
-                let n = sqlx::query(
-                    "INSERT INTO likes (event_id, submission_id, user_id, created_at, \
-                     client_hash, agent_hash) \
-                     SELECT $1, s.id, $3, $4, $6, $7 FROM submissions s \
-                     WHERE s.id = $2 AND s.event_id = $1 AND s.status = 'submitted' \
-                     AND $4 < $5 \
-                     AND NOT EXISTS (SELECT 1 FROM like_snapshots WHERE event_id = $1) \
-                     AND NOT EXISTS (SELECT 1 FROM team_members m \
-                         WHERE m.team_id = s.team_id AND m.user_id = $3) \
-                     AND NOT EXISTS (SELECT 1 FROM likes v WHERE v.submission_id = s.id \
-                         AND v.user_id = $3 AND v.voided_at IS NOT NULL) \
-                     AND ($8 = FALSE OR EXISTS (SELECT 1 FROM registrations g \
-                         WHERE g.event_id = $1 AND g.user_id = $3 AND g.status = 'registered'))",
-                )
-                .bind(r.event_id)
-                .bind(r.submission_id)
-                .bind(r.user_id)
-                .bind(now_ms)
-                .bind(cutoff_ms)
-                .bind(r.client_hash)
-                .bind(r.agent_hash)
-                .bind(r.registered_only)
-                .execute(&mut *tx)
-                .await?;
-                Ok::<u64, StoreError>(n.rows_affected())
-            })
-        }
-        .await;
-        match inserted {
-            Ok(1) => Ok(Liked::Liked),
-            // Nothing written: say why (the reads below only explain).
-            Ok(_) => {
-                let project: Option<(String, Option<i64>)> = on_pool!(self, |p| sqlx::query_as(
-                    "SELECT status, team_id FROM submissions WHERE id = $1 AND event_id = $2"
-                )
-                .bind(r.submission_id)
-                .bind(r.event_id)
-                .fetch_optional(p)
-                .await?);
-                let Some((_, team)) = project.filter(|(s, _)| s == "submitted") else {
-                    return Ok(Liked::NoProject);
-                };
-                let own: Option<i64> = on_pool!(self, |p| sqlx::query_scalar(
-                    "SELECT team_id FROM team_members WHERE team_id = $1 AND user_id = $2"
-                )
-                .bind(team.unwrap_or(-1))
-                .bind(r.user_id)
-                .fetch_optional(p)
-                .await?);
-                if own.is_some() {
-                    return Ok(Liked::Own);
-                }
-                let voided: Option<i64> = on_pool!(self, |p| sqlx::query_scalar(
-                    "SELECT id FROM likes WHERE submission_id = $1 AND user_id = $2 \
-                     AND voided_at IS NOT NULL"
-                )
-                .bind(r.submission_id)
-                .bind(r.user_id)
-                .fetch_optional(p)
-                .await?);
-                if voided.is_some() {
-                    return Ok(Liked::Voided);
-                }
-                if r.now >= r.cutoff || self.like_snapshot(r.event_id).await?.is_some() {
-                    return Ok(Liked::Closed);
-                }
-                Ok(Liked::NotEligible)
+        Ok(self.like_counted(r).await?.0)
+    }
+
+    /// [`Store::like`], with the project's live count once it is written
+    /// (when it was: `Liked` or `Already`).
+    ///
+    /// Likes arriving together are written together: they queue, and one
+    /// writer task sends each batch as one INSERT (every row checked in
+    /// the statement, duplicates skipped by the one-like-per-account
+    /// index) and reads the batch's counts in the same transaction — one
+    /// commit for many likes. Each like's outcome is its own.
+    pub async fn like_counted(
+        &self,
+        r: &LikeRequest<'_>,
+    ) -> Result<(Liked, Option<i64>), StoreError> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let queued = QueuedLike {
+            event_id: r.event_id,
+            submission_id: r.submission_id,
+            user_id: r.user_id,
+            now_ms: r.now.timestamp_millis(),
+            cutoff_ms: r.cutoff.timestamp_millis(),
+            client_hash: r.client_hash.to_owned(),
+            agent_hash: r.agent_hash.to_owned(),
+            registered_only: r.registered_only,
+            reply,
+        };
+        let queue = self.like_queue.get_or_init(|| {
+            let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+            tokio::spawn(like_writer(self.clone_for_writer(), rx));
+            tx
+        });
+        let written = match queue.send(queued) {
+            Ok(()) => answer
+                .await
+                .unwrap_or_else(|_| Err(StoreError::Corrupt("the like writer stopped".into()))),
+            // The writer's runtime is gone (a store used across runtimes):
+            // write this one alone.
+            Err(tokio::sync::mpsc::error::SendError(q)) => {
+                let inserted = self.insert_likes(std::slice::from_ref(&q)).await?;
+                Ok((inserted.contains(&(q.submission_id, q.user_id)), None))
             }
-            Err(StoreError::Conflict { .. }) => Ok(Liked::Already),
-            Err(e) => Err(e),
+        }?;
+        match written {
+            (true, Some(count)) => Ok((Liked::Liked, Some(count))),
+            (true, None) => Ok((Liked::Liked, Some(self.like_count(r.submission_id).await?))),
+            (false, _) => {
+                let why = self.why_not_liked(r).await?;
+                let count = if why == Liked::Already {
+                    Some(self.like_count(r.submission_id).await?)
+                } else {
+                    None
+                };
+                Ok((why, count))
+            }
         }
+    }
+
+    /// Writes a batch of likes in one statement (its own transaction; on
+    /// SQLite in the writers' turn): the (project, account) pairs it
+    /// inserted; the others were skipped by the statement's checks or the
+    /// one-like index.
+    async fn insert_likes(
+        &self,
+        batch: &[QueuedLike],
+    ) -> Result<std::collections::HashSet<(i64, i64)>, StoreError> {
+        let mut sql = String::from(
+            "WITH r (event_id, submission_id, user_id, created_at, cutoff_at, client_hash, \
+             agent_hash, registered_only) AS (VALUES ",
+        );
+        for i in 0..batch.len() {
+            let b = i * 8;
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!(
+                "(CAST(${} AS BIGINT), CAST(${} AS BIGINT), CAST(${} AS BIGINT), \
+                 CAST(${} AS BIGINT), CAST(${} AS BIGINT), CAST(${} AS TEXT), \
+                 CAST(${} AS TEXT), CAST(${} AS BOOLEAN))",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6,
+                b + 7,
+                b + 8
+            ));
+        }
+        sql.push_str(
+            ") INSERT INTO likes (event_id, submission_id, user_id, created_at, client_hash, \
+             agent_hash) \
+             SELECT r.event_id, s.id, r.user_id, r.created_at, r.client_hash, r.agent_hash \
+             FROM r JOIN submissions s ON s.id = r.submission_id AND s.event_id = r.event_id \
+             WHERE s.status = 'submitted' AND r.created_at < r.cutoff_at \
+             AND NOT EXISTS (SELECT 1 FROM like_snapshots n WHERE n.event_id = r.event_id) \
+             AND NOT EXISTS (SELECT 1 FROM team_members m \
+                 WHERE m.team_id = s.team_id AND m.user_id = r.user_id) \
+             AND NOT EXISTS (SELECT 1 FROM likes v WHERE v.event_id = r.event_id \
+                 AND v.user_id = r.user_id AND v.submission_id = s.id \
+                 AND v.voided_at IS NOT NULL) \
+             AND (r.registered_only = FALSE OR EXISTS (SELECT 1 FROM registrations g \
+                 WHERE g.event_id = r.event_id AND g.user_id = r.user_id \
+                 AND g.status = 'registered')) \
+             ON CONFLICT DO NOTHING \
+             RETURNING submission_id, user_id",
+        );
+        // One statement is one transaction on both engines (SQLite takes
+        // the write lock when the statement starts, as BEGIN IMMEDIATE
+        // would); SQLite's writers take turns.
+        let _turn = match self.engine() {
+            Engine::Sqlite => Some(self.writer.lock().await),
+            Engine::Postgres => None,
+        };
+        let inserted: Vec<(i64, i64)> = on_pool!(self, |p| {
+            let mut q = sqlx::query_as(&sql);
+            for l in batch {
+                q = q
+                    .bind(l.event_id)
+                    .bind(l.submission_id)
+                    .bind(l.user_id)
+                    .bind(l.now_ms)
+                    .bind(l.cutoff_ms)
+                    .bind(&l.client_hash)
+                    .bind(&l.agent_hash)
+                    .bind(l.registered_only);
+            }
+            q.fetch_all(p).await?
+        });
+        Ok(inserted.into_iter().collect())
+    }
+
+    /// The live counts of some projects.
+    async fn counts_of(
+        &self,
+        projects: &[i64],
+    ) -> Result<std::collections::HashMap<i64, i64>, StoreError> {
+        if projects.is_empty() {
+            return Ok(Default::default());
+        }
+        let sql = format!(
+            "SELECT submission_id, COUNT(*) FROM likes WHERE submission_id IN ({}) \
+             AND withdrawn_at IS NULL AND voided_at IS NULL GROUP BY submission_id",
+            (1..=projects.len())
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let rows: Vec<(i64, i64)> = on_pool!(self, |p| {
+            let mut q = sqlx::query_as(&sql);
+            for id in projects {
+                q = q.bind(*id);
+            }
+            q.fetch_all(p).await?
+        });
+        Ok(rows.into_iter().collect())
+    }
+
+    /// Why a like was not written (the reads only explain; the INSERT
+    /// decided).
+    async fn why_not_liked(&self, r: &LikeRequest<'_>) -> Result<Liked, StoreError> {
+        let project: Option<(String, Option<i64>)> = on_pool!(self, |p| sqlx::query_as(
+            "SELECT status, team_id FROM submissions WHERE id = $1 AND event_id = $2"
+        )
+        .bind(r.submission_id)
+        .bind(r.event_id)
+        .fetch_optional(p)
+        .await?);
+        let Some((_, team)) = project.filter(|(s, _)| s == "submitted") else {
+            return Ok(Liked::NoProject);
+        };
+        let own: Option<i64> = on_pool!(self, |p| sqlx::query_scalar(
+            "SELECT team_id FROM team_members WHERE team_id = $1 AND user_id = $2"
+        )
+        .bind(team.unwrap_or(-1))
+        .bind(r.user_id)
+        .fetch_optional(p)
+        .await?);
+        if own.is_some() {
+            return Ok(Liked::Own);
+        }
+        let (live, voided): (i64, i64) = on_pool!(self, |p| sqlx::query_as(
+            "SELECT COUNT(CASE WHEN voided_at IS NULL AND withdrawn_at IS NULL THEN 1 END), \
+             COUNT(CASE WHEN voided_at IS NOT NULL THEN 1 END) \
+             FROM likes WHERE event_id = $3 AND user_id = $2 AND submission_id = $1"
+        )
+        .bind(r.submission_id)
+        .bind(r.user_id)
+        .bind(r.event_id)
+        .fetch_one(p)
+        .await?);
+        if voided > 0 {
+            return Ok(Liked::Voided);
+        }
+        if r.now >= r.cutoff || self.like_snapshot(r.event_id).await?.is_some() {
+            return Ok(Liked::Closed);
+        }
+        if live > 0 || !r.registered_only {
+            return Ok(Liked::Already);
+        }
+        Ok(Liked::NotEligible)
     }
 
     /// Withdraws the account's like, before the cutoff and the snapshot.

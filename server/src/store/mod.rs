@@ -149,6 +149,9 @@ pub struct Store {
     pool: Pool,
     /// SQLite has one writer at a time: this process's writers take turns.
     writer: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// Likes waiting to be written together (the writer task starts with
+    /// the first like).
+    like_queue: std::sync::Arc<std::sync::OnceLock<likes::LikeQueue>>,
 }
 
 impl Store {
@@ -162,7 +165,11 @@ impl Store {
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true);
+            // No ping before each use: the file is local and a connection
+            // cannot go stale, and the ping was a second round trip to the
+            // connection's thread for every statement.
             let pool = SqlitePoolOptions::new()
+                .test_before_acquire(false)
                 .max_connections(8)
                 .min_connections(1)
                 .connect_with(options)
@@ -170,9 +177,16 @@ impl Store {
             Ok(Store {
                 pool: Pool::Sqlite(pool),
                 writer: Default::default(),
+                like_queue: Default::default(),
             })
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            // No ping before each use (it doubled the round trips of
+            // every statement); connections are recycled instead, and one
+            // broken by a server restart fails one statement and is closed.
             let pool = PgPoolOptions::new()
+                .test_before_acquire(false)
+                .idle_timeout(Duration::from_secs(60))
+                .max_lifetime(Duration::from_secs(30 * 60))
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect(url)
@@ -180,9 +194,21 @@ impl Store {
             Ok(Store {
                 pool: Pool::Postgres(pool),
                 writer: Default::default(),
+                like_queue: Default::default(),
             })
         } else {
             Err(StoreError::UnsupportedUrl)
+        }
+    }
+
+    /// The handle the like writer keeps: it shares the pool and the
+    /// writers' turn but not the like queue, so the writer stops once
+    /// every other handle is gone.
+    fn clone_for_writer(&self) -> Store {
+        Store {
+            pool: self.pool.clone(),
+            writer: self.writer.clone(),
+            like_queue: Default::default(),
         }
     }
 
