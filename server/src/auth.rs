@@ -93,18 +93,14 @@ pub async fn current_user(
     headers: &HeaderMap,
     now: DateTime<Utc>,
 ) -> Result<Option<User>, StoreError> {
-    let user_id = if let Some(token) = session_token(config, headers) {
+    if let Some(token) = session_token(config, headers) {
         store
-            .session_user(&token_hash(token), now, SESSION_IDLE.num_milliseconds())
-            .await?
+            .session_account(&token_hash(token), now, SESSION_IDLE.num_milliseconds())
+            .await
     } else if let Some(token) = bearer(headers) {
-        store.api_token_user(&token_hash(token), now).await?
+        store.api_token_account(&token_hash(token), now).await
     } else {
-        None
-    };
-    match user_id {
-        Some(id) => store.user(id).await,
-        None => Ok(None),
+        Ok(None)
     }
 }
 

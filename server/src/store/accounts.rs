@@ -81,11 +81,128 @@ pub struct ApiToken {
 const USER_COLUMNS: &str = "id, display_name, email, time_zone, country, skills, github_handle, \
      hf_handle, bio, is_admin, created_at";
 
+/// The user columns with a table alias (`u.id, u.display_name, …`).
+fn user_columns_of(alias: &str) -> String {
+    USER_COLUMNS
+        .split(',')
+        .map(|c| format!("{alias}.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// An account with when its session or token was last recorded as used.
+#[derive(sqlx::FromRow)]
+struct Touched {
+    #[sqlx(flatten)]
+    user: User,
+    touched_at: Option<i64>,
+}
+
+/// What a touch records: a session seen or an API token used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) enum Touch {
+    Session,
+    ApiToken,
+}
+
+/// A touch waiting for the writer.
+pub(super) struct QueuedTouch {
+    what: Touch,
+    hash: String,
+    at: i64,
+    done: tokio::sync::oneshot::Sender<Result<(), StoreError>>,
+}
+
+pub(super) type TouchQueue = tokio::sync::mpsc::UnboundedSender<QueuedTouch>;
+
+/// Records the queued touches together: per batch, one UPDATE per kind
+/// (each row moved forward only, to the batch's latest time), so ten
+/// thousand accounts arriving at once cost a few statements, not ten
+/// thousand commits. Each caller waits for its own touch to be written.
+async fn touch_writer(store: Store, mut queue: tokio::sync::mpsc::UnboundedReceiver<QueuedTouch>) {
+    let mut batch = Vec::with_capacity(512);
+    while queue.recv_many(&mut batch, 512).await > 0 {
+        let mut result = Ok(());
+        for what in [Touch::Session, Touch::ApiToken] {
+            let mut hashes: Vec<&str> = batch
+                .iter()
+                .filter(|t| t.what == what)
+                .map(|t| t.hash.as_str())
+                .collect();
+            if hashes.is_empty() {
+                continue;
+            }
+            hashes.sort_unstable();
+            hashes.dedup();
+            let at = batch.iter().filter(|t| t.what == what).map(|t| t.at).max();
+            if let Err(e) = store.write_touches(what, &hashes, at.unwrap_or(0)).await {
+                result = Err(e);
+            }
+        }
+        for t in batch.drain(..) {
+            let _ = t.done.send(match &result {
+                Ok(()) => Ok(()),
+                Err(e) => Err(StoreError::Corrupt(format!("recording a touch: {e}"))),
+            });
+        }
+    }
+}
+
 /// How stale a session's last-seen or a token's last-used time may get
 /// before a request records it again.
 const TOUCH_EVERY_MS: i64 = 60_000;
 
 impl Store {
+    /// Records that a session was seen or a token used at `at` (through
+    /// the touch writer, with other touches arriving at the same time).
+    async fn touch(&self, what: Touch, hash: &str, at: i64) -> Result<(), StoreError> {
+        let queue = self.touch_queue.get_or_init(|| {
+            let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+            tokio::spawn(touch_writer(self.clone_for_writer(), rx));
+            tx
+        });
+        let (done, wait) = tokio::sync::oneshot::channel();
+        let queued = QueuedTouch {
+            what,
+            hash: hash.to_owned(),
+            at,
+            done,
+        };
+        match queue.send(queued) {
+            Ok(()) => wait
+                .await
+                .unwrap_or_else(|_| Err(StoreError::Corrupt("the touch writer stopped".into()))),
+            Err(tokio::sync::mpsc::error::SendError(q)) => {
+                self.write_touches(what, &[q.hash.as_str()], at).await
+            }
+        }
+    }
+
+    async fn write_touches(&self, what: Touch, hashes: &[&str], at: i64) -> Result<(), StoreError> {
+        let list = (2..hashes.len() + 2)
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = match what {
+            Touch::Session => format!(
+                "UPDATE sessions SET last_seen_at = $1 WHERE id_hash IN ({list}) \
+                 AND last_seen_at < $1"
+            ),
+            Touch::ApiToken => format!(
+                "UPDATE api_tokens SET last_used_at = $1 WHERE token_hash IN ({list}) \
+                 AND (last_used_at IS NULL OR last_used_at < $1)"
+            ),
+        };
+        write_tx!(self, |tx| {
+            let mut q = sqlx::query(&sql).bind(at);
+            for h in hashes {
+                q = q.bind(*h);
+            }
+            q.execute(&mut *tx).await?;
+            Ok::<(), StoreError>(())
+        })
+    }
+
     /// The account signed in with this identity, created (with the
     /// identity) if it is the first sign-in. Never merges accounts by email.
     /// Returns the user id and whether the account is new.
@@ -330,32 +447,40 @@ impl Store {
         now: DateTime<Utc>,
         idle_timeout_ms: i64,
     ) -> Result<Option<i64>, StoreError> {
-        let now = now.timestamp_millis();
-        let found: Option<(i64, i64)> = on_pool!(self, |p| {
-            sqlx::query_as(
-                "SELECT user_id, last_seen_at FROM sessions WHERE id_hash = $1 \
-                 AND expires_at > $2 AND last_seen_at > $3",
-            )
-            .bind(id_hash)
-            .bind(now)
-            .bind(now - idle_timeout_ms)
-            .fetch_optional(p)
+        Ok(self
+            .session_account(id_hash, now, idle_timeout_ms)
             .await?
+            .map(|u| u.id))
+    }
+
+    /// The account of a live session, in one read (see `session_user`).
+    pub async fn session_account(
+        &self,
+        id_hash: &str,
+        now: DateTime<Utc>,
+        idle_timeout_ms: i64,
+    ) -> Result<Option<User>, StoreError> {
+        let now = now.timestamp_millis();
+        let sql = format!(
+            "SELECT {}, s.last_seen_at AS touched_at FROM sessions s \
+             JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1 \
+             AND s.expires_at > $2 AND s.last_seen_at > $3",
+            user_columns_of("u")
+        );
+        let found: Option<Touched> = on_pool!(self, |p| {
+            sqlx::query_as(&sql)
+                .bind(id_hash)
+                .bind(now)
+                .bind(now - idle_timeout_ms)
+                .fetch_optional(p)
+                .await?
         });
-        let Some((user, last_seen)) = found else {
+        let Some(Touched { user, touched_at }) = found else {
             return Ok(None);
         };
         // The idle clock moves to the minute (see `TOUCH_EVERY_MS`).
-        if now - last_seen >= TOUCH_EVERY_MS {
-            on_pool!(self, |p| {
-                sqlx::query(
-                    "UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1 AND last_seen_at < $2",
-                )
-                .bind(id_hash)
-                .bind(now)
-                .execute(p)
-                .await?;
-            });
+        if touched_at.is_none_or(|t| now - t >= TOUCH_EVERY_MS) {
+            self.touch(Touch::Session, id_hash, now).await?;
         }
         Ok(Some(user))
     }
@@ -529,29 +654,35 @@ impl Store {
         token_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<i64>, StoreError> {
+        Ok(self.api_token_account(token_hash, now).await?.map(|u| u.id))
+    }
+
+    /// The account of a live API token, in one read (see `api_token_user`).
+    pub async fn api_token_account(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<User>, StoreError> {
         let now = now.timestamp_millis();
-        let found: Option<(i64, Option<i64>)> = on_pool!(self, |p| {
-            sqlx::query_as(
-                "SELECT user_id, last_used_at FROM api_tokens WHERE token_hash = $1 \
-                 AND revoked_at IS NULL",
-            )
-            .bind(token_hash)
-            .fetch_optional(p)
-            .await?
+        let sql = format!(
+            "SELECT {}, t.last_used_at AS touched_at FROM api_tokens t \
+             JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 \
+             AND t.revoked_at IS NULL",
+            user_columns_of("u")
+        );
+        let found: Option<Touched> = on_pool!(self, |p| {
+            sqlx::query_as(&sql)
+                .bind(token_hash)
+                .fetch_optional(p)
+                .await?
         });
-        let Some((user, last_used)) = found else {
+        let Some(Touched { user, touched_at }) = found else {
             return Ok(None);
         };
         // Recorded to the minute: a write on every request would make
         // every API call queue for the database's writer.
-        if last_used.is_none_or(|t| now - t >= TOUCH_EVERY_MS) {
-            on_pool!(self, |p| {
-                sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE token_hash = $1")
-                    .bind(token_hash)
-                    .bind(now)
-                    .execute(p)
-                    .await?;
-            });
+        if touched_at.is_none_or(|t| now - t >= TOUCH_EVERY_MS) {
+            self.touch(Touch::ApiToken, token_hash, now).await?;
         }
         Ok(Some(user))
     }

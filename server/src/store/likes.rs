@@ -94,36 +94,49 @@ const LIKE_BATCH: usize = 256;
 type Written = Result<(bool, Option<i64>), StoreError>;
 
 /// Writes the queued likes, a batch at a time, until every store handle
-/// is gone: the batch's one INSERT in the writers' turn, then (in a task of
-/// its own, while the next batch is written) the counts and the answers.
-/// A failed batch is retried one like at a time, so one bad row (say, an
-/// account deleted meanwhile) fails only itself.
+/// is gone: each batch's one INSERT (on SQLite in the writers' turn, one
+/// batch at a time; on PostgreSQL up to four batches at once, whose
+/// commits the server groups), then the counts and the answers while the
+/// next batch is written. A failed batch is retried one like at a time,
+/// so one bad row (say, an account deleted meanwhile) fails only itself.
 async fn like_writer(store: Store, mut queue: tokio::sync::mpsc::UnboundedReceiver<QueuedLike>) {
-    let mut batch = Vec::with_capacity(LIKE_BATCH);
-    while queue.recv_many(&mut batch, LIKE_BATCH).await > 0 {
-        let taken = std::mem::replace(&mut batch, Vec::with_capacity(LIKE_BATCH));
-        match store.insert_likes(&taken).await {
-            Ok(inserted) => {
-                tokio::spawn(answer_likes(store.clone_for_writer(), taken, inserted));
-            }
-            Err(_) if taken.len() > 1 => {
-                for l in taken {
-                    match store.insert_likes(std::slice::from_ref(&l)).await {
-                        Ok(inserted) => {
-                            answer_likes(store.clone_for_writer(), vec![l], inserted).await
-                        }
-                        Err(e) => {
-                            let _ = l.reply.send(Err(e));
+    let in_flight = std::sync::Arc::new(tokio::sync::Semaphore::new(match store.engine() {
+        Engine::Sqlite => 1,
+        Engine::Postgres => 4,
+    }));
+    loop {
+        let Ok(permit) = in_flight.clone().acquire_owned().await else {
+            return;
+        };
+        let mut batch = Vec::with_capacity(LIKE_BATCH);
+        if queue.recv_many(&mut batch, LIKE_BATCH).await == 0 {
+            return;
+        }
+        let store = store.clone_for_writer();
+        tokio::spawn(async move {
+            let written = store.insert_likes(&batch).await;
+            drop(permit);
+            match written {
+                Ok(inserted) => answer_likes(store, batch, inserted).await,
+                Err(_) if batch.len() > 1 => {
+                    for l in batch {
+                        match store.insert_likes(std::slice::from_ref(&l)).await {
+                            Ok(inserted) => {
+                                answer_likes(store.clone_for_writer(), vec![l], inserted).await
+                            }
+                            Err(e) => {
+                                let _ = l.reply.send(Err(e));
+                            }
                         }
                     }
                 }
-            }
-            Err(e) => {
-                if let Some(l) = taken.into_iter().next() {
-                    let _ = l.reply.send(Err(e));
+                Err(e) => {
+                    if let Some(l) = batch.into_iter().next() {
+                        let _ = l.reply.send(Err(e));
+                    }
                 }
             }
-        }
+        });
     }
 }
 

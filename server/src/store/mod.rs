@@ -152,6 +152,8 @@ pub struct Store {
     /// Likes waiting to be written together (the writer task starts with
     /// the first like).
     like_queue: std::sync::Arc<std::sync::OnceLock<likes::LikeQueue>>,
+    /// Sessions seen and tokens used, waiting to be recorded together.
+    touch_queue: std::sync::Arc<std::sync::OnceLock<accounts::TouchQueue>>,
 }
 
 impl Store {
@@ -178,6 +180,7 @@ impl Store {
                 pool: Pool::Sqlite(pool),
                 writer: Default::default(),
                 like_queue: Default::default(),
+                touch_queue: Default::default(),
             })
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             // No ping before each use (it doubled the round trips of
@@ -195,20 +198,22 @@ impl Store {
                 pool: Pool::Postgres(pool),
                 writer: Default::default(),
                 like_queue: Default::default(),
+                touch_queue: Default::default(),
             })
         } else {
             Err(StoreError::UnsupportedUrl)
         }
     }
 
-    /// The handle the like writer keeps: it shares the pool and the
-    /// writers' turn but not the like queue, so the writer stops once
-    /// every other handle is gone.
+    /// The handle the like and touch writers keep: it shares the pool and
+    /// the writers' turn but not the queues, so a writer stops once every
+    /// other handle is gone.
     fn clone_for_writer(&self) -> Store {
         Store {
             pool: self.pool.clone(),
             writer: self.writer.clone(),
             like_queue: Default::default(),
+            touch_queue: Default::default(),
         }
     }
 
