@@ -33,6 +33,8 @@ pub struct AppBackend {
     pub likes_limiter: crate::likes::RateLimiter,
     /// Each event's gallery data, for a second.
     pub(crate) gallery: crate::gallery_views::GalleryCache,
+    /// Held while a gallery is read into the cache.
+    pub(crate) gallery_reading: tokio::sync::Mutex<()>,
 }
 
 /// An event as stored and its definition, under the revision read.
@@ -65,6 +67,7 @@ impl AppBackend {
             markdown: RwLock::new(HashMap::new()),
             likes_limiter: Default::default(),
             gallery: Default::default(),
+            gallery_reading: Default::default(),
         }
     }
 

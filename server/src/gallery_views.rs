@@ -284,12 +284,20 @@ impl AppBackend {
         event: &StoredEvent,
     ) -> Result<std::sync::Arc<GalleryData>, BackendError> {
         let second = self.clock.now().timestamp();
-        if let Ok(cache) = self.gallery.read()
-            && let Some((at, at_second, data)) = cache.get(&event.id)
-            && at.elapsed() < std::time::Duration::from_secs(1)
-            && *at_second == second
-        {
-            return Ok(data.clone());
+        let fresh = || {
+            let cache = self.gallery.read().ok()?;
+            let (at, at_second, data) = cache.get(&event.id)?;
+            (at.elapsed() < std::time::Duration::from_secs(1) && *at_second == second)
+                .then(|| data.clone())
+        };
+        if let Some(data) = fresh() {
+            return Ok(data);
+        }
+        // One reader at a time: the others wait and take what it read
+        // (rather than all reading the whole event the same second).
+        let _reading = self.gallery_reading.lock().await;
+        if let Some(data) = fresh() {
+            return Ok(data);
         }
         let def = &event.definition;
         let store = &self.store;
