@@ -326,6 +326,49 @@ async fn the_gallery_filters_searches_orders_and_pages() {
             .unwrap();
         assert!(page.contains("9 projects · page 1 of 1"), "{page}");
         assert!(page.contains("Sign in to like projects."));
+
+        // Anonymous visitors (told apart by browser): each keeps one
+        // order, also when it comes from the page cache; not all share it.
+        let visitor = |agent: String| {
+            let app = &app;
+            async move {
+                let page = app
+                    .client
+                    .get(app.url(&format!("{EVENT}/gallery")))
+                    .header("user-agent", agent)
+                    .send()
+                    .await
+                    .unwrap()
+                    .text()
+                    .await
+                    .unwrap();
+                page.split("id=\"card-")
+                    .skip(1)
+                    .filter_map(|rest| rest.split('"').next()?.parse::<i64>().ok())
+                    .collect::<Vec<i64>>()
+            }
+        };
+        let first = visitor("visitor-0".into()).await;
+        assert_eq!(first.len(), 24, "a full first page");
+        assert_eq!(
+            first,
+            visitor("visitor-0".into()).await,
+            "cached, same order"
+        );
+        app.clock.advance(Duration::seconds(1));
+        assert_eq!(
+            first,
+            visitor("visitor-0".into()).await,
+            "rendered again, same order"
+        );
+        let mut others = vec![];
+        for i in 1..20 {
+            others.push(visitor(format!("visitor-{i}")).await);
+        }
+        assert!(
+            others.iter().any(|o| *o != first),
+            "other visitors, other orders"
+        );
     })
     .await;
 }
