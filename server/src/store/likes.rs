@@ -86,6 +86,29 @@ pub(super) struct QueuedLike {
 /// The queue of likes waiting for the writer.
 pub(super) type LikeQueue = tokio::sync::mpsc::UnboundedSender<QueuedLike>;
 
+/// The columns of a like to write, as the statement names them.
+const LIKE_ROW: &str = "event_id, submission_id, user_id, created_at, cutoff_at, client_hash, \
+     agent_hash, registered_only";
+
+/// Inserts the rows `r` that pass every check (each row its own); rows
+/// the one-like index refuses are skipped; returns the pairs inserted.
+const LIKE_INSERT: &str = "INSERT INTO likes (event_id, submission_id, user_id, created_at, \
+     client_hash, agent_hash) \
+     SELECT r.event_id, s.id, r.user_id, r.created_at, r.client_hash, r.agent_hash \
+     FROM r JOIN submissions s ON s.id = r.submission_id AND s.event_id = r.event_id \
+     WHERE s.status = 'submitted' AND r.created_at < r.cutoff_at \
+     AND NOT EXISTS (SELECT 1 FROM like_snapshots n WHERE n.event_id = r.event_id) \
+     AND NOT EXISTS (SELECT 1 FROM team_members m \
+         WHERE m.team_id = s.team_id AND m.user_id = r.user_id) \
+     AND NOT EXISTS (SELECT 1 FROM likes v WHERE v.event_id = r.event_id \
+         AND v.user_id = r.user_id AND v.submission_id = s.id \
+         AND v.voided_at IS NOT NULL) \
+     AND (r.registered_only = FALSE OR EXISTS (SELECT 1 FROM registrations g \
+         WHERE g.event_id = r.event_id AND g.user_id = r.user_id \
+         AND g.status = 'registered')) \
+     ON CONFLICT DO NOTHING \
+     RETURNING submission_id, user_id";
+
 /// Likes written at most in one statement (8 parameters each).
 const LIKE_BATCH: usize = 256;
 
@@ -238,69 +261,69 @@ impl Store {
         &self,
         batch: &[QueuedLike],
     ) -> Result<std::collections::HashSet<(i64, i64)>, StoreError> {
-        let mut sql = String::from(
-            "WITH r (event_id, submission_id, user_id, created_at, cutoff_at, client_hash, \
-             agent_hash, registered_only) AS (VALUES ",
-        );
-        for i in 0..batch.len() {
-            let b = i * 8;
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            sql.push_str(&format!(
-                "(CAST(${} AS BIGINT), CAST(${} AS BIGINT), CAST(${} AS BIGINT), \
-                 CAST(${} AS BIGINT), CAST(${} AS BIGINT), CAST(${} AS TEXT), \
-                 CAST(${} AS TEXT), CAST(${} AS BOOLEAN))",
-                b + 1,
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5,
-                b + 6,
-                b + 7,
-                b + 8
-            ));
-        }
-        sql.push_str(
-            ") INSERT INTO likes (event_id, submission_id, user_id, created_at, client_hash, \
-             agent_hash) \
-             SELECT r.event_id, s.id, r.user_id, r.created_at, r.client_hash, r.agent_hash \
-             FROM r JOIN submissions s ON s.id = r.submission_id AND s.event_id = r.event_id \
-             WHERE s.status = 'submitted' AND r.created_at < r.cutoff_at \
-             AND NOT EXISTS (SELECT 1 FROM like_snapshots n WHERE n.event_id = r.event_id) \
-             AND NOT EXISTS (SELECT 1 FROM team_members m \
-                 WHERE m.team_id = s.team_id AND m.user_id = r.user_id) \
-             AND NOT EXISTS (SELECT 1 FROM likes v WHERE v.event_id = r.event_id \
-                 AND v.user_id = r.user_id AND v.submission_id = s.id \
-                 AND v.voided_at IS NOT NULL) \
-             AND (r.registered_only = FALSE OR EXISTS (SELECT 1 FROM registrations g \
-                 WHERE g.event_id = r.event_id AND g.user_id = r.user_id \
-                 AND g.status = 'registered')) \
-             ON CONFLICT DO NOTHING \
-             RETURNING submission_id, user_id",
-        );
         // One statement is one transaction on both engines (SQLite takes
         // the write lock when the statement starts, as BEGIN IMMEDIATE
-        // would); SQLite's writers take turns.
-        let _turn = match self.engine() {
-            Engine::Sqlite => Some(self.writer.lock().await),
-            Engine::Postgres => None,
-        };
-        let inserted: Vec<(i64, i64)> = on_pool!(self, |p| {
-            let mut q = sqlx::query_as(&sql);
-            for l in batch {
-                q = q
-                    .bind(l.event_id)
-                    .bind(l.submission_id)
-                    .bind(l.user_id)
-                    .bind(l.now_ms)
-                    .bind(l.cutoff_ms)
-                    .bind(&l.client_hash)
-                    .bind(&l.agent_hash)
-                    .bind(l.registered_only);
+        // would). The rows come as VALUES on SQLite (in-process: a new
+        // statement per batch size costs little), as arrays on PostgreSQL
+        // (one statement, prepared once per connection, for every size).
+        let inserted: Vec<(i64, i64)> = match &self.pool {
+            super::Pool::Sqlite(p) => {
+                let rows = (0..batch.len())
+                    .map(|i| {
+                        let b = i * 8;
+                        format!(
+                            "(CAST(${} AS BIGINT), CAST(${} AS BIGINT), CAST(${} AS BIGINT), \
+                             CAST(${} AS BIGINT), CAST(${} AS BIGINT), CAST(${} AS TEXT), \
+                             CAST(${} AS TEXT), CAST(${} AS BOOLEAN))",
+                            b + 1,
+                            b + 2,
+                            b + 3,
+                            b + 4,
+                            b + 5,
+                            b + 6,
+                            b + 7,
+                            b + 8
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let sql = format!("WITH r ({LIKE_ROW}) AS (VALUES {rows}) {LIKE_INSERT}");
+                let mut q = sqlx::query_as(&sql);
+                for l in batch {
+                    q = q
+                        .bind(l.event_id)
+                        .bind(l.submission_id)
+                        .bind(l.user_id)
+                        .bind(l.now_ms)
+                        .bind(l.cutoff_ms)
+                        .bind(&l.client_hash)
+                        .bind(&l.agent_hash)
+                        .bind(l.registered_only);
+                }
+                // SQLite's writers take turns.
+                let _turn = self.writer.lock().await;
+                q.fetch_all(p).await?
             }
-            q.fetch_all(p).await?
-        });
+            super::Pool::Postgres(p) => {
+                let sql = format!(
+                    "WITH r ({LIKE_ROW}) AS (SELECT * FROM unnest($1::BIGINT[], $2::BIGINT[], \
+                     $3::BIGINT[], $4::BIGINT[], $5::BIGINT[], $6::TEXT[], $7::TEXT[], \
+                     $8::BOOLEAN[])) {LIKE_INSERT}"
+                );
+                let column = |f: fn(&QueuedLike) -> i64| batch.iter().map(f).collect::<Vec<i64>>();
+                sqlx::query_as(&sql)
+                    .bind(column(|l| l.event_id))
+                    .bind(column(|l| l.submission_id))
+                    .bind(column(|l| l.user_id))
+                    .bind(column(|l| l.now_ms))
+                    .bind(column(|l| l.cutoff_ms))
+                    .bind(batch.iter().map(|l| l.client_hash.clone()).collect::<Vec<_>>())
+                    .bind(batch.iter().map(|l| l.agent_hash.clone()).collect::<Vec<_>>())
+                    .bind(batch.iter().map(|l| l.registered_only).collect::<Vec<_>>())
+                    .fetch_all(p)
+                    .await?
+            }
+        };
         Ok(inserted.into_iter().collect())
     }
 
@@ -312,21 +335,34 @@ impl Store {
         if projects.is_empty() {
             return Ok(Default::default());
         }
-        let sql = format!(
-            "SELECT submission_id, COUNT(*) FROM likes WHERE submission_id IN ({}) \
-             AND withdrawn_at IS NULL AND voided_at IS NULL GROUP BY submission_id",
-            (1..=projects.len())
-                .map(|i| format!("${i}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        let rows: Vec<(i64, i64)> = on_pool!(self, |p| {
-            let mut q = sqlx::query_as(&sql);
-            for id in projects {
-                q = q.bind(*id);
+        const LIVE: &str = "AND withdrawn_at IS NULL AND voided_at IS NULL GROUP BY submission_id";
+        let rows: Vec<(i64, i64)> = match &self.pool {
+            super::Pool::Sqlite(p) => {
+                let list = (1..=projects.len())
+                    .map(|i| format!("${i}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let sql = format!(
+                    "SELECT submission_id, COUNT(*) FROM likes \
+                     WHERE submission_id IN ({list}) {LIVE}"
+                );
+                let mut q = sqlx::query_as(&sql);
+                for id in projects {
+                    q = q.bind(*id);
+                }
+                q.fetch_all(p).await?
             }
-            q.fetch_all(p).await?
-        });
+            super::Pool::Postgres(p) => {
+                let sql = format!(
+                    "SELECT submission_id, COUNT(*) FROM likes \
+                     WHERE submission_id = ANY($1::BIGINT[]) {LIVE}"
+                );
+                sqlx::query_as(&sql)
+                    .bind(projects.to_vec())
+                    .fetch_all(p)
+                    .await?
+            }
+        };
         Ok(rows.into_iter().collect())
     }
 
