@@ -317,8 +317,18 @@ impl Store {
                     .bind(column(|l| l.user_id))
                     .bind(column(|l| l.now_ms))
                     .bind(column(|l| l.cutoff_ms))
-                    .bind(batch.iter().map(|l| l.client_hash.clone()).collect::<Vec<_>>())
-                    .bind(batch.iter().map(|l| l.agent_hash.clone()).collect::<Vec<_>>())
+                    .bind(
+                        batch
+                            .iter()
+                            .map(|l| l.client_hash.clone())
+                            .collect::<Vec<_>>(),
+                    )
+                    .bind(
+                        batch
+                            .iter()
+                            .map(|l| l.agent_hash.clone())
+                            .collect::<Vec<_>>(),
+                    )
                     .bind(batch.iter().map(|l| l.registered_only).collect::<Vec<_>>())
                     .fetch_all(p)
                     .await?
