@@ -33,8 +33,8 @@ pub struct AppBackend {
     pub likes_limiter: crate::likes::RateLimiter,
     /// Each event's gallery data, for a second.
     pub(crate) gallery: crate::gallery_views::GalleryCache,
-    /// Held while a gallery is read into the cache.
-    pub(crate) gallery_reading: tokio::sync::Mutex<()>,
+    /// Each event's turn to read its gallery into the cache.
+    pub(crate) gallery_reading: std::sync::Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 /// An event as stored and its definition, under the revision read.
@@ -87,6 +87,89 @@ impl AppBackend {
         slug: &str,
     ) -> Result<Option<Arc<crate::store::StoredEvent>>, StoreError> {
         Ok(self.cached_event(slug).await?.map(|(event, _)| event))
+    }
+
+    /// Who is looking at one of the event's organizers' pages: nobody
+    /// signed in (`Ok(None)`), or the account and whether it organizes
+    /// the event.
+    pub(crate) async fn staff_viewer(
+        &self,
+        event_id: i64,
+        headers: &http::HeaderMap,
+    ) -> Result<Option<(crate::store::User, bool)>, BackendError> {
+        let now = self.clock.now();
+        let Some(user) = crate::auth::current_user(&self.store, &self.config, headers, now)
+            .await
+            .map_err(logged)?
+        else {
+            return Ok(None);
+        };
+        let organizer = crate::http::registration::may_organize(&self.store, event_id, &user)
+            .await
+            .map_err(logged)?;
+        Ok(Some((user, organizer)))
+    }
+
+    /// The event a like is checked against: this instance's cached copy,
+    /// without reading its revision (a busy gallery sends thousands of
+    /// likes a second). The like's own statement checks that the revision
+    /// is still current, and [`AppBackend::set_like`] checks again against
+    /// a fresh read when it is not.
+    pub async fn event_for_like(
+        &self,
+        slug: &str,
+    ) -> Result<Option<Arc<crate::store::StoredEvent>>, StoreError> {
+        if let Ok(cache) = self.cache.read()
+            && let Some((_, event, _)) = cache.get(slug)
+        {
+            return Ok(Some(event.clone()));
+        }
+        self.stored_event(slug).await
+    }
+
+    /// Likes (`like`) or withdraws `user`'s like of project `id` under the
+    /// rules of `event` (see [`AppBackend::event_for_like`]): counted once
+    /// against the rate limits; a like refused because the event changed
+    /// meanwhile is checked again against the event as it is now, once.
+    /// Withdrawals are always checked against a fresh read.
+    pub async fn set_like(
+        &self,
+        event: Arc<crate::store::StoredEvent>,
+        user: &crate::store::User,
+        id: i64,
+        like: bool,
+        peer: &str,
+        agent: &str,
+    ) -> Result<crate::likes::LikeState, crate::likes::LikeFail> {
+        use crate::likes::{LikeActor, LikeFail};
+        let actor = LikeActor {
+            store: &self.store,
+            config: &self.config,
+            limiter: &self.likes_limiter,
+            event: &event,
+            user,
+            now: self.clock.now(),
+            peer,
+            agent,
+        };
+        actor.admit()?;
+        if like {
+            match actor.write(id, like).await {
+                Err(LikeFail::Changed) => {}
+                done => return done,
+            }
+        }
+        let current = self
+            .stored_event(event.definition.slug.as_str())
+            .await?
+            .filter(|e| e.id == event.id)
+            .ok_or(LikeFail::NoProject)?;
+        LikeActor {
+            event: &current,
+            ..actor
+        }
+        .write(id, like)
+        .await
     }
 
     async fn cached_event(&self, slug: &str) -> Result<Option<CachedPair>, StoreError> {

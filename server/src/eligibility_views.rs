@@ -108,7 +108,6 @@ impl AppBackend {
         let Some(event) = self.store.event_by_slug(slug).await.map_err(logged)? else {
             return Ok(None);
         };
-        let now = self.clock.now();
         let mut view = EligibilityReportView {
             slug: slug.to_owned(),
             event_name: event.definition.name.clone(),
@@ -120,19 +119,14 @@ impl AppBackend {
             counts: vec![],
             rows: vec![],
         };
-        let Some(user) = crate::auth::current_user(&self.store, &self.config, headers, now)
-            .await
-            .map_err(logged)?
-        else {
-            return Ok(Some(view));
+        let user = match self.staff_viewer(event.id, headers).await? {
+            Some((user, true)) => user,
+            signed_in => {
+                view.signed_in = signed_in.is_some();
+                return Ok(Some(view));
+            }
         };
         view.signed_in = true;
-        if !crate::http::registration::may_organize(&self.store, event.id, &user)
-            .await
-            .map_err(logged)?
-        {
-            return Ok(Some(view));
-        }
         let get = |k: &str| {
             q.iter()
                 .find(|(key, v)| key == k && !v.is_empty())

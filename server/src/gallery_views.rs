@@ -2,7 +2,7 @@
 //! pages; the like button's state for a viewer.
 
 use crate::backend::{AppBackend, logged};
-use crate::likes::{GALLERY_ORDERS, LikeActor, LikeFail, PEER_HEADER, gallery_order, standings};
+use crate::likes::{GALLERY_ORDERS, LikeFail, PEER_HEADER, gallery_order, standings};
 use crate::store::{StoredEvent, User};
 use chrono::{DateTime, Duration};
 use chrono_tz::Tz;
@@ -119,7 +119,7 @@ impl AppBackend {
         id: i64,
         like: bool,
     ) -> Result<Option<LikeOut>, BackendError> {
-        let Some(event) = self.stored_event(slug).await.map_err(logged)? else {
+        let Some(event) = self.event_for_like(slug).await.map_err(logged)? else {
             return Ok(None);
         };
         let now = self.clock.now();
@@ -128,16 +128,6 @@ impl AppBackend {
             .map_err(logged)?
         else {
             return Ok(None);
-        };
-        let actor = LikeActor {
-            store: &self.store,
-            config: &self.config,
-            limiter: &self.likes_limiter,
-            event: &event,
-            user: &user,
-            now,
-            peer: header(headers, PEER_HEADER),
-            agent: header(headers, "user-agent"),
         };
         let (event_id, user_id) = (event.id, user.id);
         let current = |error: String| async move {
@@ -154,7 +144,8 @@ impl AppBackend {
                 error: Some(error),
             })
         };
-        match actor.set(id, like).await {
+        let (peer, agent) = (header(headers, PEER_HEADER), header(headers, "user-agent"));
+        match self.set_like(event, &user, id, like, peer, agent).await {
             Ok(s) => Ok(Some(LikeOut {
                 likes: s.likes,
                 liked: s.liked,
@@ -293,9 +284,13 @@ impl AppBackend {
         if let Some(data) = fresh() {
             return Ok(data);
         }
-        // One reader at a time: the others wait and take what it read
+        // One reader at a time per event: the others wait and take what it read
         // (rather than all reading the whole event the same second).
-        let _reading = self.gallery_reading.lock().await;
+        let turn = match self.gallery_reading.lock() {
+            Ok(mut turns) => turns.entry(event.id).or_default().clone(),
+            Err(_) => Default::default(),
+        };
+        let _reading = turn.lock().await;
         if let Some(data) = fresh() {
             return Ok(data);
         }
@@ -509,7 +504,6 @@ impl AppBackend {
         let Some(event) = self.store.event_by_slug(slug).await.map_err(logged)? else {
             return Ok(None);
         };
-        let now = self.clock.now();
         let mut view = LikesReviewView {
             slug: slug.to_owned(),
             event_name: event.definition.name.clone(),
@@ -520,19 +514,14 @@ impl AppBackend {
             groups: vec![],
             voided: vec![],
         };
-        let Some(user) = crate::auth::current_user(&self.store, &self.config, headers, now)
-            .await
-            .map_err(logged)?
-        else {
-            return Ok(Some(view));
+        let user = match self.staff_viewer(event.id, headers).await? {
+            Some((user, true)) => user,
+            signed_in => {
+                view.signed_in = signed_in.is_some();
+                return Ok(Some(view));
+            }
         };
         view.signed_in = true;
-        if !crate::http::registration::may_organize(&self.store, event.id, &user)
-            .await
-            .map_err(logged)?
-        {
-            return Ok(Some(view));
-        }
         view.allowed = true;
         view.notice = crate::http::verified_notice(
             &self.config,

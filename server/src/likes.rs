@@ -39,6 +39,10 @@ pub enum LikeFail {
     NoProject,
     #[error("Too many likes in a minute: wait a moment and try again.")]
     RateLimited,
+    /// The event's definition changed since the one the rules were
+    /// checked against; nothing was written.
+    #[error("The event's settings changed just now: please try again.")]
+    Changed,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -114,10 +118,8 @@ pub struct LikeActor<'a> {
 }
 
 impl LikeActor<'_> {
-    /// Likes (`like`) or withdraws the like of a project.
-    pub async fn set(&self, submission_id: i64, like: bool) -> Result<LikeState, LikeFail> {
-        let def = &self.event.definition;
-        likes_open(def, self.now).map_err(LikeFail::Refused)?;
+    /// Counts the attempt against the per-account and per-client limits.
+    pub fn admit(&self) -> Result<(), LikeFail> {
         let per_account = self.config.likes_per_minute;
         let per_client = self.config.likes_per_client_per_minute;
         if !self
@@ -129,6 +131,16 @@ impl LikeActor<'_> {
         {
             return Err(LikeFail::RateLimited);
         }
+        Ok(())
+    }
+
+    /// Likes (`like`) or withdraws the like of a project, by the rules of
+    /// `self.event`: a like is written only if the event is still at that
+    /// revision ([`LikeFail::Changed`] otherwise), so the event may come
+    /// from a cache.
+    pub async fn write(&self, submission_id: i64, like: bool) -> Result<LikeState, LikeFail> {
+        let def = &self.event.definition;
+        likes_open(def, self.now).map_err(LikeFail::Refused)?;
         let cutoff = likes_cutoff(def).unwrap_or(DateTime::<Utc>::MAX_UTC);
         let mut counted = None;
         if like {
@@ -136,6 +148,7 @@ impl LikeActor<'_> {
                 .store
                 .like_counted(&LikeRequest {
                     event_id: self.event.id,
+                    revision: self.event.revision,
                     submission_id,
                     user_id: self.user.id,
                     now: self.now,
@@ -148,6 +161,7 @@ impl LikeActor<'_> {
             counted = count;
             match outcome {
                 Liked::Liked | Liked::Already => {}
+                Liked::Changed => return Err(LikeFail::Changed),
                 Liked::NoProject => return Err(LikeFail::NoProject),
                 Liked::Own => {
                     return Err(LikeFail::Refused(

@@ -19,20 +19,16 @@
 //! Prints the figures, then one markdown table row:
 //! `| engine | arrivals | teams | requests | p50 | p90 | p99 | max | errors | verified |`.
 
-use chrono::Utc;
-use hackboard::auth::{random_token, token_hash};
-use hackboard::store::{NewIdentity, RegisterOutcome, Store};
-use hackboard::teams::new_join_code;
+use hackboard::store::Store;
 use hackboard_domain::submission::SubmissionContent;
-use hackboard_domain::team::name_key;
+use hackboard_tests::load::{
+    Flags, SLUG, SplitMix, account, captain, demo_event, parallel, percentile_ms, thousands,
+};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
-
-const SLUG: &str = "mistral-hackathon";
 
 struct Args {
     database_url: String,
@@ -45,74 +41,37 @@ struct Args {
     samples: Option<String>,
 }
 
-fn usage() -> ! {
-    eprintln!(
-        "usage: deadline_spike --database-url URL --base http://HOST:PORT \
-         [--teams 2000] [--window SECONDS (0 = burst)] [--label NAME] [--seed-concurrency 16] \
-         [--samples FILE.csv]"
-    );
-    std::process::exit(2)
-}
-
 fn parse_args() -> Args {
-    let mut args = Args {
-        database_url: String::new(),
-        base: String::new(),
-        teams: 2000,
-        window: 60.0,
-        label: String::new(),
-        seed_concurrency: 16,
-        samples: None,
+    let flags = Flags::parse(
+        "deadline_spike --database-url URL --base http://HOST:PORT \
+         [--teams 2000] [--window SECONDS (0 = burst)] [--label NAME] [--seed-concurrency 16] \
+         [--samples FILE.csv]",
+        &[
+            "--database-url",
+            "--base",
+            "--teams",
+            "--window",
+            "--label",
+            "--seed-concurrency",
+            "--samples",
+        ],
+    );
+    let window = flags.number("--window", 60.0);
+    let args = Args {
+        database_url: flags.required("--database-url"),
+        base: flags.base(),
+        teams: flags.number("--teams", 2000),
+        window,
+        label: flags
+            .text("--label")
+            .unwrap_or_else(|| if window == 0.0 { "burst" } else { "spread" }.into()),
+        seed_concurrency: flags.number("--seed-concurrency", 16),
+        samples: flags.text("--samples"),
     };
-    let mut it = std::env::args().skip(1);
-    while let Some(flag) = it.next() {
-        let value = it.next().unwrap_or_else(|| usage());
-        match flag.as_str() {
-            "--database-url" => args.database_url = value,
-            "--base" => args.base = value.trim_end_matches('/').to_owned(),
-            "--teams" => args.teams = value.parse().unwrap_or_else(|_| usage()),
-            "--window" => args.window = value.parse().unwrap_or_else(|_| usage()),
-            "--label" => args.label = value,
-            "--samples" => args.samples = Some(value),
-            "--seed-concurrency" => {
-                args.seed_concurrency = value.parse().unwrap_or_else(|_| usage())
-            }
-            _ => usage(),
-        }
-    }
-    if args.database_url.is_empty()
-        || args.base.is_empty()
-        || args.teams == 0
-        || args.window < 0.0
-        || args.seed_concurrency == 0
-    {
-        usage();
-    }
-    if args.label.is_empty() {
-        args.label = if args.window == 0.0 {
-            "burst".into()
-        } else {
-            "spread".into()
-        };
+    if args.teams == 0 || args.window < 0.0 || args.seed_concurrency == 0 {
+        flags.fail();
     }
     args
-}
-
-/// A small deterministic generator (splitmix64), so runs are comparable.
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
 }
 
 /// One seeded team: who saves, with which token.
@@ -122,114 +81,28 @@ struct Seeded {
     token: String,
 }
 
+/// For each team an account (email identity) with an API token, its
+/// registration and a team of one, with bounded concurrency.
 async fn seed(store: &Store, args: &Args) -> Result<(i64, Vec<Seeded>), String> {
-    let now = Utc::now();
-    let event = store
-        .event_by_slug(SLUG)
-        .await
-        .map_err(|e| e.to_string())?
-        .ok_or("the demo event is not loaded (start the server with HACKBOARD_DEMO=true)")?;
-    // The demo seats 400: lift the capacity so every team's person is
-    // registered rather than waitlisted (the server re-reads the definition
-    // by its revision).
-    let mut def = event.definition.clone();
-    def.registration.capacity = None;
-    store
-        .upsert_event(&def, now)
-        .await
-        .map_err(|e| format!("lifting the capacity: {e}"))?;
-    let event_id = event.id;
-
-    let next = Arc::new(AtomicUsize::new(0));
-    let mut workers = tokio::task::JoinSet::new();
-    for _ in 0..args.seed_concurrency.min(args.teams) {
-        let store = store.clone();
-        let next = next.clone();
-        let label = args.label.clone();
-        let teams = args.teams;
-        workers.spawn(async move {
-            let mut out = Vec::new();
-            loop {
-                let index = next.fetch_add(1, Ordering::Relaxed);
-                if index >= teams {
-                    return Ok::<_, String>(out);
-                }
-                out.push(seed_one(&store, event_id, &label, index).await?);
-            }
-        });
-    }
-    let mut seeded = Vec::with_capacity(args.teams);
-    while let Some(done) = workers.join_next().await {
-        seeded.extend(done.map_err(|e| e.to_string())??);
-    }
-    seeded.sort_by_key(|s| s.index);
-    Ok((event_id, seeded))
-}
-
-async fn seed_one(
-    store: &Store,
-    event_id: i64,
-    label: &str,
-    index: usize,
-) -> Result<Seeded, String> {
-    let now = Utc::now();
-    let handle = format!("{label}-{index:04}");
-    let email = format!("{handle}@bench.example");
-    let fail = |what: &str, e: &dyn std::fmt::Display| format!("team {index}: {what}: {e}");
-    let (user_id, _) = store
-        .user_for_identity(
-            &NewIdentity {
-                provider: "email".into(),
-                subject: email.clone(),
-                login: Some(email.clone()),
-                display_name: handle.clone(),
-                email: Some(email.clone()),
-                ..Default::default()
-            },
-            now,
-        )
-        .await
-        .map_err(|e| fail("account", &e))?;
-    let outcome = store
-        .register(
-            event_id,
-            user_id,
-            r#"{"experience":"Shipped something","code_of_conduct":true}"#,
-            false,
-            None,
-            false,
-            now,
-            &|_| None,
-        )
-        .await
-        .map_err(|e| fail("registration", &e))?;
-    if outcome != RegisterOutcome::Registered {
-        return Err(format!("team {index}: registration: {outcome:?}"));
-    }
-    let name = format!("Team {label} {index:04}");
-    let team_id = store
-        .create_team(
-            event_id,
-            user_id,
-            &name,
-            &name_key(&name),
-            "",
-            "Europe/Paris",
-            &new_join_code(),
-            now,
-        )
-        .await
-        .map_err(|e| fail("team", &e))?;
-    let token = format!("hb_bench_{}", random_token());
-    store
-        .create_api_token(user_id, "deadline spike", &token_hash(&token), now)
-        .await
-        .map_err(|e| fail("API token", &e))?;
-    Ok(Seeded {
-        index,
-        team_id,
-        token,
+    let event_id = demo_event(store, |_| {}).await?;
+    let s = store.clone();
+    let label = args.label.clone();
+    let teams = parallel(args.teams, args.seed_concurrency, move |index| {
+        let (store, label) = (s.clone(), label.clone());
+        async move {
+            let handle = format!("{label}-{index:04}");
+            let (user, token) = account(&store, &handle, "deadline spike").await?;
+            let team_id =
+                captain(&store, event_id, user, &format!("Team {label} {index:04}")).await?;
+            Ok(Seeded {
+                index,
+                team_id,
+                token,
+            })
+        }
     })
+    .await?;
+    Ok((event_id, teams))
 }
 
 /// What team `i` submits: about 1 KB of markdown, one track, its repos.
@@ -378,27 +251,6 @@ async fn run_team(
         }
     }
     run
-}
-
-/// Nearest-rank percentile of sorted latencies, in milliseconds.
-fn pct(sorted: &[Duration], q: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
-    sorted[rank - 1].as_secs_f64() * 1000.0
-}
-
-fn thousands(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[tokio::main]
@@ -575,10 +427,10 @@ async fn main() -> ExitCode {
     for (name, v) in [("all", &all), ("draft", &drafts), ("submit", &submits)] {
         println!(
             "  {name:>6}: p50 {:.1} ms, p90 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
-            pct(v, 0.50),
-            pct(v, 0.90),
-            pct(v, 0.99),
-            pct(v, 1.0)
+            percentile_ms(v, 0.50),
+            percentile_ms(v, 0.90),
+            percentile_ms(v, 0.99),
+            percentile_ms(v, 1.0)
         );
     }
     let mut statuses: Vec<_> = by_status.into_iter().collect();
@@ -630,10 +482,10 @@ async fn main() -> ExitCode {
         "| {engine} | {arrivals} | {} | {} | {:.1} ms | {:.1} ms | {:.1} ms | {:.1} ms | {errors} | {}/{}{} |",
         thousands(args.teams),
         thousands(all.len()),
-        pct(&all, 0.50),
-        pct(&all, 0.90),
-        pct(&all, 0.99),
-        pct(&all, 1.0),
+        percentile_ms(&all, 0.50),
+        percentile_ms(&all, 0.90),
+        percentile_ms(&all, 0.99),
+        percentile_ms(&all, 1.0),
         thousands(verified),
         thousands(args.teams),
         if ok { "" } else { " ✗" }

@@ -17,20 +17,17 @@
 //! Prints one markdown table row:
 //! `| likes | seconds | likes/s | p50 | p99 | max | errors | counted = answered |`.
 
-use chrono::Utc;
-use hackboard::auth::{random_token, token_hash};
-use hackboard::store::{NewIdentity, SaveRequest, Store};
-use hackboard::teams::new_join_code;
+use hackboard::store::{SaveRequest, Store};
 use hackboard_domain::MilestoneKind;
 use hackboard_domain::submission::SubmissionContent;
-use hackboard_domain::team::name_key;
+use hackboard_tests::load::{
+    Flags, SLUG, SplitMix, account, captain, demo_event, parallel, percentile_ms,
+};
 use std::collections::HashMap;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
-
-const SLUG: &str = "mistral-hackathon";
 
 struct Args {
     database_url: String,
@@ -41,165 +38,44 @@ struct Args {
     concurrency: usize,
 }
 
-fn usage() -> ! {
-    eprintln!(
-        "usage: like_storm --database-url URL --base http://HOST:PORT \
-         [--accounts 10000] [--projects 400] [--likes 3] [--concurrency 64]"
-    );
-    std::process::exit(2)
-}
-
 fn parse_args() -> Args {
-    let mut a = Args {
-        database_url: String::new(),
-        base: String::new(),
-        accounts: 10_000,
-        projects: 400,
-        likes: 3,
-        concurrency: 64,
+    let flags = Flags::parse(
+        "like_storm --database-url URL --base http://HOST:PORT \
+         [--accounts 10000] [--projects 400] [--likes 3] [--concurrency 64]",
+        &[
+            "--database-url",
+            "--base",
+            "--accounts",
+            "--projects",
+            "--likes",
+            "--concurrency",
+        ],
+    );
+    let a = Args {
+        database_url: flags.required("--database-url"),
+        base: flags.base(),
+        accounts: flags.number("--accounts", 10_000),
+        projects: flags.number("--projects", 400),
+        likes: flags.number("--likes", 3),
+        concurrency: flags.number("--concurrency", 64),
     };
-    let mut it = std::env::args().skip(1);
-    while let Some(flag) = it.next() {
-        let value = it.next().unwrap_or_else(|| usage());
-        let n = || value.parse::<usize>().unwrap_or_else(|_| usage());
-        match flag.as_str() {
-            "--database-url" => a.database_url = value.clone(),
-            "--base" => a.base = value.trim_end_matches('/').to_owned(),
-            "--accounts" => a.accounts = n(),
-            "--projects" => a.projects = n(),
-            "--likes" => a.likes = n(),
-            "--concurrency" => a.concurrency = n(),
-            _ => usage(),
-        }
-    }
-    if a.database_url.is_empty()
-        || a.base.is_empty()
-        || a.projects == 0
-        || a.likes == 0
-        || a.likes > a.projects
-        || a.concurrency == 0
-    {
-        usage();
+    if a.projects == 0 || a.likes == 0 || a.likes > a.projects || a.concurrency == 0 {
+        flags.fail();
     }
     a
 }
 
-/// splitmix64: a small deterministic generator, so runs are comparable.
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-}
-
-async fn account(store: &Store, name: &str) -> Result<(i64, String), String> {
-    let now = Utc::now();
-    let email = format!("{name}@bench.example");
-    let (id, _) = store
-        .user_for_identity(
-            &NewIdentity {
-                provider: "email".into(),
-                subject: email.clone(),
-                login: Some(email.clone()),
-                display_name: name.to_owned(),
-                email: Some(email),
-                ..Default::default()
-            },
-            now,
-        )
-        .await
-        .map_err(|e| format!("{name}: {e}"))?;
-    let token = format!("hb_bench_{}", random_token());
-    store
-        .create_api_token(id, "like storm", &token_hash(&token), now)
-        .await
-        .map_err(|e| format!("{name}: {e}"))?;
-    Ok((id, token))
-}
-
-/// Runs `f(i)` for i in 0..n with `width` tasks at once.
-async fn parallel<T, F, Fut>(n: usize, width: usize, f: F) -> Result<Vec<T>, String>
-where
-    T: Send + 'static,
-    F: Fn(usize) -> Fut + Send + Sync + 'static,
-    Fut: std::future::Future<Output = Result<T, String>> + Send,
-{
-    let f = Arc::new(f);
-    let next = Arc::new(AtomicUsize::new(0));
-    let mut set = tokio::task::JoinSet::new();
-    for _ in 0..width.min(n).max(1) {
-        let (f, next) = (f.clone(), next.clone());
-        set.spawn(async move {
-            let mut out = vec![];
-            loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                if i >= n {
-                    return Ok::<_, String>(out);
-                }
-                out.push((i, f(i).await?));
-            }
-        });
-    }
-    let mut all = vec![];
-    while let Some(done) = set.join_next().await {
-        all.extend(done.map_err(|e| e.to_string())??);
-    }
-    all.sort_by_key(|(i, _)| *i);
-    Ok(all.into_iter().map(|(_, t)| t).collect())
-}
-
 async fn seed(store: &Store, a: &Args) -> Result<(i64, Vec<i64>, Vec<String>), String> {
-    let event = store
-        .event_by_slug(SLUG)
-        .await
-        .map_err(|e| e.to_string())?
-        .ok_or("the demo event is not loaded (HACKBOARD_DEMO=true)")?;
-    let mut def = event.definition.clone();
-    def.registration.capacity = None;
-    def.gallery.opens = MilestoneKind::RegistrationOpens;
-    store
-        .upsert_event(&def, Utc::now())
-        .await
-        .map_err(|e| e.to_string())?;
-    let event_id = event.id;
+    let event_id = demo_event(store, |def| {
+        def.gallery.opens = MilestoneKind::RegistrationOpens;
+    })
+    .await?;
     let s = store.clone();
     let projects = parallel(a.projects, 8, move |i| {
         let store = s.clone();
         async move {
-            let (user, _) = account(&store, &format!("maker-{i:04}")).await?;
-            let now = Utc::now();
-            store
-                .register(
-                    event_id,
-                    user,
-                    r#"{"experience":"Shipped something","code_of_conduct":true}"#,
-                    false,
-                    None,
-                    false,
-                    now,
-                    &|_| None,
-                )
-                .await
-                .map_err(|e| format!("registration {i}: {e}"))?;
-            let name = format!("Storm team {i:04}");
-            let team = store
-                .create_team(
-                    event_id,
-                    user,
-                    &name,
-                    &name_key(&name),
-                    "",
-                    "Europe/Paris",
-                    &new_join_code(),
-                    now,
-                )
-                .await
-                .map_err(|e| format!("team {i}: {e}"))?;
+            let (user, _) = account(&store, &format!("maker-{i:04}"), "like storm").await?;
+            let team = captain(&store, event_id, user, &format!("Storm team {i:04}")).await?;
             let content = SubmissionContent {
                 title: format!("Project {i:04}"),
                 tagline: "A project of the like storm".into(),
@@ -219,7 +95,7 @@ async fn seed(store: &Store, a: &Args) -> Result<(i64, Vec<i64>, Vec<String>), S
                     content_hash: &content.hash(),
                     submit: true,
                     user_id: user,
-                    now,
+                    now: chrono::Utc::now(),
                     receipts: &[],
                 })
                 .await
@@ -236,22 +112,14 @@ async fn seed(store: &Store, a: &Args) -> Result<(i64, Vec<i64>, Vec<String>), S
     let s = store.clone();
     let tokens = parallel(a.accounts, 16, move |i| {
         let store = s.clone();
-        async move { Ok(account(&store, &format!("fan-{i:05}")).await?.1) }
+        async move {
+            Ok(account(&store, &format!("fan-{i:05}"), "like storm")
+                .await?
+                .1)
+        }
     })
     .await?;
     Ok((event_id, projects, tokens))
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
 
 #[tokio::main]
@@ -285,7 +153,7 @@ async fn main() -> ExitCode {
     for acc in 0..tokens.len() {
         let mut chosen: Vec<i64> = vec![];
         while chosen.len() < a.likes {
-            let p = projects[(rng.next() % projects.len() as u64) as usize];
+            let p = projects[rng.below(projects.len())];
             if !chosen.contains(&p) {
                 chosen.push(p);
             }
@@ -293,7 +161,7 @@ async fn main() -> ExitCode {
         jobs.extend(chosen.into_iter().map(|p| (acc, p)));
     }
     for i in (1..jobs.len()).rev() {
-        let j = (rng.next() % (i as u64 + 1)) as usize;
+        let j = rng.below(i + 1);
         jobs.swap(i, j);
     }
     let jobs = Arc::new(jobs);
@@ -366,13 +234,13 @@ async fn main() -> ExitCode {
         eprintln!("error: {e}");
     }
     println!(
-        "| {} | {:.1} s | {:.0} | {} | {} | {} | {} | {} ({total} counted) |",
+        "| {} | {:.1} s | {:.0} | {:.1} ms | {:.1} ms | {:.1} ms | {} | {} ({total} counted) |",
         latencies.len(),
         secs,
         latencies.len() as f64 / secs,
-        ms(percentile(&latencies, 0.5)),
-        ms(percentile(&latencies, 0.99)),
-        ms(latencies.last().copied().unwrap_or_default()),
+        percentile_ms(&latencies, 0.5),
+        percentile_ms(&latencies, 0.99),
+        percentile_ms(&latencies, 1.0),
         errors.len(),
         if exact { "yes" } else { "NO" },
     );

@@ -10,6 +10,8 @@ use hackboard_domain::timeline::{Clock, ManualClock};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+pub mod load;
+
 /// The engines every store and integration test runs on: SQLite always,
 /// PostgreSQL unless `HACKBOARD_SKIP_POSTGRES=1`.
 pub fn engines() -> Vec<Engine> {

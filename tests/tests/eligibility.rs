@@ -12,7 +12,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::{DateTime, Duration, Utc};
-use hackboard::auth::token_hash;
 use hackboard::store::Role;
 use hackboard_domain::MilestoneKind;
 use hackboard_domain::timeline::Clock;
@@ -160,94 +159,12 @@ async fn hacking_starts(app: &TestApp) -> DateTime<Utc> {
     hackboard_domain::gallery::last_reached(&def, MilestoneKind::HackingStarts).unwrap()
 }
 
-async fn token_for(app: &TestApp, email: &str) -> String {
-    let cookie = app.sign_in(email).await;
-    let id = app.user_id(&cookie).await;
-    let token = format!("hb_test_{id}_elig");
-    app.store
-        .create_api_token(id, "test", &token_hash(&token), app.clock.now())
-        .await
-        .unwrap();
-    token
-}
-
-async fn call(
-    app: &TestApp,
-    method: &str,
-    path: &str,
-    token: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut req = app
-        .client
-        .request(
-            reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
-            app.url(path),
-        )
-        .bearer_auth(token);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let res = req.send().await.unwrap();
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap_or(Value::Null))
-}
-
-/// A registered participant, captain of a team in Paris, with a token.
-async fn captain(app: &TestApp, email: &str, team: &str) -> String {
-    let token = token_for(app, email).await;
-    let (status, body) = call(
-        app,
-        "POST",
-        &format!("{API}/registration"),
-        &token,
-        Some(json!({
-            "accept_rules": true,
-            "answers": {"experience": "Shipped something", "code_of_conduct": true}
-        })),
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
-    let (status, body) = call(
-        app,
-        "POST",
-        &format!("{API}/team"),
-        &token,
-        Some(json!({"name": team, "time_zone": "Europe/Paris"})),
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
-    token
-}
-
+/// Submits the team's project (title "Project {github}", fine-tuning
+/// track): its submission id.
 async fn submit(app: &TestApp, token: &str, github: &str, hf: &[&str]) -> i64 {
-    let (status, body) = call(
-        app,
-        "PUT",
-        &format!("{API}/submission"),
-        token,
-        Some(json!({
-            "base_version": 0, "submit": true,
-            "content": {
-                "title": format!("Project {github}"), "tagline": "One line",
-                "description": "What it does", "tracks": ["fine-tuning"],
-                "github_url": format!("https://github.com/{github}"),
-                "hf_urls": hf.iter().map(|h| format!("https://huggingface.co/{h}")).collect::<Vec<_>>(),
-            }
-        })),
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
-    let (status, mine) = call(
-        app,
-        "GET",
-        &format!("{API}/submission/eligibility"),
-        token,
-        None,
-    )
-    .await;
-    assert_eq!(status, 200, "{mine}");
-    mine["submission_id"].as_i64().expect("a submission id")
+    let title = format!("Project {github}");
+    app.demo_project(token, &title, "fine-tuning", github, hf, true)
+        .await
 }
 
 /// Waits (up to 15 s) until the submission's stored check satisfies `done`.
@@ -275,7 +192,7 @@ fn decoded(page: &str) -> String {
 }
 
 async fn organizer(app: &TestApp, email: &str) -> (String, String) {
-    let token = token_for(app, email).await;
+    let token = app.api_token(email).await;
     let id = app.store.users_by_email(email).await.unwrap()[0].id;
     app.store
         .grant_role(
@@ -302,7 +219,7 @@ async fn a_team_sees_what_to_fix_and_by_when_and_passes_once_the_repository_is_p
             model(ORG, start + Duration::hours(1)),
         );
         fake.commits.lock().unwrap().insert("ada/tutor".into(), 3);
-        let ada = captain(&app, "ada@example.org", "Nebula").await;
+        let ada = app.demo_captain("ada@example.org", "Nebula").await;
         app.clock.set(start + Duration::hours(2));
         let id = submit(&app, &ada, "ada/tutor", &[&format!("{ORG}/tutor")]).await;
         assert_eq!(until_checked(&app, id, |s| s == "fail").await, "fail");
@@ -330,7 +247,7 @@ async fn a_team_sees_what_to_fix_and_by_when_and_passes_once_the_repository_is_p
         assert!(location(&res).contains("ok="), "{}", location(&res));
         assert_eq!(until_checked(&app, id, |s| s == "pass").await, "pass");
         let (status, body) =
-            call(&app, "GET", &format!("{API}/submission/eligibility"), &ada, None).await;
+            app.api("GET", &format!("{API}/submission/eligibility"), &ada, None).await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(body["status"], "pass", "{body}");
         let keys: Vec<&str> = body["items"]
@@ -362,7 +279,7 @@ async fn a_rate_limited_check_is_pending_and_runs_again_after_githubs_reset() {
             &format!("hf/models/{ORG}/tutor"),
             model(ORG, start + Duration::hours(1)),
         );
-        let ada = captain(&app, "ada@example.org", "Nebula").await;
+        let ada = app.demo_captain("ada@example.org", "Nebula").await;
         app.clock.set(start + Duration::hours(2));
         let id = submit(&app, &ada, "ada/tutor", &[&format!("{ORG}/tutor")]).await;
         assert_eq!(until_checked(&app, id, |s| s == "pending").await, "pending");
@@ -372,14 +289,9 @@ async fn a_rate_limited_check_is_pending_and_runs_again_after_githubs_reset() {
             Some(reset.timestamp_millis() + 1000),
             "retried one second after the announced reset"
         );
-        let (_, body) = call(
-            &app,
-            "GET",
-            &format!("{API}/submission/eligibility"),
-            &ada,
-            None,
-        )
-        .await;
+        let (_, body) = app
+            .api("GET", &format!("{API}/submission/eligibility"), &ada, None)
+            .await;
         assert_eq!(body["status"], "pending", "{body}");
 
         // The limit lifts; nobody asks again: the job runs it after the reset.
@@ -405,7 +317,7 @@ async fn the_deadline_sweep_checks_every_submitted_project_again_once() {
             model(ORG, start + Duration::hours(1)),
         );
         fake.commits.lock().unwrap().insert("ada/tutor".into(), 3);
-        let ada = captain(&app, "ada@example.org", "Nebula").await;
+        let ada = app.demo_captain("ada@example.org", "Nebula").await;
         app.clock.set(start + Duration::hours(2));
         let id = submit(&app, &ada, "ada/tutor", &[&format!("{ORG}/tutor")]).await;
         assert_eq!(until_checked(&app, id, |s| s == "pass").await, "pass");
@@ -449,8 +361,8 @@ async fn organizers_filter_the_report_decide_with_a_reason_and_export_csv_and_pa
         }
         fake.set(&format!("hf/models/{ORG}/tutor"), model(ORG, during));
         fake.set("hf/models/bo/robot", model("bo", during));
-        let ada = captain(&app, "ada@example.org", "Nebula").await;
-        let bo = captain(&app, "bo@example.org", "Robots").await;
+        let ada = app.demo_captain("ada@example.org", "Nebula").await;
+        let bo = app.demo_captain("bo@example.org", "Robots").await;
         app.clock.set(start + Duration::hours(2));
         let good = submit(&app, &ada, "ada/tutor", &[&format!("{ORG}/tutor")]).await;
         let bad = submit(&app, &bo, "bo/robot", &["bo/robot"]).await;
@@ -506,34 +418,31 @@ async fn organizers_filter_the_report_decide_with_a_reason_and_export_csv_and_pa
             )
             .await;
         assert!(location(&res).contains("ok="), "{}", location(&res));
-        let (_, mine) = call(
-            &app,
-            "GET",
-            &format!("{API}/submission/eligibility"),
-            &bo,
-            None,
-        )
-        .await;
+        let (_, mine) = app
+            .api("GET", &format!("{API}/submission/eligibility"), &bo, None)
+            .await;
         assert_eq!(mine["status"], "pass", "{mine}");
         // … and mark the other project ineligible, through the API.
-        let (status, body) = call(
-            &app,
-            "POST",
-            &format!("{API}/submissions/{good}/eligibility/decisions"),
-            &org,
-            Some(json!({"key": "project", "status": "fail", "reason": "Built before the event"})),
-        )
-        .await;
+        let (status, body) = app
+            .api(
+                "POST",
+                &format!("{API}/submissions/{good}/eligibility/decisions"),
+                &org,
+                Some(
+                    json!({"key": "project", "status": "fail", "reason": "Built before the event"}),
+                ),
+            )
+            .await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(body["eligibility"]["status"], "fail", "{body}");
-        let (status, body) = call(
-            &app,
-            "POST",
-            &format!("{API}/submissions/{good}/eligibility/decisions"),
-            &org,
-            Some(json!({"key": "no.such.item", "status": "fail", "reason": "x"})),
-        )
-        .await;
+        let (status, body) = app
+            .api(
+                "POST",
+                &format!("{API}/submissions/{good}/eligibility/decisions"),
+                &org,
+                Some(json!({"key": "no.such.item", "status": "fail", "reason": "x"})),
+            )
+            .await;
         assert_eq!(status, 409, "{body}");
 
         let audit = app.store.audit_log(event_id(&app).await).await.unwrap();
@@ -558,7 +467,9 @@ async fn organizers_filter_the_report_decide_with_a_reason_and_export_csv_and_pa
             "{csv}"
         );
 
-        let (status, body) = call(&app, "GET", &format!("{API}/eligibility"), &org, None).await;
+        let (status, body) = app
+            .api("GET", &format!("{API}/eligibility"), &org, None)
+            .await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(body.as_array().unwrap().len(), 2);
 
@@ -570,17 +481,17 @@ async fn organizers_filter_the_report_decide_with_a_reason_and_export_csv_and_pa
                 format!("{API}/submissions/{good}/eligibility/check"),
             ),
         ] {
-            let (status, _) = call(&app, method, &path, &bo, None).await;
+            let (status, _) = app.api(method, &path, &bo, None).await;
             assert_eq!(status, 403, "{method} {path}");
         }
-        let (status, _) = call(
-            &app,
-            "POST",
-            &format!("{API}/submissions/{good}/eligibility/decisions"),
-            &bo,
-            Some(json!({"key": "project", "status": "pass", "reason": "mine now"})),
-        )
-        .await;
+        let (status, _) = app
+            .api(
+                "POST",
+                &format!("{API}/submissions/{good}/eligibility/decisions"),
+                &bo,
+                Some(json!({"key": "project", "status": "pass", "reason": "mine now"})),
+            )
+            .await;
         assert_eq!(status, 403);
         let bo_cookie = app.sign_in("bo@example.org").await;
         let page = app
@@ -643,7 +554,7 @@ const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0
 async fn a_cover_image_is_checked_by_its_content_and_served_only_as_an_image() {
     each(|app, _fake| async move {
         let start = hacking_starts(&app).await;
-        let ada = captain(&app, "ada@example.org", "Nebula").await;
+        let ada = app.demo_captain("ada@example.org", "Nebula").await;
         app.clock.set(start + Duration::hours(2));
         let cookie = app.sign_in("ada@example.org").await;
         let page = upload(&app, &cookie, "cover.png", PNG).await;
@@ -735,7 +646,7 @@ async fn an_event_whose_gallery_opens_at_judging_keeps_projects_private_until_th
         def.gallery.opens = MilestoneKind::Judging;
         app.store.upsert_event(&def, app.clock.now()).await.unwrap();
         let start = hacking_starts(&app).await;
-        let ada = captain(&app, "ada@example.org", "Nebula").await;
+        let ada = app.demo_captain("ada@example.org", "Nebula").await;
         app.clock.set(start + Duration::hours(2));
         let id = submit(&app, &ada, "ada/tutor", &[]).await;
         let page = format!("{EVENT}/projects/{id}");

@@ -1,7 +1,8 @@
 //! The gallery and likes over HTTP, on SQLite and PostgreSQL: liking
 //! counts once and refuses (in words, count unchanged) one's own project,
 //! drafts, unknown projects, before the gallery opens and after the
-//! cutoff; registered-only likers; the per-account rate limit; the gallery's
+//! cutoff; registered-only likers, also when another instance changed
+//! the event a moment ago; the per-account rate limit; the gallery's
 //! filters, search, orders and pages; the counts frozen by the server's job
 //! at the cutoff with a hash that reproduces; voiding after review
 //! (audited) and the wild card proposed and confirmed once.
@@ -198,6 +199,31 @@ async fn when_the_event_says_so_only_registered_participants_can_like() {
         );
         let (status, body) = like(&app, &bo, nebula, true).await;
         assert_eq!((status, body["likes"].as_i64()), (200, Some(1)), "{body}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_like_obeys_the_event_as_just_saved_by_another_instance() {
+    each(|app| async move {
+        let (_ada, bo, nebula, _, _) = projects(&app).await;
+        let first = app.api_token("first@example.org").await;
+        let (status, body) = like(&app, &first, nebula, true).await;
+        assert_eq!((status, body["likes"].as_i64()), (200, Some(1)), "{body}");
+        // Saved straight into the database, as another instance would:
+        // this server's copy of the event is now out of date.
+        let mut d = def(&app).await;
+        d.gallery.likers = Likers::Registered;
+        app.store.upsert_event(&d, app.clock.now()).await.unwrap();
+        let second = app.api_token("second@example.org").await;
+        let (status, body) = like(&app, &second, nebula, true).await;
+        assert_eq!(status, 409, "{body}");
+        assert_eq!(
+            body["error"]["message"],
+            "Only the event's registered participants can like projects."
+        );
+        let (status, body) = like(&app, &bo, nebula, true).await;
+        assert_eq!((status, body["likes"].as_i64()), (200, Some(2)), "{body}");
     })
     .await;
 }

@@ -1,5 +1,6 @@
 //! Store contract for likes, on SQLite and PostgreSQL: 1,000 accounts
-//! liking one project at once count exactly 1,000; one account's 20
+//! liking one project at once count exactly 1,000; a like the database
+//! refuses fails alone; one account's 20
 //! concurrent likes count once; likes racing the cutoff snapshot are each
 //! either in the snapshot or refused; the snapshot is taken once and its
 //! hash reproduces.
@@ -101,9 +102,13 @@ async fn people(store: &Store, n: usize, prefix: &str) -> Vec<i64> {
     ids
 }
 
+/// A new event's revision (each change of its definition adds one).
+const FIRST_REVISION: i64 = 1;
+
 fn req(event: i64, project: i64, user: i64, at: DateTime<Utc>) -> LikeRequest<'static> {
     LikeRequest {
         event_id: event,
+        revision: FIRST_REVISION,
         submission_id: project,
         user_id: user,
         now: at,
@@ -135,6 +140,36 @@ async fn a_thousand_accounts_liking_one_project_at_once_count_exactly_a_thousand
         }
         let counts = store.like_counts(event).await.unwrap();
         assert_eq!(counts[0], (projects[0], 1000));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_like_that_cannot_be_written_fails_alone_and_the_likes_written_with_it_count() {
+    each(|store, event, projects| async move {
+        let fans = people(&store, 300, "batch").await;
+        // No such account: the database refuses the row. Sent amid the
+        // others, it lands in a batch with some of them.
+        let ghost = 9_999_999;
+        let mut senders: Vec<i64> = fans.clone();
+        senders.insert(150, ghost);
+        let tasks: Vec<_> = senders
+            .iter()
+            .map(|&u| {
+                let store = store.clone();
+                let p = projects[0];
+                tokio::spawn(async move { (u, store.like(&req(event, p, u, t0())).await) })
+            })
+            .collect();
+        for t in tasks {
+            let (u, outcome) = t.await.unwrap();
+            if u == ghost {
+                assert!(outcome.is_err(), "{outcome:?}");
+            } else {
+                assert_eq!(outcome.unwrap(), Liked::Liked);
+            }
+        }
+        assert_eq!(store.like_count(projects[0]).await.unwrap(), 300);
     })
     .await;
 }
@@ -295,6 +330,35 @@ async fn a_like_at_the_cutoff_instant_is_refused_and_one_millisecond_before_coun
             like(&store, event, projects[0], p[1], cutoff()).await,
             Liked::Closed
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_like_checked_against_an_outdated_event_definition_is_refused_as_changed_and_not_counted()
+{
+    each(|store, event, projects| async move {
+        let p = people(&store, 2, "stale").await;
+        assert_eq!(
+            like(&store, event, projects[0], p[0], t0()).await,
+            Liked::Liked
+        );
+        // An organizer saves the event: its revision moves on.
+        store
+            .upsert_event(&demo_event(t0().date_naive()), t0())
+            .await
+            .unwrap();
+        assert_eq!(
+            like(&store, event, projects[0], p[1], t0()).await,
+            Liked::Changed
+        );
+        assert_eq!(store.like_count(projects[0]).await.unwrap(), 1);
+        let current = LikeRequest {
+            revision: FIRST_REVISION + 1,
+            ..req(event, projects[0], p[1], t0())
+        };
+        assert_eq!(store.like(&current).await.unwrap(), Liked::Liked);
+        assert_eq!(store.like_count(projects[0]).await.unwrap(), 2);
     })
     .await;
 }

@@ -324,7 +324,7 @@ async fn set(state: &AppState, slug: &str, id: i64, headers: &HeaderMap, like: b
         Ok(u) => u,
         Err(e) => return e.into_response(),
     };
-    let event = match state.backend.stored_event(slug).await {
+    let event = match state.backend.event_for_like(slug).await {
         Ok(Some(e)) => e,
         Ok(None) => {
             return ApiError::NotFound(format!("No event has the slug \"{slug}\"."))
@@ -332,24 +332,20 @@ async fn set(state: &AppState, slug: &str, id: i64, headers: &HeaderMap, like: b
         }
         Err(e) => return ApiError::Internal(e).into_response(),
     };
-    let actor = crate::likes::LikeActor {
-        store: &state.backend.store,
-        config: &state.config,
-        limiter: &state.backend.likes_limiter,
-        event: &event,
-        user: &user,
-        now: state.backend.clock.now(),
-        peer: headers
-            .get(PEER_HEADER)
+    let header = |name| {
+        headers
+            .get(name)
             .and_then(|v| v.to_str().ok())
-            .unwrap_or(""),
-        agent: headers
-            .get("user-agent")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or(""),
+            .unwrap_or("")
     };
     use crate::likes::LikeFail;
-    match actor.set(id, like).await {
+    let peer = header(PEER_HEADER);
+    let agent = header("user-agent");
+    match state
+        .backend
+        .set_like(event, &user, id, like, peer, agent)
+        .await
+    {
         Ok(s) => Json(LikeOut {
             likes: s.likes,
             liked: s.liked,
@@ -368,6 +364,9 @@ async fn set(state: &AppState, slug: &str, id: i64, headers: &HeaderMap, like: b
         .into_response(),
         Err(LikeFail::Refused(m)) => {
             ApiError::Refused(StatusCode::CONFLICT, "refused", m).into_response()
+        }
+        Err(e @ LikeFail::Changed) => {
+            ApiError::Refused(StatusCode::CONFLICT, "changed", e.to_string()).into_response()
         }
         Err(LikeFail::Store(e)) => ApiError::Internal(e).into_response(),
     }

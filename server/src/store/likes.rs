@@ -22,11 +22,17 @@ pub enum Liked {
     Voided,
     /// The event lets only registered participants like.
     NotEligible,
+    /// The event's definition changed since the revision the caller
+    /// checked its rules against (nothing written: check again).
+    Changed,
 }
 
 /// A like, as the caller words it.
 pub struct LikeRequest<'a> {
     pub event_id: i64,
+    /// The event's revision the caller's rules (window, who may like)
+    /// come from: the like is written only if it is still current.
+    pub revision: i64,
     pub submission_id: i64,
     pub user_id: i64,
     pub now: DateTime<Utc>,
@@ -73,6 +79,7 @@ pub fn sha256_hex(text: &str) -> String {
 /// A like waiting for the writer.
 pub(super) struct QueuedLike {
     event_id: i64,
+    revision: i64,
     submission_id: i64,
     user_id: i64,
     now_ms: i64,
@@ -87,16 +94,25 @@ pub(super) struct QueuedLike {
 pub(super) type LikeQueue = tokio::sync::mpsc::UnboundedSender<QueuedLike>;
 
 /// The columns of a like to write, as the statement names them.
-const LIKE_ROW: &str = "event_id, submission_id, user_id, created_at, cutoff_at, client_hash, \
+const LIKE_ROW: &str = "event_id, revision, submission_id, user_id, created_at, cutoff_at, client_hash, \
      agent_hash, registered_only";
 
 /// Inserts the rows `r` that pass every check (each row its own); rows
 /// the one-like index refuses are skipped; returns the pairs inserted.
+///
+/// The project's event is compared with `IS NOT DISTINCT FROM` (for these
+/// NOT NULL columns the same as `=`): an equality would let PostgreSQL's
+/// planner, before it has statistics of a fresh event, find the project
+/// through the event's index (reading every project of the event for each
+/// like; measured: 6 million rows read for 30,000 likes) instead of by its
+/// primary key.
 const LIKE_INSERT: &str = "INSERT INTO likes (event_id, submission_id, user_id, created_at, \
      client_hash, agent_hash) \
      SELECT r.event_id, s.id, r.user_id, r.created_at, r.client_hash, r.agent_hash \
-     FROM r JOIN submissions s ON s.id = r.submission_id AND s.event_id = r.event_id \
-     WHERE s.status = 'submitted' AND r.created_at < r.cutoff_at \
+     FROM r JOIN submissions s ON s.id = r.submission_id \
+     WHERE s.event_id IS NOT DISTINCT FROM r.event_id \
+     AND s.status = 'submitted' AND r.created_at < r.cutoff_at \
+     AND EXISTS (SELECT 1 FROM events e WHERE e.id = r.event_id AND e.revision = r.revision) \
      AND NOT EXISTS (SELECT 1 FROM like_snapshots n WHERE n.event_id = r.event_id) \
      AND NOT EXISTS (SELECT 1 FROM team_members m \
          WHERE m.team_id = s.team_id AND m.user_id = r.user_id) \
@@ -109,7 +125,7 @@ const LIKE_INSERT: &str = "INSERT INTO likes (event_id, submission_id, user_id, 
      ON CONFLICT DO NOTHING \
      RETURNING submission_id, user_id";
 
-/// Likes written at most in one statement (8 parameters each).
+/// Likes written at most in one statement (9 parameters each).
 const LIKE_BATCH: usize = 256;
 
 /// What the writer answers for one like: whether it was inserted, and
@@ -211,6 +227,7 @@ impl Store {
         let (reply, answer) = tokio::sync::oneshot::channel();
         let queued = QueuedLike {
             event_id: r.event_id,
+            revision: r.revision,
             submission_id: r.submission_id,
             user_id: r.user_id,
             now_ms: r.now.timestamp_millis(),
@@ -268,11 +285,11 @@ impl Store {
             super::Pool::Sqlite(p) => {
                 let rows = (0..batch.len())
                     .map(|i| {
-                        let b = i * 8;
+                        let b = i * 9;
                         format!(
                             "(CAST(${} AS BIGINT), CAST(${} AS BIGINT), CAST(${} AS BIGINT), \
-                             CAST(${} AS BIGINT), CAST(${} AS BIGINT), CAST(${} AS TEXT), \
-                             CAST(${} AS TEXT), CAST(${} AS BOOLEAN))",
+                             CAST(${} AS BIGINT), CAST(${} AS BIGINT), CAST(${} AS BIGINT), \
+                             CAST(${} AS TEXT), CAST(${} AS TEXT), CAST(${} AS BOOLEAN))",
                             b + 1,
                             b + 2,
                             b + 3,
@@ -280,7 +297,8 @@ impl Store {
                             b + 5,
                             b + 6,
                             b + 7,
-                            b + 8
+                            b + 8,
+                            b + 9
                         )
                     })
                     .collect::<Vec<_>>()
@@ -290,6 +308,7 @@ impl Store {
                 for l in batch {
                     q = q
                         .bind(l.event_id)
+                        .bind(l.revision)
                         .bind(l.submission_id)
                         .bind(l.user_id)
                         .bind(l.now_ms)
@@ -305,12 +324,13 @@ impl Store {
             super::Pool::Postgres(p) => {
                 let sql = format!(
                     "WITH r ({LIKE_ROW}) AS (SELECT * FROM unnest($1::BIGINT[], $2::BIGINT[], \
-                     $3::BIGINT[], $4::BIGINT[], $5::BIGINT[], $6::TEXT[], $7::TEXT[], \
-                     $8::BOOLEAN[])) {LIKE_INSERT}"
+                     $3::BIGINT[], $4::BIGINT[], $5::BIGINT[], $6::BIGINT[], $7::TEXT[], \
+                     $8::TEXT[], $9::BOOLEAN[])) {LIKE_INSERT}"
                 );
                 let column = |f: fn(&QueuedLike) -> i64| batch.iter().map(f).collect::<Vec<i64>>();
                 sqlx::query_as(&sql)
                     .bind(column(|l| l.event_id))
+                    .bind(column(|l| l.revision))
                     .bind(column(|l| l.submission_id))
                     .bind(column(|l| l.user_id))
                     .bind(column(|l| l.now_ms))
@@ -377,6 +397,15 @@ impl Store {
     /// Why a like was not written (the reads only explain; the INSERT
     /// decided).
     async fn why_not_liked(&self, r: &LikeRequest<'_>) -> Result<Liked, StoreError> {
+        let revision: Option<i64> = on_pool!(self, |p| sqlx::query_scalar(
+            "SELECT revision FROM events WHERE id = $1"
+        )
+        .bind(r.event_id)
+        .fetch_optional(p)
+        .await?);
+        if revision != Some(r.revision) {
+            return Ok(Liked::Changed);
+        }
         let project: Option<(String, Option<i64>)> = on_pool!(self, |p| sqlx::query_as(
             "SELECT status, team_id FROM submissions WHERE id = $1 AND event_id = $2"
         )
