@@ -129,9 +129,11 @@ impl AppBackend {
 
     /// Likes (`like`) or withdraws `user`'s like of project `id` under the
     /// rules of `event` (see [`AppBackend::event_for_like`]): counted once
-    /// against the rate limits; a like refused because the event changed
-    /// meanwhile is checked again against the event as it is now, once.
-    /// Withdrawals are always checked against a fresh read.
+    /// against the rate limits; a like the statement refused because the
+    /// event changed meanwhile, or one refused by the window of this copy
+    /// (another instance may have moved it), is checked again against the
+    /// event as it is now, once. Withdrawals are always checked against a
+    /// fresh read.
     pub async fn set_like(
         &self,
         event: Arc<crate::store::StoredEvent>,
@@ -153,17 +155,24 @@ impl AppBackend {
             agent,
         };
         actor.admit()?;
-        if like {
-            match actor.write(id, like).await {
-                Err(LikeFail::Changed) => {}
+        let refused = match like {
+            true => match actor.write(id, like).await {
+                Err(LikeFail::Changed) => None,
+                Err(LikeFail::Refused(why)) => Some(why),
                 done => return done,
-            }
-        }
+            },
+            false => None,
+        };
         let current = self
             .stored_event(event.definition.slug.as_str())
             .await?
             .filter(|e| e.id == event.id)
             .ok_or(LikeFail::NoProject)?;
+        if let Some(why) = refused
+            && current.revision == event.revision
+        {
+            return Err(LikeFail::Refused(why));
+        }
         LikeActor {
             event: &current,
             ..actor

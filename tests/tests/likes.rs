@@ -229,6 +229,28 @@ async fn a_like_obeys_the_event_as_just_saved_by_another_instance() {
 }
 
 #[tokio::test]
+async fn a_like_refused_because_the_gallery_was_closed_counts_once_another_instance_opened_it() {
+    each(|app| async move {
+        let (_ada, _bo, nebula, _, _) = projects(&app).await;
+        let mut d = def(&app).await;
+        d.gallery.opens = MilestoneKind::Judging;
+        app.store.upsert_event(&d, app.clock.now()).await.unwrap();
+        // This server reads the event (closed gallery) into its copy.
+        app.get(&format!("{EVENT}/gallery")).await;
+        let fan = app.api_token("fan@example.org").await;
+        let (status, body) = like(&app, &fan, nebula, true).await;
+        assert_eq!(status, 409, "{body}");
+        assert_eq!(body["error"]["message"], "Likes open with the gallery.");
+        // Another instance opens the gallery.
+        d.gallery.opens = MilestoneKind::RegistrationOpens;
+        app.store.upsert_event(&d, app.clock.now()).await.unwrap();
+        let (status, body) = like(&app, &fan, nebula, true).await;
+        assert_eq!((status, body["likes"].as_i64()), (200, Some(1)), "{body}");
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn an_account_sending_too_many_likes_in_a_minute_is_slowed_down() {
     each(|app| async move {
         let (_, _, nebula, _, _) = projects(&app).await;
