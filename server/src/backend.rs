@@ -89,6 +89,17 @@ impl AppBackend {
         Ok(self.cached_event(slug).await?.map(|(event, _)| event))
     }
 
+    /// The account a request is signed in as (session cookie or API
+    /// token), or `None`; a store failure is logged, never shown.
+    pub(crate) async fn signed_in(
+        &self,
+        headers: &http::HeaderMap,
+    ) -> Result<Option<crate::store::User>, BackendError> {
+        crate::auth::current_user(&self.store, &self.config, headers, self.clock.now())
+            .await
+            .map_err(logged)
+    }
+
     /// Who is looking at one of the event's organizers' pages: nobody
     /// signed in (`Ok(None)`), or the account and whether it organizes
     /// the event.
@@ -97,11 +108,7 @@ impl AppBackend {
         event_id: i64,
         headers: &http::HeaderMap,
     ) -> Result<Option<(crate::store::User, bool)>, BackendError> {
-        let now = self.clock.now();
-        let Some(user) = crate::auth::current_user(&self.store, &self.config, headers, now)
-            .await
-            .map_err(logged)?
-        else {
+        let Some(user) = self.signed_in(headers).await? else {
             return Ok(None);
         };
         let organizer = crate::http::registration::may_organize(&self.store, event_id, &user)
@@ -250,9 +257,7 @@ impl Backend for AppBackend {
     }
 
     async fn viewer(&self, headers: &http::HeaderMap) -> Result<Option<ViewerView>, BackendError> {
-        let user = crate::auth::current_user(&self.store, &self.config, headers, self.clock.now())
-            .await
-            .map_err(logged)?;
+        let user = self.signed_in(headers).await?;
         Ok(user.map(|u| ViewerView {
             display_name: u.display_name,
         }))
@@ -262,11 +267,7 @@ impl Backend for AppBackend {
         &self,
         headers: &http::HeaderMap,
     ) -> Result<Option<ProfileView>, BackendError> {
-        let now = self.clock.now();
-        let Some(user) = crate::auth::current_user(&self.store, &self.config, headers, now)
-            .await
-            .map_err(logged)?
-        else {
+        let Some(user) = self.signed_in(headers).await? else {
             return Ok(None);
         };
         let identities = self.store.identities_of(user.id).await.map_err(logged)?;
@@ -310,9 +311,7 @@ impl Backend for AppBackend {
         let Some(event) = self.store.event_by_slug(slug).await.map_err(logged)? else {
             return Ok(None);
         };
-        let user = crate::auth::current_user(&self.store, &self.config, headers, now)
-            .await
-            .map_err(logged)?;
+        let user = self.signed_in(headers).await?;
         let def = &event.definition;
         let zone = user
             .as_ref()
@@ -496,9 +495,7 @@ impl Backend for AppBackend {
         let Some(event) = self.store.event_by_slug(slug).await.map_err(logged)? else {
             return Ok(None);
         };
-        let user = crate::auth::current_user(&self.store, &self.config, headers, now)
-            .await
-            .map_err(logged)?;
+        let user = self.signed_in(headers).await?;
         let allowed = match &user {
             Some(u) => crate::http::registration::may_organize(&self.store, event.id, u)
                 .await

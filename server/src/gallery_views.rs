@@ -58,10 +58,7 @@ impl AppBackend {
         event: &StoredEvent,
         headers: &http::HeaderMap,
     ) -> Result<Viewer, BackendError> {
-        let now = self.clock.now();
-        let user = crate::auth::current_user(&self.store, &self.config, headers, now)
-            .await
-            .map_err(logged)?;
+        let user = self.signed_in(headers).await?;
         let (team, liked) = match &user {
             Some(u) => (
                 self.store
@@ -122,11 +119,7 @@ impl AppBackend {
         let Some(event) = self.event_for_like(slug).await.map_err(logged)? else {
             return Ok(None);
         };
-        let now = self.clock.now();
-        let Some(user) = crate::auth::current_user(&self.store, &self.config, headers, now)
-            .await
-            .map_err(logged)?
-        else {
+        let Some(user) = self.signed_in(headers).await? else {
             return Ok(None);
         };
         let (event_id, user_id) = (event.id, user.id);
@@ -396,9 +389,7 @@ impl AppBackend {
         };
         let def = &event.definition;
         let now = self.clock.now();
-        let user = crate::auth::current_user(&self.store, &self.config, headers, now)
-            .await
-            .map_err(logged)?;
+        let user = self.signed_in(headers).await?;
         let organizer = match &user {
             Some(u) => crate::http::registration::may_organize(&self.store, event.id, u)
                 .await

@@ -24,9 +24,7 @@ impl AppBackend {
             return Ok(None);
         };
         let now = self.clock.now();
-        let user = crate::auth::current_user(&self.store, &self.config, headers, now)
-            .await
-            .map_err(logged)?;
+        let user = self.signed_in(headers).await?;
         let def = &event.definition;
         let get = |k: &str| {
             q.iter()
@@ -233,9 +231,7 @@ impl AppBackend {
         let preview = if public {
             None
         } else {
-            let user = crate::auth::current_user(&self.store, &self.config, headers, now)
-                .await
-                .map_err(logged)?;
+            let user = self.signed_in(headers).await?;
             let Some(user) = user else {
                 return Ok(None);
             };

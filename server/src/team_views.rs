@@ -42,9 +42,7 @@ impl AppBackend {
         let Some(event) = self.store.event_by_slug(slug).await.map_err(logged)? else {
             return Ok(None);
         };
-        let user = crate::auth::current_user(&self.store, &self.config, headers, self.clock.now())
-            .await
-            .map_err(logged)?;
+        let user = self.signed_in(headers).await?;
         Ok(Some((event, user)))
     }
 

@@ -275,9 +275,14 @@ impl TestApp {
 
     /// GET with a cookie.
     pub async fn get_as(&self, path: &str, cookie: &str) -> reqwest::Response {
+        self.get_with(path, "cookie", cookie).await
+    }
+
+    /// GET with one request header (a cookie, a user agent, an encoding).
+    pub async fn get_with(&self, path: &str, header: &str, value: &str) -> reqwest::Response {
         self.client
             .get(self.url(path))
-            .header("cookie", cookie)
+            .header(header, value)
             .send()
             .await
             .expect("request")

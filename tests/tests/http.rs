@@ -95,12 +95,8 @@ async fn the_event_page_shows_phase_countdown_timeline_tracks_credits_and_rules(
 async fn times_are_rendered_in_the_viewers_zone_once_the_browser_told_us() {
     each_app(at_tuesday, |app| async move {
         let html = app
-            .client
-            .get(app.url("/events/mistral-hackathon"))
-            .header("cookie", "hb_tz=Asia/Tokyo")
-            .send()
+            .get_as("/events/mistral-hackathon", "hb_tz=Asia/Tokyo")
             .await
-            .unwrap()
             .text()
             .await
             .unwrap();
@@ -109,12 +105,8 @@ async fn times_are_rendered_in_the_viewers_zone_once_the_browser_told_us() {
         assert!(html.contains("(Asia/Tokyo)"));
         // A bogus zone is ignored, not an error.
         let res = app
-            .client
-            .get(app.url("/events/mistral-hackathon"))
-            .header("cookie", "hb_tz=Mars/Olympus")
-            .send()
-            .await
-            .unwrap();
+            .get_as("/events/mistral-hackathon", "hb_tz=Mars/Olympus")
+            .await;
         assert_eq!(res.status(), 200);
     })
     .await;
@@ -323,12 +315,8 @@ async fn health_reports_unavailable_when_the_database_is_gone() {
 async fn pages_are_compressed_and_hashed_assets_are_cached_forever() {
     each_app(at_tuesday, |app| async move {
         let page = app
-            .client
-            .get(app.url("/events/mistral-hackathon"))
-            .header("accept-encoding", "gzip")
-            .send()
-            .await
-            .unwrap();
+            .get_with("/events/mistral-hackathon", "accept-encoding", "gzip")
+            .await;
         assert_eq!(page.headers()["content-encoding"], "gzip");
         let html = app
             .get("/events/mistral-hackathon")
@@ -342,12 +330,8 @@ async fn pages_are_compressed_and_hashed_assets_are_cached_forever() {
             .and_then(|s| s.split('"').next())
             .expect("stylesheet link");
         let asset = app
-            .client
-            .get(app.url(&format!("/pkg/{css}")))
-            .header("accept-encoding", "gzip")
-            .send()
-            .await
-            .unwrap();
+            .get_with(&format!("/pkg/{css}"), "accept-encoding", "gzip")
+            .await;
         assert_eq!(asset.status(), 200);
         assert_eq!(asset.headers()["content-encoding"], "gzip");
         assert!(

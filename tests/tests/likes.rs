@@ -381,12 +381,8 @@ async fn the_gallery_filters_searches_orders_and_pages() {
             let app = &app;
             async move {
                 let page = app
-                    .client
-                    .get(app.url(&format!("{EVENT}/gallery")))
-                    .header("user-agent", agent)
-                    .send()
+                    .get_with(&format!("{EVENT}/gallery"), "user-agent", &agent)
                     .await
-                    .unwrap()
                     .text()
                     .await
                     .unwrap();

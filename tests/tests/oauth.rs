@@ -217,13 +217,7 @@ async fn signing_in_with_hugging_face_records_the_event_org_membership() {
 async fn a_signed_in_person_links_github_to_their_account() {
     each(|app, _| async move {
         let cookie = app.sign_in("ada@example.org").await;
-        let res = app
-            .client
-            .get(app.url("/auth/github/start"))
-            .header("cookie", &cookie)
-            .send()
-            .await
-            .unwrap();
+        let res = app.get_as("/auth/github/start", &cookie).await;
         let flow = set_cookie(&res, "hb_oauth").unwrap();
         let back = app.client.get(location(&res)).send().await.unwrap();
         let res = finish(&app, &location(&back), &format!("{cookie}; {flow}")).await;

@@ -82,23 +82,15 @@ async fn a_participant_signs_in_with_an_email_link_and_lands_where_they_were_goi
         let cookie = cookie.split(';').next().unwrap().to_owned();
 
         let me: serde_json::Value = app
-            .client
-            .get(app.url("/api/v1/me"))
-            .header("cookie", &cookie)
-            .send()
+            .get_as("/api/v1/me", &cookie)
             .await
-            .unwrap()
             .json()
             .await
             .unwrap();
         assert_eq!(me["email"], "ada@example.org");
         let page = app
-            .client
-            .get(app.url("/events/mistral-hackathon"))
-            .header("cookie", &cookie)
-            .send()
+            .get_as("/events/mistral-hackathon", &cookie)
             .await
-            .unwrap()
             .text()
             .await
             .unwrap();
@@ -249,13 +241,7 @@ async fn state_changing_requests_from_other_sites_are_refused() {
             .unwrap();
         assert_eq!(res.status(), StatusCode::FORBIDDEN);
         // The session survived all of that.
-        let me = app
-            .client
-            .get(app.url("/api/v1/me"))
-            .header("cookie", &cookie)
-            .send()
-            .await
-            .unwrap();
+        let me = app.get_as("/api/v1/me", &cookie).await;
         assert_eq!(me.status(), 200);
         // A browser's same-origin request passes.
         let res = app
@@ -286,15 +272,7 @@ async fn signing_out_ends_this_session_and_everywhere_ends_them_all() {
         );
         let status = |c: String| {
             let app = &app;
-            async move {
-                app.client
-                    .get(app.url("/api/v1/me"))
-                    .header("cookie", c)
-                    .send()
-                    .await
-                    .unwrap()
-                    .status()
-            }
+            async move { app.get_as("/api/v1/me", &c).await.status() }
         };
         assert_eq!(status(laptop.clone()).await, StatusCode::UNAUTHORIZED);
         assert_eq!(status(phone.clone()).await, StatusCode::OK);
@@ -321,13 +299,7 @@ async fn a_session_presented_at_sign_in_is_replaced_not_reused() {
         .await;
         let after = session_cookie(&res).unwrap();
         assert!(!after.starts_with(&before));
-        let old = app
-            .client
-            .get(app.url("/api/v1/me"))
-            .header("cookie", &before)
-            .send()
-            .await
-            .unwrap();
+        let old = app.get_as("/api/v1/me", &before).await;
         assert_eq!(old.status(), StatusCode::UNAUTHORIZED);
     })
     .await;
@@ -370,16 +342,7 @@ async fn a_personal_api_token_is_shown_once_works_as_bearer_and_stops_when_revok
         );
         let html = page.text().await.unwrap();
         assert!(html.contains(&token), "shown once on the profile");
-        let html = app
-            .client
-            .get(app.url("/me"))
-            .header("cookie", &cookie)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = app.get_as("/me", &cookie).await.text().await.unwrap();
         assert!(!html.contains(&token), "and not again");
         assert!(html.contains("laptop script"));
 
@@ -436,12 +399,8 @@ async fn the_profile_saves_valid_fields_and_explains_invalid_ones() {
         .await;
         assert_eq!(location(&res), "/me?saved=1");
         let me: serde_json::Value = app
-            .client
-            .get(app.url("/api/v1/me"))
-            .header("cookie", &cookie)
-            .send()
+            .get_as("/api/v1/me", &cookie)
             .await
-            .unwrap()
             .json()
             .await
             .unwrap();
@@ -449,16 +408,7 @@ async fn the_profile_saves_valid_fields_and_explains_invalid_ones() {
             (me["display_name"].as_str(), me["time_zone"].as_str()),
             (Some("Ada L."), Some("Europe/Paris"))
         );
-        let html = app
-            .client
-            .get(app.url("/me"))
-            .header("cookie", &cookie)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = app.get_as("/me", &cookie).await.text().await.unwrap();
         assert!(html.contains("rust, fine-tuning"));
         let res = post_form(
             &app,
@@ -503,12 +453,8 @@ async fn cached_anonymous_pages_are_never_personal_and_never_older_than_a_second
         assert!(anonymous.contains("href=\"/sign-in?next=/events/mistral-hackathon\""));
         let cookie = sign_in(&app, "cache@example.org").await;
         let mine = app
-            .client
-            .get(app.url("/events/mistral-hackathon"))
-            .header("cookie", &cookie)
-            .send()
+            .get_as("/events/mistral-hackathon", &cookie)
             .await
-            .unwrap()
             .text()
             .await
             .unwrap();
