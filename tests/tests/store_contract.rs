@@ -56,6 +56,46 @@ async fn an_imported_event_reads_back_exactly_as_defined() {
     .await;
 }
 
+/// SQLite keeps commits in its write-ahead log; the store copies them back
+/// into the database file in the background (not in the writer's turn), so
+/// the file holds every page soon after a burst of writes far below the
+/// log's own backstop.
+#[tokio::test]
+async fn sqlite_copies_committed_writes_into_the_database_file_in_the_background() {
+    use sqlx::{Connection, SqliteConnection};
+    let db = TestDb::new(hackboard::store::Engine::Sqlite).await;
+    let store = db.store().await;
+    store.upsert_event(&demo(), Utc::now()).await.unwrap();
+    for i in 0..300 {
+        hackboard_tests::load::account(&store, &format!("writer-{i:03}"), "checkpoint test")
+            .await
+            .unwrap();
+    }
+    let file = db.dir.path().join("hackboard.db");
+    let mut probe = SqliteConnection::connect(&db.url).await.unwrap();
+    let pages: i64 = sqlx::query_scalar("PRAGMA page_count")
+        .fetch_one(&mut probe)
+        .await
+        .unwrap();
+    let page_size: i64 = sqlx::query_scalar("PRAGMA page_size")
+        .fetch_one(&mut probe)
+        .await
+        .unwrap();
+    let wanted = u64::try_from(pages * page_size).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let mut held = std::fs::metadata(&file).unwrap().len();
+    while held < wanted && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        held = std::fs::metadata(&file).unwrap().len();
+    }
+    assert!(
+        held >= wanted,
+        "the database file holds {held} bytes of {wanted} after 10 s"
+    );
+    assert_eq!(store.event_count().await.unwrap(), 1);
+    probe.close().await.unwrap();
+}
+
 #[tokio::test]
 async fn an_unknown_slug_is_simply_absent() {
     each_engine(|store| async move {

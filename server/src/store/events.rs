@@ -479,7 +479,7 @@ impl Store {
                 // transaction that upgrades later fails with "database is
                 // locked" when another writer got there first.
                 let _turn = self.writer.lock().await;
-                let mut tx = p.begin_with("BEGIN IMMEDIATE").await?;
+                let mut tx = self.sqlite_writer(p).begin_with("BEGIN IMMEDIATE").await?;
                 if let Some(expected) = expected {
                     let now_at: Option<i64> =
                         sqlx::query_scalar("SELECT revision FROM events WHERE slug = $1")

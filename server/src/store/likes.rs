@@ -319,7 +319,7 @@ impl Store {
                 }
                 // SQLite's writers take turns.
                 let _turn = self.writer.lock().await;
-                q.fetch_all(p).await?
+                q.fetch_all(self.sqlite_writer(p)).await?
             }
             super::Pool::Postgres(p) => {
                 let sql = format!(

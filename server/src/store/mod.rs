@@ -117,7 +117,10 @@ macro_rules! write_tx {
                 // Writers queue here, in order, rather than in SQLite's
                 // busy handler (which sleeps and retries, unfairly).
                 let _turn = $store.writer.lock().await;
-                let mut $tx = p.begin_with("BEGIN IMMEDIATE").await?;
+                let mut $tx = $store
+                    .sqlite_writer(p)
+                    .begin_with("BEGIN IMMEDIATE")
+                    .await?;
                 let out = $body;
                 match out {
                     Ok(v) => {
@@ -143,12 +146,60 @@ macro_rules! write_tx {
 }
 pub(crate) use write_tx;
 
+/// How often SQLite's write-ahead log is copied back into the database
+/// file, by a passive checkpoint on a reader connection, so that commits do
+/// not do it in the writer's turn (measured: like storm 7,713-7,953 ->
+/// 8,688-8,942 likes/s).
+const SQLITE_CHECKPOINT_EVERY: Duration = Duration::from_millis(200);
+
+/// Pages the write-ahead log may hold before a commit checkpoints it
+/// itself: the backstop should the background checkpoint fall behind.
+const SQLITE_CHECKPOINT_BACKSTOP_PAGES: &str = "10000";
+
+/// The task that checkpoints SQLite's write-ahead log; aborted when the
+/// last `Store` handle holding it is dropped.
+#[derive(Debug)]
+struct Checkpointer(tokio::task::AbortHandle);
+
+impl Checkpointer {
+    fn start(pool: SqlitePool) -> std::sync::Arc<Checkpointer> {
+        let task = tokio::spawn(async move {
+            let mut every = tokio::time::interval(SQLITE_CHECKPOINT_EVERY);
+            every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            while !pool.is_closed() {
+                every.tick().await;
+                // PASSIVE never waits for readers or the writer; what it
+                // cannot copy now it copies next time (or the backstop does).
+                if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                    .execute(&pool)
+                    .await
+                    && !pool.is_closed()
+                {
+                    tracing::warn!(error = %e, "SQLite checkpoint failed");
+                }
+            }
+        });
+        std::sync::Arc::new(Checkpointer(task.abort_handle()))
+    }
+}
+
+impl Drop for Checkpointer {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 /// A handle on the database. Cheap to clone (it holds a pool).
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: Pool,
     /// SQLite has one writer at a time: this process's writers take turns.
     writer: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// SQLite: the one connection writers use in their turn.
+    write_pool: Option<SqlitePool>,
+    /// SQLite: copies the write-ahead log back into the database file
+    /// beside the writer (stops with the last handle).
+    checkpointer: Option<std::sync::Arc<Checkpointer>>,
     /// Likes waiting to be written together (the writer task starts with
     /// the first like).
     like_queue: std::sync::Arc<std::sync::OnceLock<likes::LikeQueue>>,
@@ -166,7 +217,8 @@ impl Store {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(10))
-                .foreign_keys(true);
+                .foreign_keys(true)
+                .pragma("wal_autocheckpoint", SQLITE_CHECKPOINT_BACKSTOP_PAGES);
             // No ping before each use: the file is local and a connection
             // cannot go stale, and the ping was a second round trip to the
             // connection's thread for every statement.
@@ -174,11 +226,24 @@ impl Store {
                 .test_before_acquire(false)
                 .max_connections(8)
                 .min_connections(1)
+                .connect_with(options.clone())
+                .await?;
+            // Writers use one connection of their own: a connection drops
+            // its page cache whenever another one wrote, so the writer's
+            // cache stays warm only if every write in turn goes through it
+            // (measured: like storm 7,103-7,210 -> 8,350-8,595 likes/s).
+            let write_pool = SqlitePoolOptions::new()
+                .test_before_acquire(false)
+                .max_connections(1)
+                .min_connections(1)
                 .connect_with(options)
                 .await?;
+            let checkpointer = Checkpointer::start(pool.clone());
             Ok(Store {
                 pool: Pool::Sqlite(pool),
                 writer: Default::default(),
+                write_pool: Some(write_pool),
+                checkpointer: Some(checkpointer),
                 like_queue: Default::default(),
                 touch_queue: Default::default(),
             })
@@ -197,6 +262,8 @@ impl Store {
             Ok(Store {
                 pool: Pool::Postgres(pool),
                 writer: Default::default(),
+                write_pool: None,
+                checkpointer: None,
                 like_queue: Default::default(),
                 touch_queue: Default::default(),
             })
@@ -212,9 +279,17 @@ impl Store {
         Store {
             pool: self.pool.clone(),
             writer: self.writer.clone(),
+            write_pool: self.write_pool.clone(),
+            checkpointer: self.checkpointer.clone(),
             like_queue: Default::default(),
             touch_queue: Default::default(),
         }
+    }
+
+    /// The pool SQLite writers use in their turn (`readers` only for a
+    /// store built without one).
+    fn sqlite_writer<'a>(&'a self, readers: &'a SqlitePool) -> &'a SqlitePool {
+        self.write_pool.as_ref().unwrap_or(readers)
     }
 
     pub fn engine(&self) -> Engine {
@@ -244,6 +319,9 @@ impl Store {
 
     /// Closes the pool, waiting for connections in use to be returned.
     pub async fn close(&self) {
-        on_pool!(self, |p| p.close().await)
+        on_pool!(self, |p| p.close().await);
+        if let Some(p) = &self.write_pool {
+            p.close().await;
+        }
     }
 }
