@@ -218,8 +218,8 @@ impl Store {
     /// Likes arriving together are written together: they queue, and one
     /// writer task sends each batch as one INSERT (every row checked in
     /// the statement, duplicates skipped by the one-like-per-account
-    /// index) and reads the batch's counts in the same transaction — one
-    /// commit for many likes. Each like's outcome is its own.
+    /// index), then reads the batch's counts while the next batch is
+    /// written — one commit for many likes. Each like's outcome is its own.
     pub async fn like_counted(
         &self,
         r: &LikeRequest<'_>,
