@@ -183,20 +183,30 @@ async fn a_like_counts_once_and_every_refusal_says_why_and_changes_nothing() {
     .await;
 }
 
+/// Saves the event with likes limited to registered participants,
+/// straight into the database (as an organizer on any instance would).
+async fn only_registered_may_like(app: &TestApp) {
+    let mut d = def(app).await;
+    d.gallery.likers = Likers::Registered;
+    app.store.upsert_event(&d, app.clock.now()).await.unwrap();
+}
+
+/// A like refused because the account is not registered for the event.
+fn refused_as_unregistered((status, body): (u16, Value)) {
+    assert_eq!(status, 409, "{body}");
+    assert_eq!(
+        body["error"]["message"],
+        "Only the event's registered participants can like projects."
+    );
+}
+
 #[tokio::test]
 async fn when_the_event_says_so_only_registered_participants_can_like() {
     each(|app| async move {
-        let mut d = def(&app).await;
-        d.gallery.likers = Likers::Registered;
-        app.store.upsert_event(&d, app.clock.now()).await.unwrap();
+        only_registered_may_like(&app).await;
         let (_ada, bo, nebula, _, _) = projects(&app).await;
         let stranger = app.api_token("stranger@example.org").await;
-        let (status, body) = like(&app, &stranger, nebula, true).await;
-        assert_eq!(status, 409, "{body}");
-        assert_eq!(
-            body["error"]["message"],
-            "Only the event's registered participants can like projects."
-        );
+        refused_as_unregistered(like(&app, &stranger, nebula, true).await);
         let (status, body) = like(&app, &bo, nebula, true).await;
         assert_eq!((status, body["likes"].as_i64()), (200, Some(1)), "{body}");
     })
@@ -212,16 +222,9 @@ async fn a_like_obeys_the_event_as_just_saved_by_another_instance() {
         assert_eq!((status, body["likes"].as_i64()), (200, Some(1)), "{body}");
         // Saved straight into the database, as another instance would:
         // this server's copy of the event is now out of date.
-        let mut d = def(&app).await;
-        d.gallery.likers = Likers::Registered;
-        app.store.upsert_event(&d, app.clock.now()).await.unwrap();
+        only_registered_may_like(&app).await;
         let second = app.api_token("second@example.org").await;
-        let (status, body) = like(&app, &second, nebula, true).await;
-        assert_eq!(status, 409, "{body}");
-        assert_eq!(
-            body["error"]["message"],
-            "Only the event's registered participants can like projects."
-        );
+        refused_as_unregistered(like(&app, &second, nebula, true).await);
         let (status, body) = like(&app, &bo, nebula, true).await;
         assert_eq!((status, body["likes"].as_i64()), (200, Some(2)), "{body}");
     })
