@@ -3,10 +3,12 @@
 //! protection, rate limits and safe redirects. See `docs/security.md`.
 
 use crate::config::Config;
-use crate::store::{Store, StoreError, User};
+use crate::store::{Role, Store, StoreError, User};
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::Mutex;
 
 /// A session ends after this long without a request…
 pub const SESSION_IDLE: Duration = Duration::days(14);
@@ -36,9 +38,21 @@ pub fn cookie_name(config: &Config) -> &'static str {
     }
 }
 
+/// The value of the cookie `name` in a request's headers.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
 /// The session token the request carries, if any.
 pub fn session_token<'a>(config: &Config, headers: &'a HeaderMap) -> Option<&'a str> {
-    hackboard_app::ssr::cookie(headers, cookie_name(config)).filter(|t| !t.is_empty())
+    cookie(headers, cookie_name(config)).filter(|t| !t.is_empty())
 }
 
 /// `Set-Cookie` for a new session.
@@ -173,6 +187,44 @@ pub async fn within_rate_limit(
     let start = now.timestamp_millis() - now.timestamp_millis().rem_euclid(w);
     let hits = store.rate_limit_hit(bucket, start).await?;
     Ok(hits <= limit)
+}
+
+/// Organizers of the event and platform admins may manage it.
+pub async fn may_organize(store: &Store, event_id: i64, user: &User) -> Result<bool, StoreError> {
+    Ok(user.is_admin
+        || store
+            .roles_of(event_id, user.id)
+            .await?
+            .contains(&Role::Organizer))
+}
+
+/// Fixed-window counters per key (per minute).
+#[derive(Debug, Default)]
+pub struct RateLimiter {
+    windows: Mutex<HashMap<String, (i64, u32)>>,
+}
+
+impl RateLimiter {
+    /// Counts a hit for `key`; false once `limit` hits were counted in
+    /// this minute (0: no limit).
+    pub fn allow(&self, key: &str, limit: u32, now: DateTime<Utc>) -> bool {
+        if limit == 0 {
+            return true;
+        }
+        let minute = now.timestamp() / 60;
+        let Ok(mut w) = self.windows.lock() else {
+            return true;
+        };
+        if w.len() > 100_000 {
+            w.retain(|_, (m, _)| *m == minute);
+        }
+        let entry = w.entry(key.to_owned()).or_insert((minute, 0));
+        if entry.0 != minute {
+            *entry = (minute, 0);
+        }
+        entry.1 += 1;
+        entry.1 <= limit
+    }
 }
 
 #[cfg(test)]

@@ -1,38 +1,40 @@
 //! The Hackboard server.
 //!
-//! `main.rs` only parses the command line; this crate builds the platform:
-//! configuration (`config`), storage (`store`), the HTTP surface (`http`),
-//! the backend the pages render from (`backend`), and the command-line
-//! operations (`cli`). Domain rules live in `hackboard-domain`, pages in
-//! `hackboard-app`.
+//! `main.rs` only parses the command line; this crate builds the platform.
+//! Read `docs/architecture.md` first: the layers, top to bottom, are the
+//! entry points (`lib`, `main`, `cli`), `http` (router, middleware, the
+//! page port), one folder per feature (`accounts`, `events`,
+//! `registrations`, `teams`, `submissions`, `eligibility`, `likes`,
+//! `credits`), `web` (what handlers share), `state`, `jobs`, `auth`, and
+//! the platform pieces (`store`, `config`, `mail`, `markdown`, …).
+//! Imports only run downward. Domain rules live in `hackboard-domain`,
+//! pages in `hackboard-app`.
 
+pub mod accounts;
 pub mod assets;
 pub mod auth;
-pub mod backend;
 pub mod cli;
 pub mod config;
-pub mod credit_views;
 pub mod credits;
 pub mod eligibility;
-pub mod eligibility_views;
-pub mod gallery_views;
-pub mod hf_org;
+pub mod events;
 pub mod http;
-pub mod ics;
+pub mod jobs;
 pub mod likes;
 pub mod mail;
 pub mod markdown;
+pub mod registrations;
 pub mod repo_facts;
+pub mod state;
 pub mod store;
-pub mod submission_views;
 pub mod submissions;
-pub mod team_views;
 pub mod teams;
 pub mod telemetry;
+pub mod web;
 
 use crate::assets::Assets;
-use crate::backend::AppBackend;
 use crate::config::Config;
+use crate::state::AppBackend;
 use crate::store::{Store, StoreError};
 use hackboard_domain::timeline::Clock;
 use leptos::config::LeptosOptions;
@@ -91,8 +93,8 @@ pub struct Server {
     mail: Arc<mail::Transport>,
     mail_from: lettre::message::Mailbox,
     clock: Arc<dyn Clock>,
-    hf_sync: Option<(hf_org::HfOrgSync, std::time::Duration)>,
-    checks: Option<(eligibility::EligibilityJob, std::time::Duration)>,
+    hf_sync: Option<(jobs::hf_org::HfOrgSync, std::time::Duration)>,
+    checks: Option<(jobs::eligibility::EligibilityJob, std::time::Duration)>,
     pub addr: SocketAddr,
     pub store: Store,
 }
@@ -140,7 +142,7 @@ impl Server {
             .build();
         let hf_sync = match config.hf_refresh {
             Some(every) => Some((
-                hf_org::HfOrgSync::new(
+                jobs::hf_org::HfOrgSync::new(
                     store.clone(),
                     &config.hf_url,
                     config.hf_token.as_ref().map(|t| t.expose().to_owned()),
@@ -151,7 +153,7 @@ impl Server {
             )),
             None => None,
         };
-        let job = eligibility::EligibilityJob::new(
+        let job = jobs::eligibility::EligibilityJob::new(
             store.clone(),
             repo_facts::Providers::new(
                 &config.github_api,
@@ -163,12 +165,11 @@ impl Server {
         );
         let checks = config.checks_every.map(|every| (job.clone(), every));
         let config = Arc::new(config);
-        let state = http::AppState {
+        let state = state::AppState {
             config: config.clone(),
             backend: Arc::new(AppBackend::new(store.clone(), clock.clone(), config, job)),
             leptos,
             assets,
-            page_cache: Default::default(),
         };
         Ok(Server {
             listener,

@@ -6,7 +6,7 @@
 use chrono::Utc;
 use hackboard::auth::{random_token, token_hash};
 use hackboard::store::{NewIdentity, RegisterOutcome, Store};
-use hackboard::teams::new_join_code;
+use hackboard::teams::actions::new_join_code;
 use hackboard_domain::EventDefinition;
 use hackboard_domain::team::name_key;
 use std::collections::HashMap;

@@ -4,7 +4,7 @@
 //! snapshot at the org-joining deadline — on both databases.
 
 use chrono::Duration;
-use hackboard::hf_org::{HfError, HfOrgSync, fetch_members};
+use hackboard::jobs::hf_org::{HfError, HfOrgSync, fetch_members};
 use hackboard::store::{NewIdentity, Role};
 use hackboard_domain::hf_org::snapshot_due;
 use hackboard_domain::timeline::Clock;

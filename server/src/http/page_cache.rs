@@ -9,7 +9,7 @@
 //! live countdown corrects itself in the browser, and every deadline is
 //! enforced on writes, not by pages).
 
-use super::AppState;
+use crate::state::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
@@ -62,7 +62,11 @@ fn cacheable_path(path: &str) -> bool {
     path == "/" || (path.starts_with("/events/") && !path.ends_with(".ics"))
 }
 
-pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn layer(
+    State((state, cache)): State<(AppState, std::sync::Arc<PageCache>)>,
+    req: Request,
+    next: Next,
+) -> Response {
     let headers = req.headers();
     let anonymous = crate::auth::session_token(&state.config, headers).is_none()
         && !headers.contains_key(header::AUTHORIZATION);
@@ -77,12 +81,12 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
             .query()
             .is_some_and(|q| q.contains("sort=likes") || q.contains("sort=newest")))
     .then(|| {
-        let peer = super::likes::peer_address(&req);
+        let peer = crate::web::peer_address(&req);
         let agent = headers
             .get(header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
-        crate::likes::gallery_order(&state.config, None, &peer, agent)
+        crate::likes::actions::gallery_order(&state.config, None, &peer, agent)
     });
     let key = Key {
         second: state.backend.clock.now().timestamp(),
@@ -95,7 +99,7 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
         encoding: encoding(headers),
         order,
     };
-    if let Ok(entries) = state.page_cache.entries.lock()
+    if let Ok(entries) = cache.entries.lock()
         && let Some(hit) = entries.get(&key)
     {
         let mut res = Response::new(Body::from(hit.body.clone()));
@@ -113,7 +117,7 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     };
     let cacheable = (parts.status == StatusCode::OK || parts.status == StatusCode::NOT_FOUND)
         && !parts.headers.contains_key(header::SET_COOKIE);
-    if cacheable && let Ok(mut entries) = state.page_cache.entries.lock() {
+    if cacheable && let Ok(mut entries) = cache.entries.lock() {
         if entries.len() >= MAX_ENTRIES {
             entries.clear();
         }

@@ -1,0 +1,310 @@
+//! Credit forms: a participant's claim, and organizers' import,
+//! distribution, revocation, reassignment and CSV export. POST, then a
+//! redirect to the credits page with a signed notice. A code never goes
+//! into a URL or a notice: the page shows it to its owner.
+
+use crate::credits::actions::{CreditActor, CreditFail, CreditResult};
+use crate::state::AppState;
+use crate::store::{StoredEvent, User};
+use crate::web::{Fields, form_field as field};
+use crate::web::{csv_field, event_and_organizer, event_and_user};
+use crate::web::{internal, notice_url};
+use axum::Form;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use hackboard_domain::credits::CreditError;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/events/{slug}/credits/{offer}/claim", post(claim))
+        .route("/events/{slug}/credits/{offer}/import", post(import))
+        .route(
+            "/events/{slug}/credits/{offer}/distribute",
+            post(distribute),
+        )
+        .route("/events/{slug}/credits/{offer}/reassign", post(reassign))
+        .route("/events/{slug}/credits/codes/{id}/revoke", post(revoke))
+        .route("/events/{slug}/credits/offers", post(save_offer))
+        .route(
+            "/events/{slug}/credits/{offer}/assignments.csv",
+            get(export_csv),
+        )
+}
+
+/// At most this many bad rows are listed in a notice (all are counted).
+const LISTED_ROWS: usize = 20;
+
+/// The words for a failure, as the page shows them.
+pub(crate) fn failure_words(e: &CreditFail) -> String {
+    match e {
+        CreditFail::BadRows(rows) => {
+            let mut words: Vec<String> = rows
+                .iter()
+                .take(LISTED_ROWS)
+                .map(ToString::to_string)
+                .collect();
+            if rows.len() > LISTED_ROWS {
+                words.push(format!("and {} more", rows.len() - LISTED_ROWS));
+            }
+            format!("Nothing was imported. {}.", words.join("; "))
+        }
+        other => other.to_string(),
+    }
+}
+
+fn finish(state: &AppState, back: &str, result: CreditResult<String>) -> Response {
+    match result {
+        Ok(message) => {
+            Redirect::to(&notice_url(&state.config, back, true, &message)).into_response()
+        }
+        Err(CreditFail::Forbidden(m)) => (StatusCode::FORBIDDEN, m).into_response(),
+        Err(CreditFail::Store(e)) => internal(e),
+        Err(e) => Redirect::to(&notice_url(&state.config, back, false, &failure_words(&e)))
+            .into_response(),
+    }
+}
+
+fn actor<'a>(state: &'a AppState, event: &'a StoredEvent, user: &'a User) -> CreditActor<'a> {
+    CreditActor {
+        store: &state.backend.store,
+        config: &state.config,
+        event,
+        user,
+        now: state.backend.clock.now(),
+    }
+}
+
+async fn claim(
+    State(state): State<AppState>,
+    Path((slug, offer)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let back = format!("/events/{slug}/credits");
+    let (event, user) = match event_and_user(&state, &slug, &headers, &back).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let result = actor(&state, &event, &user).claim(&offer).await.map(|c| {
+        if c.new {
+            "Here is your code, below; it was also sent to you by email.".to_owned()
+        } else {
+            "You already have a code for this offer: it is below.".to_owned()
+        }
+    });
+    finish(&state, &back, result)
+}
+
+async fn organizer(
+    state: &AppState,
+    slug: &str,
+    headers: &HeaderMap,
+) -> Result<(StoredEvent, User), Response> {
+    event_and_organizer(
+        state,
+        slug,
+        headers,
+        &format!("/events/{slug}/credits"),
+        "Only the event's organizers can manage credits.",
+    )
+    .await
+}
+
+async fn import(
+    State(state): State<AppState>,
+    Path((slug, offer)): Path<(String, String)>,
+    headers: HeaderMap,
+    Form(fields): Form<Fields>,
+) -> Response {
+    let (event, user) = match organizer(&state, &slug, &headers).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let result = actor(&state, &event, &user)
+        .import(&offer, field(&fields, "csv"))
+        .await
+        .map(|n| format!("Imported {n} codes."));
+    finish(&state, &format!("/events/{slug}/credits"), result)
+}
+
+async fn distribute(
+    State(state): State<AppState>,
+    Path((slug, offer)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let (event, user) = match organizer(&state, &slug, &headers).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let result = actor(&state, &event, &user)
+        .distribute(&offer)
+        .await
+        .map(|d| {
+            let mut words = format!("Sent {} codes; {} already had one.", d.assigned, d.already);
+            if !d.waiting.is_empty() {
+                words.push_str(&format!(
+                    " No code left for {}: import more and send again.",
+                    d.waiting.len()
+                ));
+            }
+            words
+        });
+    finish(&state, &format!("/events/{slug}/credits"), result)
+}
+
+async fn save_offer(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    Form(input): Form<hackboard_domain::credits::OfferInput>,
+) -> Response {
+    let (event, user) = match organizer(&state, &slug, &headers).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let result = actor(&state, &event, &user)
+        .save_offer(&input)
+        .await
+        .map(|new| if new { "Offer added." } else { "Offer saved." }.to_owned());
+    finish(&state, &format!("/events/{slug}/credits"), result)
+}
+
+async fn revoke(
+    State(state): State<AppState>,
+    Path((slug, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    Form(fields): Form<Fields>,
+) -> Response {
+    let (event, user) = match organizer(&state, &slug, &headers).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let result = match id.parse::<i64>() {
+        Ok(id) => actor(&state, &event, &user)
+            .revoke(id, field(&fields, "reason"))
+            .await
+            .map(|_| "Revoked, and recorded in the audit log.".to_owned()),
+        Err(_) => Err(CreditError::UnknownCode.into()),
+    };
+    finish(&state, &format!("/events/{slug}/credits"), result)
+}
+
+async fn reassign(
+    State(state): State<AppState>,
+    Path((slug, offer)): Path<(String, String)>,
+    headers: HeaderMap,
+    Form(fields): Form<Fields>,
+) -> Response {
+    let (event, user) = match organizer(&state, &slug, &headers).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let back = format!("/events/{slug}/credits");
+    let Ok(code_id) = field(&fields, "code_id")
+        .trim()
+        .trim_start_matches('#')
+        .parse::<i64>()
+    else {
+        return finish(&state, &back, Err(CreditError::UnknownCode.into()));
+    };
+    let to = match person(&state, field(&fields, "to")).await {
+        Ok(Some(u)) => u,
+        Ok(None) => {
+            return finish(
+                &state,
+                &back,
+                Err(CreditError::NotEligible(
+                    "Nobody has that email address or account id.".into(),
+                )
+                .into()),
+            );
+        }
+        Err(r) => return r,
+    };
+    let result = actor(&state, &event, &user)
+        .reassign(&offer, code_id, to, field(&fields, "reason"))
+        .await
+        .map(|_| "Reassigned, mailed to the new holder and recorded in the audit log.".to_owned());
+    finish(&state, &back, result)
+}
+
+/// An account by `#id` or email address (when exactly one account has it).
+async fn person(state: &AppState, who: &str) -> Result<Option<i64>, Response> {
+    let who = who.trim();
+    let store = &state.backend.store;
+    if let Some(id) = who.strip_prefix('#').and_then(|n| n.parse::<i64>().ok()) {
+        return match store.user(id).await {
+            Ok(u) => Ok(u.map(|u| u.id)),
+            Err(e) => Err(internal(e)),
+        };
+    }
+    match store.users_by_email(who).await {
+        Ok(users) if users.len() == 1 => Ok(Some(users[0].id)),
+        Ok(_) => Ok(None),
+        Err(e) => Err(internal(e)),
+    }
+}
+
+async fn export_csv(
+    State(state): State<AppState>,
+    Path((slug, offer)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let (event, _) = match organizer(&state, &slug, &headers).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let store = &state.backend.store;
+    let offer_id = match store.offer_id(event.id, &offer).await {
+        Ok(Some(id)) => id,
+        Ok(None) => return crate::web::not_found(),
+        Err(e) => return internal(e),
+    };
+    let rows = match store.assignments(offer_id).await {
+        Ok(r) => r,
+        Err(e) => return internal(e),
+    };
+    let when = |ms: Option<i64>| {
+        ms.and_then(chrono::DateTime::from_timestamp_millis)
+            .map(|t| t.to_rfc3339())
+            .unwrap_or_default()
+    };
+    let mut out = String::from(
+        "code,value,expires_at,state,person,email,team,assigned_at,revoked_reason\r\n",
+    );
+    for r in rows {
+        let state_word = match (&r.revoked_at, &r.assigned_at) {
+            (Some(_), _) => "revoked",
+            (None, Some(_)) => "assigned",
+            _ => "free",
+        };
+        let cells = [
+            r.code,
+            r.value.unwrap_or_default(),
+            when(r.expires_at),
+            state_word.to_owned(),
+            r.person.unwrap_or_default(),
+            r.email.unwrap_or_default(),
+            r.team.unwrap_or_default(),
+            when(r.assigned_at),
+            r.revoked_reason.unwrap_or_default(),
+        ];
+        let line: Vec<String> = cells.iter().map(|c| csv_field(c)).collect();
+        out.push_str(&line.join(","));
+        out.push_str("\r\n");
+    }
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{slug}-{offer}-codes.csv\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        out,
+    )
+        .into_response()
+}

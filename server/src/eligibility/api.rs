@@ -1,0 +1,409 @@
+//! `/api/v1` for eligibility and cover images: a team's checklist and
+//! "check again", its cover image upload; organizers' report, re-checks and
+//! decisions (audited).
+
+use crate::eligibility::actions::{DecisionFail, ReportRow, decide, report};
+use crate::state::AppState;
+use crate::submissions::actions::{SubmitActor, SubmitFail};
+use crate::web::error::{ApiError, ErrorBody};
+use axum::Json;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use chrono::{DateTime, Utc};
+use hackboard_domain::eligibility::Checklist;
+use hackboard_domain::submission::MAX_COVER_BYTES;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use utoipa::ToSchema;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/events/{slug}/submission/eligibility", get(mine))
+        .route(
+            "/events/{slug}/submission/eligibility/check",
+            post(check_mine),
+        )
+        .route(
+            "/events/{slug}/submission/cover",
+            put(cover).layer(DefaultBodyLimit::max(4 * MAX_COVER_BYTES)),
+        )
+        .route("/events/{slug}/eligibility", get(all))
+        .route(
+            "/events/{slug}/submissions/{id}/eligibility/check",
+            post(check_one),
+        )
+        .route(
+            "/events/{slug}/submissions/{id}/eligibility/decisions",
+            post(decision),
+        )
+}
+
+/// One checklist item.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ItemOut {
+    /// Stable key (`github.public`, `hf.<id>.public`, `track.model_in_org`, `project`…).
+    pub key: String,
+    pub label: String,
+    /// `pass`, `review`, `pending` or `fail`.
+    pub status: String,
+    /// What to fix, or what was found.
+    pub message: String,
+    /// The provider's fields seen.
+    pub evidence: BTreeMap<String, String>,
+}
+
+/// A project's checklist with organizers' decisions applied.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChecklistOut {
+    pub submission_id: i64,
+    /// `pass`, `review`, `pending`, `fail`, or `unchecked` before the first check.
+    pub status: String,
+    pub checked_at: Option<DateTime<Utc>>,
+    /// A check was asked for since this one (a save, "check again").
+    pub check_queued: bool,
+    pub items: Vec<ItemOut>,
+}
+
+/// An organizer's decision.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DecisionOut {
+    pub key: String,
+    pub status: String,
+    pub reason: String,
+    pub decided_by: Option<String>,
+    pub decided_at: DateTime<Utc>,
+}
+
+/// One project in the organizers' report.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportItemOut {
+    pub team: Option<String>,
+    pub title: String,
+    /// `draft` or `submitted`.
+    pub submission_status: String,
+    pub eligibility: ChecklistOut,
+    pub decisions: Vec<DecisionOut>,
+}
+
+/// An organizer's decision on an item (or `project` for the whole project).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct DecisionIn {
+    pub key: String,
+    /// `pass`, `review`, `fail`, or `clear` to withdraw an earlier decision.
+    pub status: String,
+    pub reason: String,
+}
+
+/// A stored cover image.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CoverOut {
+    pub content_type: String,
+    pub sha256: String,
+    pub url: String,
+}
+
+/// Acknowledges a queued check.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QueuedOut {
+    pub queued: bool,
+}
+
+fn at(ms: i64) -> Option<DateTime<Utc>> {
+    DateTime::from_timestamp_millis(ms)
+}
+
+fn checklist_out(r: &ReportRow) -> ChecklistOut {
+    let items = r
+        .decided
+        .as_ref()
+        .map(|c: &Checklist| {
+            c.items
+                .iter()
+                .map(|i| ItemOut {
+                    key: i.key.clone(),
+                    label: i.label.clone(),
+                    status: i.status.as_str().to_owned(),
+                    message: i.message.clone(),
+                    evidence: i.evidence.clone(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    ChecklistOut {
+        submission_id: r.submission.id,
+        status: r.status().to_owned(),
+        checked_at: r.check.as_ref().and_then(|c| c.checked_at).and_then(at),
+        check_queued: r
+            .check
+            .as_ref()
+            .is_some_and(|c| c.due_at.is_some() && c.attempts == 0),
+        items,
+    }
+}
+
+fn report_item(r: &ReportRow) -> ReportItemOut {
+    ReportItemOut {
+        team: r.team.clone(),
+        title: hackboard_domain::submission::SubmissionContent::from_json(&r.submission.content)
+            .title,
+        submission_status: r.submission.status.clone(),
+        eligibility: checklist_out(r),
+        decisions: r
+            .overrides
+            .iter()
+            .map(|o| DecisionOut {
+                key: o.item_key.clone(),
+                status: o.status.clone(),
+                reason: o.reason.clone(),
+                decided_by: o.decided_by.clone(),
+                decided_at: at(o.decided_at).unwrap_or_default(),
+            })
+            .collect(),
+    }
+}
+
+fn submit_failure(e: SubmitFail) -> Response {
+    match e {
+        SubmitFail::Refused(m) => {
+            ApiError::Refused(StatusCode::CONFLICT, "refused", m).into_response()
+        }
+        SubmitFail::Store(e) => ApiError::Internal(e).into_response(),
+        _ => ApiError::Refused(StatusCode::FORBIDDEN, "forbidden", "Not allowed.".into())
+            .into_response(),
+    }
+}
+
+/// The caller's team's submission and its report row.
+async fn my_row(
+    state: &AppState,
+    slug: &str,
+    headers: &HeaderMap,
+) -> Result<(crate::store::StoredEvent, ReportRow), Response> {
+    let user = crate::web::signed_in_user(state, headers)
+        .await
+        .map_err(IntoResponse::into_response)?;
+    let event = crate::web::event_named(state, slug)
+        .await
+        .map_err(IntoResponse::into_response)?;
+    let actor = SubmitActor {
+        store: &state.backend.store,
+        config: &state.config,
+        event: &event,
+        user: &user,
+        now: state.backend.clock.now(),
+    };
+    let (_, sub) = actor.current().await.map_err(submit_failure)?;
+    let Some(sub) = sub else {
+        return Err(ApiError::Refused(
+            StatusCode::CONFLICT,
+            "refused",
+            "Save your project first: then it is checked.".into(),
+        )
+        .into_response());
+    };
+    let rows = report(&state.backend.store, event.id)
+        .await
+        .map_err(|e| ApiError::Internal(e).into_response())?;
+    let row = rows
+        .into_iter()
+        .find(|r| r.submission.id == sub.id)
+        .ok_or_else(|| {
+            ApiError::NotFound("There is no such project in this event.".into()).into_response()
+        })?;
+    Ok(((*event).clone(), row))
+}
+
+/// The team's eligibility checklist.
+#[utoipa::path(get, path = "/api/v1/events/{slug}/submission/eligibility", tag = "submissions",
+    params(("slug" = String, Path, description = "The event's slug")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The checklist", body = ChecklistOut),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 409, description = "Not registered, in no team, or nothing saved yet", body = ErrorBody),
+    ))]
+pub(crate) async fn mine(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    match my_row(&state, &slug, &headers).await {
+        Ok((_, row)) => Json(checklist_out(&row)).into_response(),
+        Err(r) => r,
+    }
+}
+
+/// Ask for a new check of the team's submission.
+#[utoipa::path(post, path = "/api/v1/events/{slug}/submission/eligibility/check", tag = "submissions",
+    params(("slug" = String, Path, description = "The event's slug")),
+    security(("bearer" = [])),
+    responses(
+        (status = 202, description = "Queued", body = QueuedOut),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 409, description = "Not registered, in no team, or nothing saved yet", body = ErrorBody),
+    ))]
+pub(crate) async fn check_mine(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let (event, row) = match my_row(&state, &slug, &headers).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    queue(&state, event.id, row.submission.id).await
+}
+
+async fn queue(state: &AppState, event_id: i64, id: i64) -> Response {
+    let now = state.backend.clock.now();
+    match state.backend.store.request_check(event_id, id, now).await {
+        Ok(true) => {
+            state.backend.checks.wake();
+            (StatusCode::ACCEPTED, Json(QueuedOut { queued: true })).into_response()
+        }
+        Ok(false) => {
+            ApiError::NotFound("There is no such project in this event.".into()).into_response()
+        }
+        Err(e) => ApiError::Internal(e).into_response(),
+    }
+}
+
+/// Upload the team's cover image: the raw bytes of a PNG, JPEG, GIF or
+/// WebP image (recognised by content), at most 2 MB.
+#[utoipa::path(put, path = "/api/v1/events/{slug}/submission/cover", tag = "submissions",
+    params(("slug" = String, Path, description = "The event's slug")),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Stored", body = CoverOut),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 409, description = "Not an image, too large, after the deadline, or nothing saved yet", body = ErrorBody),
+    ))]
+pub(crate) async fn cover(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let user = match crate::web::signed_in_user(&state, &headers).await {
+        Ok(u) => u,
+        Err(e) => return e.into_response(),
+    };
+    let event = match crate::web::event_named(&state, &slug).await {
+        Ok(e) => e,
+        Err(e) => return e.into_response(),
+    };
+    if let Err(e) = crate::eligibility::forms::put_cover(&state, &event, &user, body.to_vec()).await
+    {
+        return submit_failure(e);
+    }
+    let store = &state.backend.store;
+    let sub = match store.team_of(event.id, user.id).await {
+        Ok(Some(t)) => store.submission_of_team(event.id, t.id).await,
+        Ok(None) => Ok(None),
+        Err(e) => Err(e),
+    };
+    match sub {
+        Ok(Some(s)) => match store.cover(s.id).await {
+            Ok(Some(c)) => Json(CoverOut {
+                url: crate::submissions::actions::cover_path(&slug, s.id, &c.sha256),
+                content_type: c.content_type,
+                sha256: c.sha256,
+            })
+            .into_response(),
+            Ok(None) => ApiError::Logged.into_response(),
+            Err(e) => ApiError::Internal(e).into_response(),
+        },
+        Ok(None) => ApiError::Logged.into_response(),
+        Err(e) => ApiError::Internal(e).into_response(),
+    }
+}
+
+/// The eligibility report: every project with its checklist and the
+/// organizers' decisions (organizers).
+#[utoipa::path(get, path = "/api/v1/events/{slug}/eligibility", tag = "submissions",
+    params(("slug" = String, Path, description = "The event's slug")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Every project, oldest first", body = [ReportItemOut]),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not an organizer of this event", body = ErrorBody),
+    ))]
+pub(crate) async fn all(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<ReportItemOut>>, ApiError> {
+    let (event, _) = crate::web::organizer_of(&state, &headers, &slug).await?;
+    let rows = report(&state.backend.store, event.id).await?;
+    Ok(Json(rows.iter().map(report_item).collect()))
+}
+
+/// Ask for a new check of one project (organizers).
+#[utoipa::path(post, path = "/api/v1/events/{slug}/submissions/{id}/eligibility/check", tag = "submissions",
+    params(("slug" = String, Path, description = "The event's slug"),
+           ("id" = i64, Path, description = "The submission's id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 202, description = "Queued", body = QueuedOut),
+        (status = 403, description = "Not an organizer of this event", body = ErrorBody),
+        (status = 404, description = "No such project", body = ErrorBody),
+    ))]
+pub(crate) async fn check_one(
+    State(state): State<AppState>,
+    Path((slug, id)): Path<(String, i64)>,
+    headers: HeaderMap,
+) -> Response {
+    match crate::web::organizer_of(&state, &headers, &slug).await {
+        Ok((event, _)) => queue(&state, event.id, id).await,
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Decide on a checklist item or the whole project (`key` = `project`),
+/// with a reason; `status` `clear` withdraws a decision. Audited.
+#[utoipa::path(post, path = "/api/v1/events/{slug}/submissions/{id}/eligibility/decisions", tag = "submissions",
+    params(("slug" = String, Path, description = "The event's slug"),
+           ("id" = i64, Path, description = "The submission's id")),
+    request_body = DecisionIn, security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Recorded; the project's report row", body = ReportItemOut),
+        (status = 403, description = "Not an organizer of this event", body = ErrorBody),
+        (status = 409, description = "No reason, an unknown item or status, or no such project", body = ErrorBody),
+    ))]
+pub(crate) async fn decision(
+    State(state): State<AppState>,
+    Path((slug, id)): Path<(String, i64)>,
+    headers: HeaderMap,
+    crate::web::error::ApiJson(input): crate::web::error::ApiJson<DecisionIn>,
+) -> Result<Json<ReportItemOut>, ApiError> {
+    let (event, user) = crate::web::organizer_of(&state, &headers, &slug).await?;
+    let now = state.backend.clock.now();
+    match decide(
+        &state.backend.store,
+        event.id,
+        id,
+        input.key.trim(),
+        input.status.trim(),
+        &input.reason,
+        user.id,
+        now,
+    )
+    .await
+    {
+        Ok(()) => {}
+        Err(DecisionFail::Refused(m)) => {
+            return Err(ApiError::Refused(StatusCode::CONFLICT, "refused", m));
+        }
+        Err(DecisionFail::Store(e)) => return Err(ApiError::Internal(e)),
+    }
+    let rows = report(&state.backend.store, event.id).await?;
+    rows.iter()
+        .find(|r| r.submission.id == id)
+        .map(|r| Json(report_item(r)))
+        .ok_or(ApiError::Logged)
+}

@@ -1,0 +1,18 @@
+//! Submissions: versioned saves, submit with a receipt, organizers' extensions.
+//!
+//! `actions` holds the rules and the words people see; `views` the page
+//! view models; `api` the JSON handlers; `forms` the HTML form handlers.
+
+pub mod actions;
+pub mod api;
+pub mod forms;
+pub mod views;
+
+use crate::state::AppState;
+use axum::Router;
+
+/// The feature's page-side routes (HTML forms, feeds); its `/api/v1`
+/// routes are `api::router`.
+pub fn router() -> Router<AppState> {
+    forms::router()
+}

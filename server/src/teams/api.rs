@@ -1,0 +1,593 @@
+//! `/api/v1` for teams, the team finder and organizers' team management.
+//! Every action goes through `teams::Actor`, as the HTML forms do, and
+//! answers with the caller's fresh "My team" view so a client never has to
+//! guess what changed.
+
+use crate::state::AppState;
+use crate::teams::actions::{ActionError, Actor};
+use crate::web::error::{ApiError, ApiJson, ApiQuery, ErrorBody};
+use axum::Json;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post, put};
+use hackboard_app::wire::{FinderView, MyTeamView, TeamsAdminView};
+use hackboard_domain::team::TeamError;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/events/{slug}/team",
+            get(my_team).post(create_team).patch(update_team),
+        )
+        .route("/events/{slug}/team/join", post(join_team))
+        .route("/events/{slug}/team/leave", post(leave_team))
+        .route("/events/{slug}/team/remove", post(remove_member))
+        .route("/events/{slug}/team/captain", post(hand_over))
+        .route("/events/{slug}/team/code", post(new_code))
+        .route("/events/{slug}/team/tracks", put(set_tracks))
+        .route("/events/{slug}/team/invitations", post(invite))
+        .route("/events/{slug}/teams/{id}/requests", post(ask_to_join))
+        .route("/events/{slug}/requests/{id}/accept", post(accept))
+        .route("/events/{slug}/requests/{id}/decline", post(decline))
+        .route("/events/{slug}/finder", get(finder).put(set_finder))
+        .route("/events/{slug}/teams", get(teams_admin))
+        .route("/events/{slug}/teams/moves", post(organizer_move))
+}
+
+/// What an action did, and the caller's team as it now stands.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TeamActionOut {
+    /// For people: "Welcome to team Nebula!".
+    pub message: String,
+    pub view: MyTeamView,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CreateTeamIn {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// IANA zone for the team's local-time deadlines; the creator's by default.
+    pub time_zone: Option<String>,
+}
+
+/// Fields left out keep their value.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct UpdateTeamIn {
+    pub description: Option<String>,
+    pub time_zone: Option<String>,
+    pub looking_for_members: Option<bool>,
+    pub wanted_skills: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct JoinIn {
+    /// The code from the team's invite link.
+    pub code: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct MemberIn {
+    pub user_id: i64,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct TracksIn {
+    /// Track slugs (as many as the event allows per team).
+    pub tracks: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct TeamInviteIn {
+    /// An email address, a GitHub or Hugging Face handle, or `#<user id>`.
+    pub who: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct AskIn {
+    #[serde(default)]
+    pub message: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct FinderIn {
+    pub looking: bool,
+    #[serde(default)]
+    pub idea: String,
+    /// The track the person is interested in (slug).
+    pub track: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct MoveIn {
+    pub user_id: i64,
+    /// The team to move the person into; absent: out of any team.
+    pub team_id: Option<i64>,
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FinderQuery {
+    pub skill: Option<String>,
+    pub track: Option<String>,
+    /// Smallest UTC offset in hours, e.g. `-5`.
+    pub tz_from: Option<String>,
+    pub tz_to: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TeamsQuery {
+    /// A track slug, or `none` for teams without one.
+    pub track: Option<String>,
+    /// `full`, `open` or `outside` (outside the size limits).
+    pub size: Option<String>,
+}
+
+/// A refusal in the API's shape: the rule's own words, a stable code and
+/// the status that fits (404 unknown thing, 403 not yours, 422 bad input,
+/// 409 the state of things).
+fn refused(e: ActionError) -> ApiError {
+    match e {
+        ActionError::Refused(t) => {
+            let status = match t {
+                TeamError::UnknownCode
+                | TeamError::UnknownRequest
+                | TeamError::UnknownTeam
+                | TeamError::UnknownPerson => StatusCode::NOT_FOUND,
+                TeamError::NotCaptain | TeamError::NotMember | TeamError::NotTeammate(_) => {
+                    StatusCode::FORBIDDEN
+                }
+                ref t if t.is_invalid_input() => StatusCode::UNPROCESSABLE_ENTITY,
+                _ => StatusCode::CONFLICT,
+            };
+            ApiError::Refused(status, t.code(), t.to_string())
+        }
+        ActionError::Forbidden(m) => {
+            ApiError::Refused(StatusCode::FORBIDDEN, "forbidden", m.into())
+        }
+        ActionError::Store(e) => ApiError::Internal(e),
+    }
+}
+
+pub(crate) async fn view(
+    state: &AppState,
+    slug: &str,
+    headers: &HeaderMap,
+) -> Result<MyTeamView, ApiError> {
+    state
+        .backend
+        .my_team_view(slug, headers, &[])
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("No event has the slug \"{slug}\".")))
+}
+
+/// Runs one action as the signed-in caller and answers with the message
+/// and the fresh view.
+macro_rules! act {
+    ($state:expr, $slug:expr, $headers:expr, |$actor:ident| $body:expr) => {{
+        let user = crate::web::signed_in_user(&$state, &$headers).await?;
+        let event = crate::web::event_named(&$state, &$slug).await?;
+        let $actor = Actor {
+            store: &$state.backend.store,
+            config: &$state.config,
+            event: &event,
+            user: &user,
+            now: $state.backend.clock.now(),
+        };
+        let message: String = $body.await.map_err(refused)?;
+        Ok(Json(TeamActionOut {
+            message,
+            view: view(&$state, &$slug, &$headers).await?,
+        }))
+    }};
+}
+
+type Out = Result<Json<TeamActionOut>, ApiError>;
+
+/// The caller's team, invitations and requests, tracks and the lock.
+#[utoipa::path(get, path = "/api/v1/events/{slug}/team", tag = "teams",
+    params(("slug" = String, Path, description = "The event's slug")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The caller's team page; `team` is null when not in one", body = MyTeamView),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "No such event", body = ErrorBody),
+    ))]
+pub(crate) async fn my_team(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<MyTeamView>, ApiError> {
+    crate::web::signed_in_user(&state, &headers).await?;
+    Ok(Json(view(&state, &slug, &headers).await?))
+}
+
+/// Create a team with the caller as captain.
+#[utoipa::path(post, path = "/api/v1/events/{slug}/team", tag = "teams",
+    params(("slug" = String, Path, description = "The event's slug")),
+    request_body = CreateTeamIn, security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Created", body = TeamActionOut),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 409, description = "Already in a team, name taken, not registered, or team changes closed", body = ErrorBody),
+        (status = 422, description = "Empty or too long name, unknown time zone", body = ErrorBody),
+    ))]
+pub(crate) async fn create_team(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    ApiJson(input): ApiJson<CreateTeamIn>,
+) -> Out {
+    act!(state, slug, headers, |a| async {
+        a.create(&input.name, &input.description, input.time_zone.as_deref())
+            .await
+            .map(|_| "Team created.".to_owned())
+    })
+}
+
+/// Change the team's description, zone (until the lock), whether it is
+/// looking for members and the skills it wants.
+#[utoipa::path(patch, path = "/api/v1/events/{slug}/team", tag = "teams",
+    params(("slug" = String, Path, description = "The event's slug")),
+    request_body = UpdateTeamIn, security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Saved", body = TeamActionOut),
+        (status = 409, description = "Not in a team, or the zone after the lock", body = ErrorBody),
+        (status = 422, description = "Unknown time zone or text too long", body = ErrorBody),
+    ))]
+pub(crate) async fn update_team(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    ApiJson(input): ApiJson<UpdateTeamIn>,
+) -> Out {
+    act!(state, slug, headers, |a| async {
+        let team = a.my_team().await?;
+        a.update(
+            input.description.as_deref().unwrap_or(&team.description),
+            input.time_zone.as_deref().unwrap_or(&team.time_zone),
+            input
+                .looking_for_members
+                .unwrap_or(team.looking_for_members),
+            input
+                .wanted_skills
+                .as_deref()
+                .unwrap_or(&team.wanted_skills),
+        )
+        .await
+        .map(|_| "Team details saved.".to_owned())
+    })
+}
+
+/// Join a team with the code from its invite link.
+#[utoipa::path(post, path = "/api/v1/events/{slug}/team/join", tag = "teams",
+    params(("slug" = String, Path, description = "The event's slug")),
+    request_body = JoinIn, security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Joined", body = TeamActionOut),
+        (status = 404, description = "No team has that code (or the link was replaced)", body = ErrorBody),
+        (status = 409, description = "Full, already in a team, not registered, or team changes closed", body = ErrorBody),
+    ))]
+pub(crate) async fn join_team(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    ApiJson(input): ApiJson<JoinIn>,
+) -> Out {
+    act!(state, slug, headers, |a| async {
+        a.join_by_code(&input.code)
+            .await
+            .map(|t| format!("Welcome to team {}!", t.name))
+    })
+}
+
+/// Leave the caller's team (a captain hands over to the longest-standing
+/// member; the last member leaving ends the team).
+#[utoipa::path(post, path = "/api/v1/events/{slug}/team/leave", tag = "teams",
+    params(("slug" = String, Path, description = "The event's slug")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Left", body = TeamActionOut),
+        (status = 409, description = "Not in a team, or team changes closed", body = ErrorBody),
+    ))]
+pub(crate) async fn leave_team(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+) -> Out {
+    act!(state, slug, headers, |a| async {
+        a.leave().await.map(|_| "You left the team.".to_owned())
+    })
+}
+
+/// The captain removes a member.
+#[utoipa::path(post, path = "/api/v1/events/{slug}/team/remove", tag = "teams",
+    params(("slug" = String, Path, description = "The event's slug")),
+    request_body = MemberIn, security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Removed", body = TeamActionOut),
+        (status = 403, description = "Not the captain, or not a member of the caller's team", body = ErrorBody),
+        (status = 409, description = "Team changes closed", body = ErrorBody),
+    ))]
+pub(crate) async fn remove_member(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    ApiJson(input): ApiJson<MemberIn>,
+) -> Out {
+    act!(state, slug, headers, |a| async {
+        a.remove(input.user_id)
+            .await
+            .map(|_| "Removed from the team.".to_owned())
+    })
+}
+
+/// The captain hands captaincy to another member.
+#[utoipa::path(post, path = "/api/v1/events/{slug}/team/captain", tag = "teams",
+    params(("slug" = String, Path, description = "The event's slug")),
+    request_body = MemberIn, security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Handed over", body = TeamActionOut),
+        (status = 403, description = "Not the captain, or not a member of the caller's team", body = ErrorBody),
+    ))]
+pub(crate) async fn hand_over(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    ApiJson(input): ApiJson<MemberIn>,
+) -> Out {
+    act!(state, slug, headers, |a| async {
+        a.make_captain(input.user_id)
+            .await
+            .map(|_| "Captaincy handed over.".to_owned())
+    })
+}
+
+/// A new invite code; the old link stops working.
+#[utoipa::path(post, path = "/api/v1/events/{slug}/team/code", tag = "teams",
+    params(("slug" = String, Path, description = "The event's slug")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Replaced (see `view.team.invite_url`)", body = TeamActionOut),
+        (status = 409, description = "Not in a team", body = ErrorBody),
+    ))]
+pub(crate) async fn new_code(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+) -> Out {
+    act!(state, slug, headers, |a| async {
+        a.new_code()
+            .await
+            .map(|_| "New invite link made: the old one no longer works.".to_owned())
+    })
+}
+
+/// Choose the team's track(s), until the track deadline.
+#[utoipa::path(put, path = "/api/v1/events/{slug}/team/tracks", tag = "teams",
+    params(("slug" = String, Path, description = "The event's slug")),
+    request_body = TracksIn, security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Saved", body = TeamActionOut),
+        (status = 409, description = "Not in a team, or the track deadline has passed", body = ErrorBody),
+        (status = 422, description = "Unknown track, none, or more than the event allows", body = ErrorBody),
+    ))]
+pub(crate) async fn set_tracks(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    ApiJson(input): ApiJson<TracksIn>,
+) -> Out {
+    act!(state, slug, headers, |a| async {
+        a.set_tracks(&input.tracks)
+            .await
+            .map(|t| format!("Track saved: {}.", t.join(", ")))
+    })
+}
+
+/// Invite someone into the caller's team (an email goes out).
+#[utoipa::path(post, path = "/api/v1/events/{slug}/team/invitations", tag = "teams",
+    params(("slug" = String, Path, description = "The event's slug")),
+    request_body = TeamInviteIn, security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Invitation sent", body = TeamActionOut),
+        (status = 404, description = "Nobody registered answers to that", body = ErrorBody),
+        (status = 409, description = "Full, already invited, the person is in a team, or team changes closed", body = ErrorBody),
+    ))]
+pub(crate) async fn invite(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    ApiJson(input): ApiJson<TeamInviteIn>,
+) -> Out {
+    act!(state, slug, headers, |a| async {
+        a.invite(&input.who)
+            .await
+            .map(|_| "Invitation sent.".to_owned())
+    })
+}
+
+/// Ask to join a team; a member answers.
+#[utoipa::path(post, path = "/api/v1/events/{slug}/teams/{id}/requests", tag = "teams",
+    params(("slug" = String, Path, description = "The event's slug"),
+           ("id" = i64, Path, description = "The team's id")),
+    request_body = AskIn, security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Request sent", body = TeamActionOut),
+        (status = 404, description = "No such team in this event", body = ErrorBody),
+        (status = 409, description = "Full, already asked, already in a team, or team changes closed", body = ErrorBody),
+    ))]
+pub(crate) async fn ask_to_join(
+    State(state): State<AppState>,
+    Path((slug, id)): Path<(String, i64)>,
+    headers: HeaderMap,
+    ApiJson(input): ApiJson<AskIn>,
+) -> Out {
+    act!(state, slug, headers, |a| async {
+        a.ask(id, &input.message)
+            .await
+            .map(|_| "Request sent: a member of the team will answer.".to_owned())
+    })
+}
+
+/// Accept a request (as a member) or an invitation (as the invited person).
+#[utoipa::path(post, path = "/api/v1/events/{slug}/requests/{id}/accept", tag = "teams",
+    params(("slug" = String, Path, description = "The event's slug"),
+           ("id" = i64, Path, description = "The request or invitation id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Accepted", body = TeamActionOut),
+        (status = 403, description = "Not for the caller to answer", body = ErrorBody),
+        (status = 404, description = "No such pending request", body = ErrorBody),
+        (status = 409, description = "Full, already in a team, or team changes closed", body = ErrorBody),
+    ))]
+pub(crate) async fn accept(
+    State(state): State<AppState>,
+    Path((slug, id)): Path<(String, i64)>,
+    headers: HeaderMap,
+) -> Out {
+    act!(state, slug, headers, |a| async {
+        a.accept(id)
+            .await
+            .map(|_| "Accepted: the team has a new member.".to_owned())
+    })
+}
+
+/// Decline a request or invitation (or withdraw one the caller sent).
+#[utoipa::path(post, path = "/api/v1/events/{slug}/requests/{id}/decline", tag = "teams",
+    params(("slug" = String, Path, description = "The event's slug"),
+           ("id" = i64, Path, description = "The request or invitation id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Declined", body = TeamActionOut),
+        (status = 403, description = "Not for the caller to answer", body = ErrorBody),
+        (status = 404, description = "No such pending request", body = ErrorBody),
+    ))]
+pub(crate) async fn decline(
+    State(state): State<AppState>,
+    Path((slug, id)): Path<(String, i64)>,
+    headers: HeaderMap,
+) -> Out {
+    act!(state, slug, headers, |a| async {
+        a.decline(id).await.map(|_| "Declined.".to_owned())
+    })
+}
+
+/// People looking for a team and teams looking for members.
+#[utoipa::path(get, path = "/api/v1/events/{slug}/finder", tag = "teams",
+    params(("slug" = String, Path, description = "The event's slug"),
+           ("skill" = Option<String>, Query, description = "A skill the person has or the team wants"),
+           ("track" = Option<String>, Query, description = "Track interest (slug)"),
+           ("tz_from" = Option<String>, Query, description = "Smallest UTC offset in hours"),
+           ("tz_to" = Option<String>, Query, description = "Largest UTC offset in hours")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The finder (lists are empty for people not registered)", body = FinderView),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "No such event", body = ErrorBody),
+    ))]
+pub(crate) async fn finder(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    ApiQuery(q): ApiQuery<FinderQuery>,
+) -> Result<Json<FinderView>, ApiError> {
+    crate::web::signed_in_user(&state, &headers).await?;
+    let query: Vec<(String, String)> = [
+        ("skill", q.skill),
+        ("track", q.track),
+        ("tz_from", q.tz_from),
+        ("tz_to", q.tz_to),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v)))
+    .collect();
+    state
+        .backend
+        .finder_view(&slug, &headers, &query)
+        .await?
+        .map(Json)
+        .ok_or_else(|| ApiError::NotFound(format!("No event has the slug \"{slug}\".")))
+}
+
+/// Say whether the caller is looking for a team, with an idea and a track.
+#[utoipa::path(put, path = "/api/v1/events/{slug}/finder", tag = "teams",
+    params(("slug" = String, Path, description = "The event's slug")),
+    request_body = FinderIn, security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Saved", body = TeamActionOut),
+        (status = 409, description = "Not registered", body = ErrorBody),
+        (status = 422, description = "Unknown track or text too long", body = ErrorBody),
+    ))]
+pub(crate) async fn set_finder(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    ApiJson(input): ApiJson<FinderIn>,
+) -> Out {
+    act!(state, slug, headers, |a| async {
+        a.set_finder(input.looking, &input.idea, input.track.as_deref())
+            .await
+            .map(|_| "Saved.".to_owned())
+    })
+}
+
+/// Every team, with members, tracks and the audit log (organizers only).
+#[utoipa::path(get, path = "/api/v1/events/{slug}/teams", tag = "teams",
+    params(("slug" = String, Path, description = "The event's slug"),
+           ("track" = Option<String>, Query, description = "A track slug, or `none`"),
+           ("size" = Option<String>, Query, description = "`full`, `open` or `outside` the limits")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Teams", body = TeamsAdminView),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not an organizer of this event", body = ErrorBody),
+        (status = 404, description = "No such event", body = ErrorBody),
+    ))]
+pub(crate) async fn teams_admin(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    ApiQuery(q): ApiQuery<TeamsQuery>,
+) -> Result<Json<TeamsAdminView>, ApiError> {
+    crate::web::organizer_of(&state, &headers, &slug).await?;
+    let query: Vec<(String, String)> = [("track", q.track), ("size", q.size)]
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v)))
+        .collect();
+    state
+        .backend
+        .teams_admin_view(&slug, &headers, &query)
+        .await?
+        .map(Json)
+        .ok_or_else(|| ApiError::NotFound(format!("No event has the slug \"{slug}\".")))
+}
+
+/// An organizer moves a person into a team or out of any, past the lock
+/// and the limits, with a reason recorded in the audit log.
+#[utoipa::path(post, path = "/api/v1/events/{slug}/teams/moves", tag = "teams",
+    params(("slug" = String, Path, description = "The event's slug")),
+    request_body = MoveIn, security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Moved", body = TeamActionOut),
+        (status = 403, description = "Not an organizer of this event", body = ErrorBody),
+        (status = 404, description = "No such person or team", body = ErrorBody),
+        (status = 422, description = "No reason given", body = ErrorBody),
+    ))]
+pub(crate) async fn organizer_move(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    ApiJson(input): ApiJson<MoveIn>,
+) -> Out {
+    act!(state, slug, headers, |a| async {
+        a.organizer_move(input.user_id, input.team_id, &input.reason)
+            .await
+            .map(|_| "Moved, and recorded in the audit log.".to_owned())
+    })
+}

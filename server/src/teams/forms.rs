@@ -1,0 +1,275 @@
+//! Team forms: every action a participant takes on the "My team" page and
+//! the team finder, and organizers' moves and CSV export. POST, then a
+//! redirect to the page with a signed notice saying what happened.
+
+use crate::state::AppState;
+use crate::store::Left;
+use crate::teams::actions::{ActionError, ActionResult, Actor};
+use crate::web::{Fields, form_field as field};
+use crate::web::{event_and_organizer, event_and_user};
+use crate::web::{internal, notice_url};
+use axum::Form;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/events/{slug}/team/{action}", post(team_action))
+        .route("/events/{slug}/teams/move", post(organizer_move))
+        .route("/events/{slug}/teams.csv", get(export_csv))
+}
+
+fn id(fields: &Fields, name: &str) -> Option<i64> {
+    field(fields, name).trim().parse().ok()
+}
+
+fn finish(state: &AppState, back: &str, result: ActionResult<String>) -> Response {
+    match result {
+        Ok(message) => {
+            Redirect::to(&notice_url(&state.config, back, true, &message)).into_response()
+        }
+        Err(ActionError::Refused(e)) => {
+            Redirect::to(&notice_url(&state.config, back, false, &e.to_string())).into_response()
+        }
+        Err(ActionError::Forbidden(m)) => (StatusCode::FORBIDDEN, m).into_response(),
+        Err(ActionError::Store(e)) => internal(e),
+    }
+}
+
+async fn team_action(
+    State(state): State<AppState>,
+    Path((slug, action)): Path<(String, String)>,
+    headers: HeaderMap,
+    Form(fields): Form<Fields>,
+) -> Response {
+    let page = format!("/events/{slug}/team");
+    let finder = format!("/events/{slug}/finder");
+    let back = if action == "ask" || action == "finder" {
+        &finder
+    } else {
+        &page
+    };
+    let (event, user) = match event_and_user(&state, &slug, &headers, back).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let actor = Actor {
+        store: &state.backend.store,
+        config: &state.config,
+        event: &event,
+        user: &user,
+        now: state.backend.clock.now(),
+    };
+    let bad_id = || {
+        Err(ActionError::Refused(
+            hackboard_domain::team::TeamError::UnknownRequest,
+        ))
+    };
+    let result: ActionResult<String> = match action.as_str() {
+        "create" => actor
+            .create(
+                field(&fields, "name"),
+                field(&fields, "description"),
+                Some(field(&fields, "time_zone")),
+            )
+            .await
+            .map(|_| "Team created. Share the invite link below with your teammates.".into()),
+        "join" => actor
+            .join_by_code(field(&fields, "code"))
+            .await
+            .map(|t| format!("Welcome to team {}!", t.name)),
+        "leave" => actor.leave().await.map(|left| match left {
+            Left::TeamDeleted => "You left, and the team, now empty, is gone.".into(),
+            _ => "You left the team.".into(),
+        }),
+        "remove" => match id(&fields, "user_id") {
+            Some(u) => actor
+                .remove(u)
+                .await
+                .map(|_| "Removed from the team.".into()),
+            None => bad_id(),
+        },
+        "captain" => match id(&fields, "user_id") {
+            Some(u) => actor
+                .make_captain(u)
+                .await
+                .map(|_| "Captaincy handed over.".into()),
+            None => bad_id(),
+        },
+        "update" => actor
+            .update(
+                field(&fields, "description"),
+                field(&fields, "time_zone"),
+                !field(&fields, "looking_for_members").is_empty(),
+                field(&fields, "wanted_skills"),
+            )
+            .await
+            .map(|_| "Team details saved.".into()),
+        "code" => actor
+            .new_code()
+            .await
+            .map(|_| "New invite link made: the old one no longer works.".into()),
+        "tracks" => {
+            let chosen: Vec<String> = fields
+                .iter()
+                .filter(|(k, _)| k == "track")
+                .map(|(_, v)| v.clone())
+                .collect();
+            actor.set_tracks(&chosen).await.map(|t| {
+                let names: Vec<&str> = t
+                    .iter()
+                    .filter_map(|s| {
+                        event
+                            .definition
+                            .tracks
+                            .iter()
+                            .find(|x| x.slug.as_str() == s)
+                            .map(|x| x.name.as_str())
+                    })
+                    .collect();
+                format!("Track saved: {}.", names.join(", "))
+            })
+        }
+        "invite" => actor
+            .invite(field(&fields, "who"))
+            .await
+            .map(|_| "Invitation sent.".into()),
+        "ask" => match id(&fields, "team_id") {
+            Some(t) => actor
+                .ask(t, field(&fields, "message"))
+                .await
+                .map(|_| "Request sent: a member of the team will answer.".into()),
+            None => bad_id(),
+        },
+        "accept" => match id(&fields, "id") {
+            Some(r) => actor
+                .accept(r)
+                .await
+                .map(|_| "Accepted: the team has a new member.".into()),
+            None => bad_id(),
+        },
+        "decline" => match id(&fields, "id") {
+            Some(r) => actor.decline(r).await.map(|_| "Declined.".into()),
+            None => bad_id(),
+        },
+        "finder" => {
+            let track = field(&fields, "track");
+            actor
+                .set_finder(
+                    !field(&fields, "looking").is_empty(),
+                    field(&fields, "idea"),
+                    Some(track),
+                )
+                .await
+                .map(|_| "Saved.".into())
+        }
+        _ => return crate::web::not_found(),
+    };
+    finish(&state, back, result)
+}
+
+async fn organizer_move(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    Form(fields): Form<Fields>,
+) -> Response {
+    let back = format!("/events/{slug}/teams");
+    let (event, user) = match event_and_organizer(
+        &state,
+        &slug,
+        &headers,
+        &back,
+        "Only the event's organizers can move people between teams.",
+    )
+    .await
+    {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let actor = Actor {
+        store: &state.backend.store,
+        config: &state.config,
+        event: &event,
+        user: &user,
+        now: state.backend.clock.now(),
+    };
+    let result = match id(&fields, "user_id") {
+        Some(person) => actor
+            .organizer_move(person, id(&fields, "team_id"), field(&fields, "reason"))
+            .await
+            .map(|_| "Moved, and recorded in the audit log.".to_owned()),
+        None => Err(ActionError::Refused(
+            hackboard_domain::team::TeamError::UnknownPerson,
+        )),
+    };
+    finish(&state, &back, result)
+}
+
+async fn export_csv(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let back = format!("/events/{slug}/teams");
+    let (event, _) = match event_and_organizer(
+        &state,
+        &slug,
+        &headers,
+        &back,
+        "Only the event's organizers can export teams.",
+    )
+    .await
+    {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let store = &state.backend.store;
+    let (teams, members, tracks) = match tokio::try_join!(
+        store.teams(event.id),
+        store.event_team_members(event.id),
+        store.event_team_tracks(event.id)
+    ) {
+        Ok(v) => v,
+        Err(e) => return internal(e),
+    };
+    let mut out =
+        String::from("team,time_zone,tracks,members,captain,member,email,github,hugging_face\r\n");
+    for t in &teams {
+        let track_list: Vec<&str> = tracks
+            .iter()
+            .filter(|(id, _)| *id == t.id)
+            .map(|(_, s)| s.as_str())
+            .collect();
+        for m in members.iter().filter(|m| m.team_id == t.id) {
+            let cells = [
+                t.name.clone(),
+                t.time_zone.clone(),
+                track_list.join("; "),
+                t.member_count.to_string(),
+                (m.user_id == t.captain_id).to_string(),
+                m.display_name.clone(),
+                m.email.clone().unwrap_or_default(),
+                m.github_handle.clone().unwrap_or_default(),
+                m.hf_handle.clone().unwrap_or_default(),
+            ];
+            let line: Vec<String> = cells.iter().map(|c| crate::web::csv_field(c)).collect();
+            out.push_str(&line.join(","));
+            out.push_str("\r\n");
+        }
+    }
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{slug}-teams.csv\""),
+            ),
+        ],
+        out,
+    )
+        .into_response()
+}
