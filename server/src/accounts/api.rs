@@ -3,15 +3,15 @@
 use crate::state::AppState;
 use crate::web::error::{ApiError, ErrorBody};
 use axum::Json;
-use axum::Router;
 use axum::extract::State;
-use axum::routing::get;
 use serde::Serialize;
 use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-/// Routes relative to `/api/v1`.
-pub fn router() -> Router<AppState> {
-    Router::new().route("/me", get(me))
+/// Routes under `/api/v1`, with their OpenAPI paths and schemas, from
+/// each handler's `#[utoipa::path]`.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(me))
 }
 
 /// The signed-in account (session cookie or personal API token).

@@ -5,7 +5,8 @@
 use crate::auth::{self, SIGN_IN_LINK_MINUTES};
 use crate::state::AppState;
 use crate::store::accounts::NewIdentity;
-use crate::web::{internal, signed_in, urlencode};
+use crate::web::extract::{FormUser, form_page};
+use crate::web::{internal, urlencode};
 use axum::Form;
 use axum::Router;
 use axum::extract::{ConnectInfo, State};
@@ -23,9 +24,12 @@ pub fn router() -> Router<AppState> {
         .route("/auth/email/confirm", post(confirm_link))
         .route("/auth/sign-out", post(sign_out))
         .route("/auth/sign-out-everywhere", post(sign_out_everywhere))
-        .route("/me/profile", post(save_profile))
-        .route("/me/tokens", post(create_token))
-        .route("/me/tokens/revoke", post(revoke_token))
+        .route("/me/profile", post(save_profile).layer(form_page("/me")))
+        .route("/me/tokens", post(create_token).layer(form_page("/me")))
+        .route(
+            "/me/tokens/revoke",
+            post(revoke_token).layer(form_page("/me")),
+        )
 }
 
 /// A redirect after a form, with extra headers (cookies).
@@ -187,13 +191,9 @@ pub struct Profile {
 
 async fn save_profile(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    FormUser(user): FormUser,
     Form(form): Form<Profile>,
 ) -> Response {
-    let user = match signed_in(&state, &headers, "/me").await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
     let name = form.display_name.trim();
     if name.is_empty() || name.chars().count() > 80 {
         return see_other("/me?error=display_name", vec![]);
@@ -241,14 +241,10 @@ pub struct NewToken {
 /// view, from a short-lived HttpOnly cookie scoped to `/me`.
 async fn create_token(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    FormUser(user): FormUser,
     Form(form): Form<NewToken>,
 ) -> Response {
     let now = state.backend.clock.now();
-    let user = match signed_in(&state, &headers, "/me").await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
     let name = form.name.trim();
     if name.is_empty() || name.chars().count() > 60 {
         return see_other("/me?error=token_name", vec![]);
@@ -283,14 +279,10 @@ pub struct RevokeToken {
 
 async fn revoke_token(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    FormUser(user): FormUser,
     Form(form): Form<RevokeToken>,
 ) -> Response {
     let now = state.backend.clock.now();
-    let user = match signed_in(&state, &headers, "/me").await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
     match state
         .backend
         .store

@@ -5,6 +5,8 @@
 
 use crate::config::Config;
 use crate::store::{Claimed, Imported, Owner, Store, StoreError, StoredEvent, User};
+use crate::web::error::ApiError;
+use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use hackboard_domain::credits::{
@@ -473,6 +475,55 @@ impl CreditActor<'_> {
                 Err(CreditError::AlreadyHasCode(name).into())
             }
             Err(e) => Err(e.into()),
+        }
+    }
+}
+/// At most this many bad rows are listed in a notice (all are counted).
+const LISTED_ROWS: usize = 20;
+
+/// The words for a failure, as the page shows them.
+pub fn failure_words(e: &CreditFail) -> String {
+    match e {
+        CreditFail::BadRows(rows) => {
+            let mut words: Vec<String> = rows
+                .iter()
+                .take(LISTED_ROWS)
+                .map(ToString::to_string)
+                .collect();
+            if rows.len() > LISTED_ROWS {
+                words.push(format!("and {} more", rows.len() - LISTED_ROWS));
+            }
+            format!("Nothing was imported. {}.", words.join("; "))
+        }
+        other => other.to_string(),
+    }
+}
+
+impl From<CreditFail> for ApiError {
+    fn from(e: CreditFail) -> Self {
+        match e {
+            CreditFail::Refused(c) => {
+                let status = match c {
+                    CreditError::UnknownOffer(_) | CreditError::UnknownCode => {
+                        StatusCode::NOT_FOUND
+                    }
+                    CreditError::NotEligible(_) => StatusCode::FORBIDDEN,
+                    CreditError::ReasonMissing | CreditError::Invalid(_) => {
+                        StatusCode::UNPROCESSABLE_ENTITY
+                    }
+                    _ => StatusCode::CONFLICT,
+                };
+                ApiError::Refused(status, c.code(), c.to_string())
+            }
+            e @ CreditFail::BadRows(_) => ApiError::Refused(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                failure_words(&e),
+            ),
+            CreditFail::Forbidden(m) => {
+                ApiError::Refused(StatusCode::FORBIDDEN, "forbidden", m.into())
+            }
+            CreditFail::Store(e) => ApiError::Internal(e),
         }
     }
 }

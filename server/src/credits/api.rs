@@ -2,30 +2,29 @@
 //! and organizers' import, distribution and revocation. Everything goes
 //! through `credits::CreditActor`, as the forms do.
 
-use crate::credits::actions::{CreditActor, CreditFail};
+use crate::credits::actions::CreditActor;
 use crate::state::AppState;
 use crate::web::error::{ApiError, ApiJson, ErrorBody};
+use crate::web::extract::{EventPath, SignedIn};
 use axum::Json;
-use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::routing::{get, post};
+use axum::http::HeaderMap;
 use hackboard_app::wire::CreditsView;
-use hackboard_domain::credits::{CreditError, OfferInput};
+use hackboard_domain::credits::OfferInput;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/events/{slug}/credits", get(my_credits))
-        .route("/events/{slug}/credits/{offer}/claim", post(claim))
-        .route("/events/{slug}/credits/{offer}/codes", post(import))
-        .route(
-            "/events/{slug}/credits/{offer}/distribute",
-            post(distribute),
-        )
-        .route("/events/{slug}/credits/codes/{id}/revoke", post(revoke))
-        .route("/events/{slug}/credits/offers", post(save_offer))
+/// Routes under `/api/v1`, with their OpenAPI paths and schemas, from
+/// each handler's `#[utoipa::path]`.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(my_credits))
+        .routes(routes!(claim))
+        .routes(routes!(import))
+        .routes(routes!(distribute))
+        .routes(routes!(revoke))
+        .routes(routes!(save_offer))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -90,41 +89,16 @@ pub struct DoneOut {
     pub message: String,
 }
 
-fn refused(e: CreditFail) -> ApiError {
-    match e {
-        CreditFail::Refused(c) => {
-            let status = match c {
-                CreditError::UnknownOffer(_) | CreditError::UnknownCode => StatusCode::NOT_FOUND,
-                CreditError::NotEligible(_) => StatusCode::FORBIDDEN,
-                CreditError::ReasonMissing | CreditError::Invalid(_) => {
-                    StatusCode::UNPROCESSABLE_ENTITY
-                }
-                _ => StatusCode::CONFLICT,
-            };
-            ApiError::Refused(status, c.code(), c.to_string())
-        }
-        e @ CreditFail::BadRows(_) => ApiError::Refused(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
-            crate::credits::forms::failure_words(&e),
-        ),
-        CreditFail::Forbidden(m) => ApiError::Refused(StatusCode::FORBIDDEN, "forbidden", m.into()),
-        CreditFail::Store(e) => ApiError::Internal(e),
-    }
-}
-
 macro_rules! with_actor {
-    ($state:expr, $slug:expr, $headers:expr, |$a:ident| $body:expr) => {{
-        let user = crate::web::signed_in_user(&$state, &$headers).await?;
-        let event = crate::web::event_named(&$state, &$slug).await?;
+    ($state:expr, $user:expr, $event:expr, |$a:ident| $body:expr) => {{
         let $a = CreditActor {
             store: &$state.backend.store,
             config: &$state.config,
-            event: &event,
-            user: &user,
+            event: &$event,
+            user: &$user,
             now: $state.backend.clock.now(),
         };
-        $body.await.map_err(refused)
+        $body.await.map_err(ApiError::from)
     }};
 }
 
@@ -140,10 +114,10 @@ macro_rules! with_actor {
     ))]
 pub(crate) async fn my_credits(
     State(state): State<AppState>,
+    _: SignedIn,
     Path(slug): Path<String>,
     headers: HeaderMap,
 ) -> Result<Json<CreditsView>, ApiError> {
-    crate::web::signed_in_user(&state, &headers).await?;
     state
         .backend
         .credits_view(&slug, &headers, &[])
@@ -167,10 +141,11 @@ pub(crate) async fn my_credits(
     ))]
 pub(crate) async fn claim(
     State(state): State<AppState>,
-    Path((slug, offer)): Path<(String, String)>,
-    headers: HeaderMap,
+    SignedIn(user): SignedIn,
+    EventPath(event): EventPath,
+    Path((_slug, offer)): Path<(String, String)>,
 ) -> Result<Json<ClaimOut>, ApiError> {
-    let c = with_actor!(state, slug, headers, |a| a.claim(&offer))?;
+    let c = with_actor!(state, user, event, |a| a.claim(&offer))?;
     Ok(Json(ClaimOut {
         code: c.code,
         new: c.new,
@@ -190,11 +165,12 @@ pub(crate) async fn claim(
     ))]
 pub(crate) async fn import(
     State(state): State<AppState>,
-    Path((slug, offer)): Path<(String, String)>,
-    headers: HeaderMap,
+    SignedIn(user): SignedIn,
+    EventPath(event): EventPath,
+    Path((_slug, offer)): Path<(String, String)>,
     ApiJson(input): ApiJson<ImportIn>,
 ) -> Result<Json<ImportOut>, ApiError> {
-    let imported = with_actor!(state, slug, headers, |a| a.import(&offer, &input.csv))?;
+    let imported = with_actor!(state, user, event, |a| a.import(&offer, &input.csv))?;
     Ok(Json(ImportOut { imported }))
 }
 
@@ -211,10 +187,11 @@ pub(crate) async fn import(
     ))]
 pub(crate) async fn distribute(
     State(state): State<AppState>,
-    Path((slug, offer)): Path<(String, String)>,
-    headers: HeaderMap,
+    SignedIn(user): SignedIn,
+    EventPath(event): EventPath,
+    Path((_slug, offer)): Path<(String, String)>,
 ) -> Result<Json<DistributeOut>, ApiError> {
-    let d = with_actor!(state, slug, headers, |a| a.distribute(&offer))?;
+    let d = with_actor!(state, user, event, |a| a.distribute(&offer))?;
     Ok(Json(DistributeOut {
         assigned: d.assigned,
         already: d.already,
@@ -235,11 +212,12 @@ pub(crate) async fn distribute(
     ))]
 pub(crate) async fn revoke(
     State(state): State<AppState>,
-    Path((slug, id)): Path<(String, i64)>,
-    headers: HeaderMap,
+    SignedIn(user): SignedIn,
+    EventPath(event): EventPath,
+    Path((_slug, id)): Path<(String, i64)>,
     ApiJson(input): ApiJson<RevokeIn>,
 ) -> Result<Json<DoneOut>, ApiError> {
-    with_actor!(state, slug, headers, |a| a.revoke(id, &input.reason))?;
+    with_actor!(state, user, event, |a| a.revoke(id, &input.reason))?;
     Ok(Json(DoneOut {
         message: "Revoked, and recorded in the audit log.".into(),
     }))
@@ -259,8 +237,9 @@ pub(crate) async fn revoke(
     ))]
 pub(crate) async fn save_offer(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
-    headers: HeaderMap,
+    SignedIn(user): SignedIn,
+    EventPath(event): EventPath,
+    Path(_slug): Path<String>,
     ApiJson(input): ApiJson<OfferIn>,
 ) -> Result<Json<DoneOut>, ApiError> {
     let input = OfferInput {
@@ -274,7 +253,7 @@ pub(crate) async fn save_offer(
         opens: input.opens,
         closes: input.closes,
     };
-    let new = with_actor!(state, slug, headers, |a| a.save_offer(&input))?;
+    let new = with_actor!(state, user, event, |a| a.save_offer(&input))?;
     Ok(Json(DoneOut {
         message: if new { "Offer added." } else { "Offer saved." }.into(),
     }))

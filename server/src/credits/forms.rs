@@ -3,16 +3,17 @@
 //! redirect to the credits page with a signed notice. A code never goes
 //! into a URL or a notice: the page shows it to its owner.
 
-use crate::credits::actions::{CreditActor, CreditFail, CreditResult};
+use crate::credits::actions::{CreditActor, CreditFail, CreditResult, failure_words};
 use crate::state::AppState;
 use crate::store::{StoredEvent, User};
+use crate::web::csv_field;
+use crate::web::extract::{FormEvent, FormOrganizer, organizers_form};
 use crate::web::{Fields, form_field as field};
-use crate::web::{csv_field, event_and_organizer, event_and_user};
 use crate::web::{internal, notice_url};
 use axum::Form;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use hackboard_domain::credits::CreditError;
@@ -32,27 +33,10 @@ pub fn router() -> Router<AppState> {
             "/events/{slug}/credits/{offer}/assignments.csv",
             get(export_csv),
         )
-}
-
-/// At most this many bad rows are listed in a notice (all are counted).
-const LISTED_ROWS: usize = 20;
-
-/// The words for a failure, as the page shows them.
-pub(crate) fn failure_words(e: &CreditFail) -> String {
-    match e {
-        CreditFail::BadRows(rows) => {
-            let mut words: Vec<String> = rows
-                .iter()
-                .take(LISTED_ROWS)
-                .map(ToString::to_string)
-                .collect();
-            if rows.len() > LISTED_ROWS {
-                words.push(format!("and {} more", rows.len() - LISTED_ROWS));
-            }
-            format!("Nothing was imported. {}.", words.join("; "))
-        }
-        other => other.to_string(),
-    }
+        .layer(organizers_form(
+            "/events/{slug}/credits",
+            "Only the event's organizers can manage credits.",
+        ))
 }
 
 fn finish(state: &AppState, back: &str, result: CreditResult<String>) -> Response {
@@ -79,14 +63,10 @@ fn actor<'a>(state: &'a AppState, event: &'a StoredEvent, user: &'a User) -> Cre
 
 async fn claim(
     State(state): State<AppState>,
+    FormEvent { event, user }: FormEvent,
     Path((slug, offer)): Path<(String, String)>,
-    headers: HeaderMap,
 ) -> Response {
     let back = format!("/events/{slug}/credits");
-    let (event, user) = match event_and_user(&state, &slug, &headers, &back).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let result = actor(&state, &event, &user).claim(&offer).await.map(|c| {
         if c.new {
             "Here is your code, below; it was also sent to you by email.".to_owned()
@@ -97,31 +77,12 @@ async fn claim(
     finish(&state, &back, result)
 }
 
-async fn organizer(
-    state: &AppState,
-    slug: &str,
-    headers: &HeaderMap,
-) -> Result<(StoredEvent, User), Response> {
-    event_and_organizer(
-        state,
-        slug,
-        headers,
-        &format!("/events/{slug}/credits"),
-        "Only the event's organizers can manage credits.",
-    )
-    .await
-}
-
 async fn import(
     State(state): State<AppState>,
+    FormOrganizer { event, user }: FormOrganizer,
     Path((slug, offer)): Path<(String, String)>,
-    headers: HeaderMap,
     Form(fields): Form<Fields>,
 ) -> Response {
-    let (event, user) = match organizer(&state, &slug, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let result = actor(&state, &event, &user)
         .import(&offer, field(&fields, "csv"))
         .await
@@ -131,13 +92,9 @@ async fn import(
 
 async fn distribute(
     State(state): State<AppState>,
+    FormOrganizer { event, user }: FormOrganizer,
     Path((slug, offer)): Path<(String, String)>,
-    headers: HeaderMap,
 ) -> Response {
-    let (event, user) = match organizer(&state, &slug, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let result = actor(&state, &event, &user)
         .distribute(&offer)
         .await
@@ -156,14 +113,10 @@ async fn distribute(
 
 async fn save_offer(
     State(state): State<AppState>,
+    FormOrganizer { event, user }: FormOrganizer,
     Path(slug): Path<String>,
-    headers: HeaderMap,
     Form(input): Form<hackboard_domain::credits::OfferInput>,
 ) -> Response {
-    let (event, user) = match organizer(&state, &slug, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let result = actor(&state, &event, &user)
         .save_offer(&input)
         .await
@@ -173,14 +126,10 @@ async fn save_offer(
 
 async fn revoke(
     State(state): State<AppState>,
+    FormOrganizer { event, user }: FormOrganizer,
     Path((slug, id)): Path<(String, String)>,
-    headers: HeaderMap,
     Form(fields): Form<Fields>,
 ) -> Response {
-    let (event, user) = match organizer(&state, &slug, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let result = match id.parse::<i64>() {
         Ok(id) => actor(&state, &event, &user)
             .revoke(id, field(&fields, "reason"))
@@ -193,14 +142,10 @@ async fn revoke(
 
 async fn reassign(
     State(state): State<AppState>,
+    FormOrganizer { event, user }: FormOrganizer,
     Path((slug, offer)): Path<(String, String)>,
-    headers: HeaderMap,
     Form(fields): Form<Fields>,
 ) -> Response {
-    let (event, user) = match organizer(&state, &slug, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let back = format!("/events/{slug}/credits");
     let Ok(code_id) = field(&fields, "code_id")
         .trim()
@@ -249,13 +194,9 @@ async fn person(state: &AppState, who: &str) -> Result<Option<i64>, Response> {
 
 async fn export_csv(
     State(state): State<AppState>,
+    FormOrganizer { event, .. }: FormOrganizer,
     Path((slug, offer)): Path<(String, String)>,
-    headers: HeaderMap,
 ) -> Response {
-    let (event, _) = match organizer(&state, &slug, &headers).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let store = &state.backend.store;
     let offer_id = match store.offer_id(event.id, &offer).await {
         Ok(Some(id)) => id,

@@ -6,39 +6,35 @@ use crate::eligibility::actions::{DecisionFail, ReportRow, decide, report};
 use crate::state::AppState;
 use crate::submissions::actions::{SubmitActor, SubmitFail};
 use crate::web::error::{ApiError, ErrorBody};
+use crate::web::extract::{EventPath, Organizer, SignedIn};
 use axum::Json;
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
 use chrono::{DateTime, Utc};
 use hackboard_domain::eligibility::Checklist;
 use hackboard_domain::submission::MAX_COVER_BYTES;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/events/{slug}/submission/eligibility", get(mine))
-        .route(
-            "/events/{slug}/submission/eligibility/check",
-            post(check_mine),
-        )
-        .route(
-            "/events/{slug}/submission/cover",
-            put(cover).layer(DefaultBodyLimit::max(4 * MAX_COVER_BYTES)),
-        )
-        .route("/events/{slug}/eligibility", get(all))
-        .route(
-            "/events/{slug}/submissions/{id}/eligibility/check",
-            post(check_one),
-        )
-        .route(
-            "/events/{slug}/submissions/{id}/eligibility/decisions",
-            post(decision),
+/// Routes under `/api/v1`, with their OpenAPI paths and schemas, from
+/// each handler's `#[utoipa::path]`.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(mine))
+        .routes(routes!(check_mine))
+        .routes(routes!(all))
+        .routes(routes!(check_one))
+        .routes(routes!(decision))
+        // Larger than the image limit, so an oversized image gets a clear
+        // answer from the handler rather than a bare 413.
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(cover))
+                .layer(DefaultBodyLimit::max(4 * MAX_COVER_BYTES)),
         )
 }
 
@@ -180,20 +176,14 @@ fn submit_failure(e: SubmitFail) -> Response {
 /// The caller's team's submission and its report row.
 async fn my_row(
     state: &AppState,
-    slug: &str,
-    headers: &HeaderMap,
-) -> Result<(crate::store::StoredEvent, ReportRow), Response> {
-    let user = crate::web::signed_in_user(state, headers)
-        .await
-        .map_err(IntoResponse::into_response)?;
-    let event = crate::web::event_named(state, slug)
-        .await
-        .map_err(IntoResponse::into_response)?;
+    event: &crate::store::StoredEvent,
+    user: &crate::store::User,
+) -> Result<ReportRow, Response> {
     let actor = SubmitActor {
         store: &state.backend.store,
         config: &state.config,
-        event: &event,
-        user: &user,
+        event,
+        user,
         now: state.backend.clock.now(),
     };
     let (_, sub) = actor.current().await.map_err(submit_failure)?;
@@ -214,7 +204,7 @@ async fn my_row(
         .ok_or_else(|| {
             ApiError::NotFound("There is no such project in this event.".into()).into_response()
         })?;
-    Ok(((*event).clone(), row))
+    Ok(row)
 }
 
 /// The team's eligibility checklist.
@@ -228,11 +218,11 @@ async fn my_row(
     ))]
 pub(crate) async fn mine(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
-    headers: HeaderMap,
+    SignedIn(user): SignedIn,
+    EventPath(event): EventPath,
 ) -> Response {
-    match my_row(&state, &slug, &headers).await {
-        Ok((_, row)) => Json(checklist_out(&row)).into_response(),
+    match my_row(&state, &event, &user).await {
+        Ok(row) => Json(checklist_out(&row)).into_response(),
         Err(r) => r,
     }
 }
@@ -248,10 +238,10 @@ pub(crate) async fn mine(
     ))]
 pub(crate) async fn check_mine(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
-    headers: HeaderMap,
+    SignedIn(user): SignedIn,
+    EventPath(event): EventPath,
 ) -> Response {
-    let (event, row) = match my_row(&state, &slug, &headers).await {
+    let row = match my_row(&state, &event, &user).await {
         Ok(v) => v,
         Err(r) => return r,
     };
@@ -285,18 +275,10 @@ async fn queue(state: &AppState, event_id: i64, id: i64) -> Response {
     ))]
 pub(crate) async fn cover(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
-    headers: HeaderMap,
+    SignedIn(user): SignedIn,
+    EventPath(event): EventPath,
     body: Bytes,
 ) -> Response {
-    let user = match crate::web::signed_in_user(&state, &headers).await {
-        Ok(u) => u,
-        Err(e) => return e.into_response(),
-    };
-    let event = match crate::web::event_named(&state, &slug).await {
-        Ok(e) => e,
-        Err(e) => return e.into_response(),
-    };
     if let Err(e) = crate::eligibility::forms::put_cover(&state, &event, &user, body.to_vec()).await
     {
         return submit_failure(e);
@@ -310,7 +292,11 @@ pub(crate) async fn cover(
     match sub {
         Ok(Some(s)) => match store.cover(s.id).await {
             Ok(Some(c)) => Json(CoverOut {
-                url: crate::submissions::actions::cover_path(&slug, s.id, &c.sha256),
+                url: crate::submissions::actions::cover_path(
+                    event.definition.slug.as_str(),
+                    s.id,
+                    &c.sha256,
+                ),
                 content_type: c.content_type,
                 sha256: c.sha256,
             })
@@ -335,10 +321,8 @@ pub(crate) async fn cover(
     ))]
 pub(crate) async fn all(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
-    headers: HeaderMap,
+    Organizer { event, .. }: Organizer,
 ) -> Result<Json<Vec<ReportItemOut>>, ApiError> {
-    let (event, _) = crate::web::organizer_of(&state, &headers, &slug).await?;
     let rows = report(&state.backend.store, event.id).await?;
     Ok(Json(rows.iter().map(report_item).collect()))
 }
@@ -355,13 +339,10 @@ pub(crate) async fn all(
     ))]
 pub(crate) async fn check_one(
     State(state): State<AppState>,
-    Path((slug, id)): Path<(String, i64)>,
-    headers: HeaderMap,
+    Organizer { event, .. }: Organizer,
+    Path((_slug, id)): Path<(String, i64)>,
 ) -> Response {
-    match crate::web::organizer_of(&state, &headers, &slug).await {
-        Ok((event, _)) => queue(&state, event.id, id).await,
-        Err(e) => e.into_response(),
-    }
+    queue(&state, event.id, id).await
 }
 
 /// Decide on a checklist item or the whole project (`key` = `project`),
@@ -377,11 +358,10 @@ pub(crate) async fn check_one(
     ))]
 pub(crate) async fn decision(
     State(state): State<AppState>,
-    Path((slug, id)): Path<(String, i64)>,
-    headers: HeaderMap,
+    Organizer { event, user }: Organizer,
+    Path((_slug, id)): Path<(String, i64)>,
     crate::web::error::ApiJson(input): crate::web::error::ApiJson<DecisionIn>,
 ) -> Result<Json<ReportItemOut>, ApiError> {
-    let (event, user) = crate::web::organizer_of(&state, &headers, &slug).await?;
     let now = state.backend.clock.now();
     match decide(
         &state.backend.store,

@@ -7,8 +7,9 @@ use crate::eligibility::actions::{DecisionFail, decide, report};
 use crate::state::AppState;
 use crate::store::eligibility::Cover;
 use crate::submissions::actions::{SubmitActor, SubmitFail};
+use crate::web::csv_field;
+use crate::web::extract::{FormEvent, FormOrganizer, form_page, organizers_form};
 use crate::web::{Fields, form_field as field, internal, notice_url};
-use crate::web::{csv_field, event_and_organizer, event_and_user};
 use axum::Form;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
@@ -19,30 +20,50 @@ use hackboard_domain::submission::{MAX_COVER_BYTES, SubmissionContent, cover_typ
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/events/{slug}/submission/check", post(check_mine))
+        .route(
+            "/events/{slug}/submission/check",
+            post(check_mine).layer(form_page("/events/{slug}/submission")),
+        )
         .route(
             "/events/{slug}/submission/cover",
             // Larger than the image limit, so an oversized image gets a
             // clear answer from the handler rather than a bare 413.
-            post(upload_cover).layer(DefaultBodyLimit::max(4 * MAX_COVER_BYTES)),
+            post(upload_cover).layer((
+                form_page("/events/{slug}/submission"),
+                DefaultBodyLimit::max(4 * MAX_COVER_BYTES),
+            )),
         )
         .route("/events/{slug}/projects/{id}/cover", get(cover))
-        .route("/events/{slug}/eligibility/{id}/check", post(check_one))
-        .route("/events/{slug}/eligibility/{id}/decision", post(decision))
-        .route("/events/{slug}/eligibility.csv", get(export_csv))
+        .route(
+            "/events/{slug}/eligibility/{id}/check",
+            post(check_one).layer(organizers_form(
+                "/events/{slug}/eligibility",
+                "Only the event's organizers can ask for checks of other teams' projects.",
+            )),
+        )
+        .route(
+            "/events/{slug}/eligibility/{id}/decision",
+            post(decision).layer(organizers_form(
+                "/events/{slug}/eligibility",
+                "Only the event's organizers can decide on eligibility.",
+            )),
+        )
+        .route(
+            "/events/{slug}/eligibility.csv",
+            get(export_csv).layer(organizers_form(
+                "/events/{slug}",
+                "Only the event's organizers can export the eligibility report.",
+            )),
+        )
 }
 
 /// The team's "check again".
 async fn check_mine(
     State(state): State<AppState>,
+    FormEvent { event, user }: FormEvent,
     Path(slug): Path<String>,
-    headers: HeaderMap,
 ) -> Response {
     let back = format!("/events/{slug}/submission");
-    let (event, user) = match event_and_user(&state, &slug, &headers, &back).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let actor = SubmitActor {
         store: &state.backend.store,
         config: &state.config,
@@ -82,22 +103,10 @@ async fn check_mine(
 /// An organizer's "check again" for one project.
 async fn check_one(
     State(state): State<AppState>,
+    FormOrganizer { event, .. }: FormOrganizer,
     Path((slug, id)): Path<(String, i64)>,
-    headers: HeaderMap,
 ) -> Response {
     let back = format!("/events/{slug}/eligibility");
-    let (event, _) = match event_and_organizer(
-        &state,
-        &slug,
-        &headers,
-        &back,
-        "Only the event's organizers can ask for checks of other teams' projects.",
-    )
-    .await
-    {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let now = state.backend.clock.now();
     match state.backend.store.request_check(event.id, id, now).await {
         Ok(true) => {
@@ -124,23 +133,11 @@ async fn check_one(
 /// An organizer's decision on an item or the whole project.
 async fn decision(
     State(state): State<AppState>,
+    FormOrganizer { event, user }: FormOrganizer,
     Path((slug, id)): Path<(String, i64)>,
-    headers: HeaderMap,
     Form(fields): Form<Fields>,
 ) -> Response {
     let back = format!("/events/{slug}/eligibility");
-    let (event, user) = match event_and_organizer(
-        &state,
-        &slug,
-        &headers,
-        &back,
-        "Only the event's organizers can decide on eligibility.",
-    )
-    .await
-    {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let now = state.backend.clock.now();
     let notice = |ok: bool, m: &str| Redirect::to(&notice_url(&state.config, &back, ok, m));
     match decide(
@@ -164,21 +161,9 @@ async fn decision(
 /// The whole report as CSV, one line per project.
 async fn export_csv(
     State(state): State<AppState>,
+    FormOrganizer { event, .. }: FormOrganizer,
     Path(slug): Path<String>,
-    headers: HeaderMap,
 ) -> Response {
-    let (event, _) = match event_and_organizer(
-        &state,
-        &slug,
-        &headers,
-        &format!("/events/{slug}"),
-        "Only the event's organizers can export the eligibility report.",
-    )
-    .await
-    {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let rows = match report(&state.backend.store, event.id).await {
         Ok(r) => r,
         Err(e) => return internal(e),
@@ -269,15 +254,11 @@ async fn cover_bytes(mut form: Multipart) -> Result<Vec<u8>, String> {
 
 async fn upload_cover(
     State(state): State<AppState>,
+    FormEvent { event, user }: FormEvent,
     Path(slug): Path<String>,
-    headers: HeaderMap,
     form: Multipart,
 ) -> Response {
     let back = format!("/events/{slug}/submission");
-    let (event, user) = match event_and_user(&state, &slug, &headers, &back).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let notice = |ok: bool, m: &str| Redirect::to(&notice_url(&state.config, &back, ok, m));
     let bytes = match cover_bytes(form).await {
         Ok(b) => b,

@@ -4,20 +4,20 @@
 use crate::state::AppState;
 use crate::web::error::{ApiError, ErrorBody};
 use axum::Json;
-use axum::Router;
 use axum::extract::{Path, State};
-use axum::routing::get;
 use chrono::{DateTime, Utc};
 use hackboard_domain::timeline::{self, EventStatus, Phase};
 use hackboard_domain::{EventDefinition, MilestoneTime};
 use serde::Serialize;
 use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-/// Routes relative to `/api/v1`.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/events", get(list_events))
-        .route("/events/{slug}", get(get_event))
+/// Routes under `/api/v1`, with their OpenAPI paths and schemas, from
+/// each handler's `#[utoipa::path]`.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_events))
+        .routes(routes!(get_event))
 }
 
 /// An event in a list.

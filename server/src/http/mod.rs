@@ -53,7 +53,7 @@ pub fn router(state: AppState) -> Router {
         })
         .route("/healthz", get(healthz))
         .route("/ping", get(ping))
-        .nest("/api/v1", api::router())
+        .merge(api::router())
         .merge(crate::accounts::router())
         .merge(crate::events::router())
         .merge(crate::registrations::router())

@@ -12,6 +12,7 @@
 use crate::auth::RateLimiter;
 use crate::config::Config;
 use crate::store::{LikeRequest, Liked, Store, StoreError, StoredEvent, User};
+use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use hackboard_domain::Likers;
 use hackboard_domain::gallery::{Candidate, likes_cutoff, likes_open, wild_card};
@@ -300,4 +301,72 @@ pub async fn standings(
         .collect();
     let proposed = wild_card(&candidates).map(|c| c.submission_id);
     Ok((out, proposed))
+}
+
+/// A like refused, in the API's error shape: 404 for a project that is
+/// not there, 429 over the rate limit, 409 refused in words.
+impl From<LikeFail> for crate::web::error::ApiError {
+    fn from(fail: LikeFail) -> Self {
+        use crate::web::error::ApiError;
+        use axum::http::StatusCode;
+        match fail {
+            LikeFail::NoProject => {
+                ApiError::NotFound("There is no such submitted project in this event.".into())
+            }
+            LikeFail::RateLimited => ApiError::Refused(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                LikeFail::RateLimited.to_string(),
+            ),
+            LikeFail::Refused(m) => ApiError::Refused(StatusCode::CONFLICT, "refused", m),
+            e @ LikeFail::Changed => {
+                ApiError::Refused(StatusCode::CONFLICT, "changed", e.to_string())
+            }
+            LikeFail::Store(e) => ApiError::Internal(e),
+        }
+    }
+}
+
+/// Confirms the wild card: only the proposed project, only once the counts
+/// are frozen, only once.
+pub async fn confirm_wild_card(
+    state: &crate::state::AppState,
+    event: &crate::store::StoredEvent,
+    actor: i64,
+    submission_id: i64,
+) -> Result<(), crate::web::error::ApiError> {
+    let now = state.backend.clock.now();
+    let store = &state.backend.store;
+    if store.like_snapshot(event.id).await?.is_none() {
+        return Err(crate::web::error::ApiError::Refused(
+            StatusCode::CONFLICT,
+            "refused",
+            "The counts are not frozen yet: the wild card is confirmed after the likes extraction."
+                .into(),
+        ));
+    }
+    let report = crate::eligibility::actions::report(store, event.id).await?;
+    let (rows, proposed) = standings(store, event, &report, now).await?;
+    if proposed != Some(submission_id) {
+        return Err(crate::web::error::ApiError::Refused(
+            StatusCode::CONFLICT,
+            "refused",
+            "That is not the proposed wild card (the most-liked eligible project).".into(),
+        ));
+    }
+    let likes = rows
+        .iter()
+        .find(|r| r.submission_id == submission_id)
+        .map_or(0, |r| r.likes);
+    if !store
+        .confirm_wild_card(event.id, submission_id, likes, actor, now)
+        .await?
+    {
+        return Err(crate::web::error::ApiError::Refused(
+            StatusCode::CONFLICT,
+            "refused",
+            "The wild card was already confirmed.".into(),
+        ));
+    }
+    Ok(())
 }

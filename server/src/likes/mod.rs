@@ -5,6 +5,7 @@
 
 pub mod actions;
 pub mod api;
+pub mod forms;
 pub mod views;
 
 use crate::state::AppState;
@@ -13,5 +14,5 @@ use axum::Router;
 /// The feature's page-side routes (HTML forms, feeds); its `/api/v1`
 /// routes are `api::router`.
 pub fn router() -> Router<AppState> {
-    api::router()
+    forms::router()
 }

@@ -6,37 +6,26 @@ use crate::registrations::actions::in_snapshot;
 use crate::state::AppState;
 use crate::store::RevokeOutcome;
 use crate::web::error::{ApiError, ApiJson, ApiQuery, ErrorBody};
-use crate::web::{event_named, organizer_of, signed_in_user};
+use crate::web::extract::{EventPath, Organizer, SignedIn};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
 use axum::Json;
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::get;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-/// Routes relative to `/api/v1`.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/events/{slug}/registration",
-            axum::routing::post(register).delete(withdraw),
-        )
-        .route("/events/{slug}/registrations", get(registrations))
-        .route("/events/{slug}/hf-org", get(hf_org))
-        .route(
-            "/events/{slug}/roles",
-            get(list_roles).post(grant_role).delete(revoke_role),
-        )
-        .route(
-            "/events/{slug}/invites",
-            get(list_invites).post(create_invite),
-        )
-        .route(
-            "/events/{slug}/invites/{id}",
-            axum::routing::delete(end_invite),
-        )
+/// Routes under `/api/v1`, with their OpenAPI paths and schemas, from
+/// each handler's `#[utoipa::path]`.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(register, withdraw))
+        .routes(routes!(registrations))
+        .routes(routes!(hf_org))
+        .routes(routes!(list_roles, grant_role, revoke_role))
+        .routes(routes!(list_invites, create_invite))
+        .routes(routes!(end_invite))
 }
 
 /// A registration, as sent by a participant.
@@ -109,12 +98,10 @@ pub struct RoleIn {
     ))]
 pub(crate) async fn register(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
-    headers: axum::http::HeaderMap,
+    SignedIn(user): SignedIn,
+    EventPath(event): EventPath,
     ApiJson(input): ApiJson<RegistrationIn>,
 ) -> Result<Json<RegistrationOut>, ApiError> {
-    let user = signed_in_user(&state, &headers).await?;
-    let event = event_named(&state, &slug).await?;
     let answers = input
         .answers
         .into_iter()
@@ -177,11 +164,9 @@ pub(crate) async fn register(
     ))]
 pub(crate) async fn withdraw(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
-    headers: axum::http::HeaderMap,
+    SignedIn(user): SignedIn,
+    EventPath(event): EventPath,
 ) -> Result<Json<RegistrationOut>, ApiError> {
-    let user = signed_in_user(&state, &headers).await?;
-    let event = event_named(&state, &slug).await?;
     match state
         .backend
         .store
@@ -215,11 +200,9 @@ pub(crate) async fn withdraw(
     ))]
 pub(crate) async fn registrations(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
-    headers: axum::http::HeaderMap,
+    Organizer { event, .. }: Organizer,
     ApiQuery(filter): ApiQuery<crate::registrations::forms::Filter>,
 ) -> Result<Json<Vec<RegistrationItem>>, ApiError> {
-    let (event, _) = organizer_of(&state, &headers, &slug).await?;
     let rows = state
         .backend
         .store
@@ -288,10 +271,8 @@ pub struct HfSnapshotOut {
     ))]
 pub(crate) async fn hf_org(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
-    headers: axum::http::HeaderMap,
+    Organizer { event, .. }: Organizer,
 ) -> Result<Json<HfOrgOut>, ApiError> {
-    let (event, _) = organizer_of(&state, &headers, &slug).await?;
     let Some(org) = event.definition.hf_org.clone() else {
         return Err(ApiError::NotFound(
             "This event has no Hugging Face organization.".into(),
@@ -373,11 +354,9 @@ async fn role_target(
     ))]
 pub(crate) async fn grant_role(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
-    headers: axum::http::HeaderMap,
+    Organizer { event, user: by }: Organizer,
     ApiJson(input): ApiJson<RoleIn>,
 ) -> Result<StatusCode, ApiError> {
-    let (event, by) = organizer_of(&state, &headers, &slug).await?;
     let (user, role) = role_target(&state, &input).await?;
     state
         .backend
@@ -404,11 +383,9 @@ pub(crate) async fn grant_role(
     ))]
 pub(crate) async fn revoke_role(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
-    headers: axum::http::HeaderMap,
+    Organizer { event, .. }: Organizer,
     ApiJson(input): ApiJson<RoleIn>,
 ) -> Result<StatusCode, ApiError> {
-    let (event, _) = organizer_of(&state, &headers, &slug).await?;
     let (user, role) = role_target(&state, &input).await?;
     let outcome = state
         .backend
@@ -454,10 +431,8 @@ pub struct StaffOut {
     ))]
 pub(crate) async fn list_roles(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
-    headers: axum::http::HeaderMap,
+    Organizer { event, .. }: Organizer,
 ) -> Result<Json<Vec<StaffOut>>, ApiError> {
-    let (event, _) = organizer_of(&state, &headers, &slug).await?;
     let staff = state.backend.store.event_staff(event.id).await?;
     Ok(Json(
         staff
@@ -518,10 +493,8 @@ fn invite_out(i: crate::store::Invite, now: DateTime<Utc>) -> InviteOut {
     ))]
 pub(crate) async fn list_invites(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
-    headers: axum::http::HeaderMap,
+    Organizer { event, .. }: Organizer,
 ) -> Result<Json<Vec<InviteOut>>, ApiError> {
-    let (event, _) = organizer_of(&state, &headers, &slug).await?;
     let now = state.backend.clock.now();
     let invites = state.backend.store.invites(event.id).await?;
     Ok(Json(
@@ -540,11 +513,10 @@ pub(crate) async fn list_invites(
     ))]
 pub(crate) async fn create_invite(
     State(state): State<AppState>,
+    Organizer { event, .. }: Organizer,
     Path(slug): Path<String>,
-    headers: axum::http::HeaderMap,
     ApiJson(input): ApiJson<InviteIn>,
 ) -> Result<(StatusCode, Json<InviteOut>), ApiError> {
-    let (event, _) = organizer_of(&state, &headers, &slug).await?;
     let now = state.backend.clock.now();
     let limits =
         hackboard_domain::registration::invite_limits(input.max_uses, input.valid_days, now)
@@ -589,10 +561,9 @@ pub(crate) async fn create_invite(
     ))]
 pub(crate) async fn end_invite(
     State(state): State<AppState>,
-    Path((slug, id)): Path<(String, String)>,
-    headers: axum::http::HeaderMap,
+    Organizer { event, .. }: Organizer,
+    Path((_slug, id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let (event, _) = organizer_of(&state, &headers, &slug).await?;
     let unknown = || ApiError::NotFound("No such invite link, or it had already ended.".into());
     let id: i64 = id.parse().map_err(|_| unknown())?;
     if state

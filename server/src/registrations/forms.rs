@@ -5,12 +5,13 @@
 use crate::registrations::actions::{Refusal, RegistrationInput, register_user};
 use crate::state::AppState;
 use crate::store::{RegisterOutcome, RegistrationFilter, RegistrationStatus, StoreError};
+use crate::web::extract::{FormEvent, FormOrganizer, form_page, organizers_form};
 use crate::web::urlencode;
-use crate::web::{csv_field, event_and_organizer, event_and_user, internal};
+use crate::web::{csv_field, internal};
 use axum::Form;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use hackboard_domain::email::EmailAddress;
@@ -19,23 +20,37 @@ use std::collections::BTreeMap;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/events/{slug}/register", post(register))
-        .route("/events/{slug}/withdraw", post(withdraw))
-        .route("/events/{slug}/registrations/status", post(change_status))
-        .route("/events/{slug}/registrations.csv", get(export_csv))
+        .route(
+            "/events/{slug}/register",
+            post(register).layer(form_page("/events/{slug}/register")),
+        )
+        .route(
+            "/events/{slug}/withdraw",
+            post(withdraw).layer(form_page("/events/{slug}/register")),
+        )
+        .route(
+            "/events/{slug}/registrations/status",
+            post(change_status).layer(organizers_form(
+                "/events/{slug}/registrations",
+                "Only the event's organizers can do this.",
+            )),
+        )
+        .route(
+            "/events/{slug}/registrations.csv",
+            get(export_csv).layer(organizers_form(
+                "/events/{slug}/registrations",
+                "Only the event's organizers can export registrations.",
+            )),
+        )
 }
 
 async fn register(
     State(state): State<AppState>,
+    FormEvent { event, user }: FormEvent,
     Path(slug): Path<String>,
-    headers: HeaderMap,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
     let page = format!("/events/{slug}/register");
-    let (event, user) = match event_and_user(&state, &slug, &headers, &page).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let back = |query: String| Redirect::to(&format!("{page}?{query}")).into_response();
     let field = |name: &str| {
         fields
@@ -80,14 +95,10 @@ async fn register(
 
 async fn withdraw(
     State(state): State<AppState>,
+    FormEvent { event, user }: FormEvent,
     Path(slug): Path<String>,
-    headers: HeaderMap,
 ) -> Response {
     let page = format!("/events/{slug}/register");
-    let (event, user) = match event_and_user(&state, &slug, &headers, &page).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let now = state.backend.clock.now();
     match state
         .backend
@@ -112,23 +123,11 @@ pub struct StatusChange {
 
 async fn change_status(
     State(state): State<AppState>,
+    FormOrganizer { event, .. }: FormOrganizer,
     Path(slug): Path<String>,
-    headers: HeaderMap,
     Form(form): Form<StatusChange>,
 ) -> Response {
     let page = format!("/events/{slug}/registrations");
-    let (event, _) = match event_and_organizer(
-        &state,
-        &slug,
-        &headers,
-        &page,
-        "Only the event's organizers can do this.",
-    )
-    .await
-    {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let store = &state.backend.store;
     let Some(to) =
         RegistrationStatus::parse(&form.to).filter(|s| *s != RegistrationStatus::Withdrawn)
@@ -217,23 +216,11 @@ impl Filter {
 
 async fn export_csv(
     State(state): State<AppState>,
+    FormOrganizer { event, .. }: FormOrganizer,
     Path(slug): Path<String>,
-    headers: HeaderMap,
     Query(filter): Query<Filter>,
 ) -> Response {
-    let page = format!("/events/{slug}/registrations");
-    let (event, _) = match event_and_organizer(
-        &state,
-        &slug,
-        &headers,
-        &page,
-        "Only the event's organizers can export registrations.",
-    )
-    .await
-    {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    let _page = format!("/events/{slug}/registrations");
     let store = &state.backend.store;
     let rows = match store.registrations(event.id, &filter.to_store()).await {
         Ok(r) => r,

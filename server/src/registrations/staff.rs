@@ -6,12 +6,13 @@ use crate::auth;
 use crate::state::AppState;
 use crate::store::{RevokeOutcome, Role};
 use crate::web::Fields;
-use crate::web::event_and_organizer;
+
+use crate::web::extract::{FormOrganizer, organizers_form};
 use crate::web::internal;
 use axum::Form;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use hackboard_domain::email::EmailAddress;
@@ -26,6 +27,10 @@ pub fn router() -> Router<AppState> {
         .route("/events/{slug}/invites/revoke", post(revoke_invite))
         .route("/events/{slug}/roles", post(grant_role))
         .route("/events/{slug}/roles/revoke", post(revoke_role))
+        .layer(organizers_form(
+            "/events/{slug}/registrations",
+            "Only the event's organizers can do this.",
+        ))
 }
 
 fn field<'a>(fields: &'a Fields, name: &str) -> &'a str {
@@ -48,19 +53,12 @@ fn back(slug: &str, query: &str) -> Response {
     Redirect::to(&format!("{}?{query}", page(slug))).into_response()
 }
 
-const REFUSAL: &str = "Only the event's organizers can do this.";
-
 async fn create_invite(
     State(state): State<AppState>,
+    FormOrganizer { event, .. }: FormOrganizer,
     Path(slug): Path<String>,
-    headers: HeaderMap,
     Form(fields): Form<Fields>,
 ) -> Response {
-    let (event, _) = match event_and_organizer(&state, &slug, &headers, &page(&slug), REFUSAL).await
-    {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let now = state.backend.clock.now();
     let (Ok(max_uses), Ok(days)) = (number(&fields, "max_uses"), number(&fields, "valid_days"))
     else {
@@ -106,15 +104,10 @@ async fn create_invite(
 
 async fn revoke_invite(
     State(state): State<AppState>,
+    FormOrganizer { event, .. }: FormOrganizer,
     Path(slug): Path<String>,
-    headers: HeaderMap,
     Form(fields): Form<Fields>,
 ) -> Response {
-    let (event, _) = match event_and_organizer(&state, &slug, &headers, &page(&slug), REFUSAL).await
-    {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let Ok(Some(id)) = number(&fields, "id") else {
         return back(&slug, "error=invite_unknown");
     };
@@ -128,15 +121,10 @@ async fn revoke_invite(
 
 async fn grant_role(
     State(state): State<AppState>,
+    FormOrganizer { event, user: by }: FormOrganizer,
     Path(slug): Path<String>,
-    headers: HeaderMap,
     Form(fields): Form<Fields>,
 ) -> Response {
-    let (event, by) =
-        match event_and_organizer(&state, &slug, &headers, &page(&slug), REFUSAL).await {
-            Ok(v) => v,
-            Err(r) => return r,
-        };
     let Some(role) = Role::parse(field(&fields, "role")) else {
         return back(&slug, "error=role_unknown");
     };
@@ -165,15 +153,10 @@ async fn grant_role(
 
 async fn revoke_role(
     State(state): State<AppState>,
+    FormOrganizer { event, .. }: FormOrganizer,
     Path(slug): Path<String>,
-    headers: HeaderMap,
     Form(fields): Form<Fields>,
 ) -> Response {
-    let (event, _) = match event_and_organizer(&state, &slug, &headers, &page(&slug), REFUSAL).await
-    {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let (Some(role), Ok(Some(user_id))) = (
         Role::parse(field(&fields, "role")),
         number(&fields, "user_id"),

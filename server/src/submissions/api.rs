@@ -5,22 +5,24 @@
 use crate::state::AppState;
 use crate::submissions::actions::{SubmitActor, SubmitFail};
 use crate::web::error::{ApiError, ApiJson, ErrorBody};
+use crate::web::extract::{EventPath, Organizer, SignedIn};
 use axum::Json;
-use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
 use hackboard_domain::submission::SubmissionContent;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/events/{slug}/submission", get(mine).put(save))
-        .route("/events/{slug}/teams/{id}/extension", post(extend))
-        .route("/events/{slug}/submissions", get(all))
+/// Routes under `/api/v1`, with their OpenAPI paths and schemas, from
+/// each handler's `#[utoipa::path]`.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(mine, save))
+        .routes(routes!(extend))
+        .routes(routes!(all))
 }
 
 /// A submission's fields.
@@ -178,16 +180,6 @@ fn failure(e: SubmitFail) -> Response {
     }
 }
 
-async fn actor_parts(
-    state: &AppState,
-    slug: &str,
-    headers: &HeaderMap,
-) -> Result<(crate::store::StoredEvent, crate::store::User), ApiError> {
-    let user = crate::web::signed_in_user(state, headers).await?;
-    let event = crate::web::event_named(state, slug).await?;
-    Ok(((*event).clone(), user))
-}
-
 /// The caller's team's submission, with every version.
 #[utoipa::path(get, path = "/api/v1/events/{slug}/submission", tag = "submissions",
     params(("slug" = String, Path, description = "The event's slug")),
@@ -200,13 +192,9 @@ async fn actor_parts(
     ))]
 pub(crate) async fn mine(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
-    headers: HeaderMap,
+    SignedIn(user): SignedIn,
+    EventPath(event): EventPath,
 ) -> Response {
-    let (event, user) = match actor_parts(&state, &slug, &headers).await {
-        Ok(v) => v,
-        Err(e) => return e.into_response(),
-    };
     let actor = SubmitActor {
         store: &state.backend.store,
         config: &state.config,
@@ -272,14 +260,10 @@ pub(crate) async fn mine(
     ))]
 pub(crate) async fn save(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
-    headers: HeaderMap,
+    SignedIn(user): SignedIn,
+    EventPath(event): EventPath,
     ApiJson(input): ApiJson<SaveIn>,
 ) -> Response {
-    let (event, user) = match actor_parts(&state, &slug, &headers).await {
-        Ok(v) => v,
-        Err(e) => return e.into_response(),
-    };
     let actor = SubmitActor {
         store: &state.backend.store,
         config: &state.config,
@@ -320,14 +304,11 @@ pub(crate) async fn save(
     ))]
 pub(crate) async fn extend(
     State(state): State<AppState>,
-    Path((slug, id)): Path<(String, i64)>,
-    headers: HeaderMap,
+    SignedIn(user): SignedIn,
+    EventPath(event): EventPath,
+    Path((_slug, id)): Path<(String, i64)>,
     ApiJson(input): ApiJson<ExtensionIn>,
 ) -> Response {
-    let (event, user) = match actor_parts(&state, &slug, &headers).await {
-        Ok(v) => v,
-        Err(e) => return e.into_response(),
-    };
     let actor = SubmitActor {
         store: &state.backend.store,
         config: &state.config,
@@ -368,10 +349,8 @@ pub struct SubmissionItem {
     ))]
 pub(crate) async fn all(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
-    headers: HeaderMap,
+    Organizer { event, .. }: Organizer,
 ) -> Result<Json<Vec<SubmissionItem>>, ApiError> {
-    let (event, _) = crate::web::organizer_of(&state, &headers, &slug).await?;
     Ok(Json(submission_items(&state, event.id).await?))
 }
 

@@ -6,45 +6,40 @@
 use crate::state::AppState;
 use crate::submissions::actions::{SubmitActor, SubmitFail};
 use crate::web::Fields;
-use crate::web::event_and_user;
+use crate::web::extract::{FormEvent, FormOrganizer, form_page, organizers_form};
+
 use crate::web::{internal, notice_url};
 use axum::Form;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use hackboard_domain::submission::SubmissionContent;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/events/{slug}/submission", post(save))
+        .route(
+            "/events/{slug}/submission",
+            post(save).layer(form_page("/events/{slug}/submission")),
+        )
         .route(
             "/events/{slug}/submissions.csv",
-            axum::routing::get(export_csv),
+            axum::routing::get(export_csv).layer(organizers_form(
+                "/events/{slug}",
+                "Only the event's organizers can export submissions.",
+            )),
         )
 }
 
 /// Every submission as CSV, for organizers (drafts included).
 async fn export_csv(
     State(state): State<AppState>,
+    FormOrganizer { event, .. }: FormOrganizer,
     Path(slug): Path<String>,
-    headers: HeaderMap,
 ) -> Response {
     use crate::web::csv_field;
     use axum::http::header;
-    let (event, _) = match crate::web::event_and_organizer(
-        &state,
-        &slug,
-        &headers,
-        &format!("/events/{slug}"),
-        "Only the event's organizers can export submissions.",
-    )
-    .await
-    {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let items = match crate::submissions::api::submission_items(&state, event.id).await {
         Ok(i) => i,
         Err(e) => return e.into_response(),
@@ -120,15 +115,11 @@ fn content(fields: &Fields) -> SubmissionContent {
 
 async fn save(
     State(state): State<AppState>,
+    FormEvent { event, user }: FormEvent,
     Path(slug): Path<String>,
-    headers: HeaderMap,
     Form(fields): Form<Fields>,
 ) -> Response {
     let back = format!("/events/{slug}/submission");
-    let (event, user) = match event_and_user(&state, &slug, &headers, &back).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let actor = SubmitActor {
         store: &state.backend.store,
         config: &state.config,

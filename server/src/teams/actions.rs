@@ -5,6 +5,8 @@
 
 use crate::config::Config;
 use crate::store::{Left, Store, StoreError, StoredEvent, Team, User};
+use crate::web::error::ApiError;
+use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use hackboard_domain::email::EmailAddress;
@@ -463,6 +465,34 @@ impl Actor<'_> {
             )
             .await?;
         Ok(())
+    }
+}
+
+/// A refusal in the API's shape: the rule's own words, a stable code and
+/// the status that fits (404 unknown thing, 403 not yours, 422 bad input,
+/// 409 the state of things).
+impl From<ActionError> for ApiError {
+    fn from(e: ActionError) -> Self {
+        match e {
+            ActionError::Refused(t) => {
+                let status = match t {
+                    TeamError::UnknownCode
+                    | TeamError::UnknownRequest
+                    | TeamError::UnknownTeam
+                    | TeamError::UnknownPerson => StatusCode::NOT_FOUND,
+                    TeamError::NotCaptain | TeamError::NotMember | TeamError::NotTeammate(_) => {
+                        StatusCode::FORBIDDEN
+                    }
+                    ref t if t.is_invalid_input() => StatusCode::UNPROCESSABLE_ENTITY,
+                    _ => StatusCode::CONFLICT,
+                };
+                ApiError::Refused(status, t.code(), t.to_string())
+            }
+            ActionError::Forbidden(m) => {
+                ApiError::Refused(StatusCode::FORBIDDEN, "forbidden", m.into())
+            }
+            ActionError::Store(e) => ApiError::Internal(e),
+        }
     }
 }
 

@@ -4,37 +4,35 @@
 //! guess what changed.
 
 use crate::state::AppState;
-use crate::teams::actions::{ActionError, Actor};
+use crate::teams::actions::Actor;
 use crate::web::error::{ApiError, ApiJson, ApiQuery, ErrorBody};
+use crate::web::extract::{EventPath, Organizer, SignedIn};
 use axum::Json;
-use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::routing::{get, post, put};
+use axum::http::HeaderMap;
 use hackboard_app::wire::{FinderView, MyTeamView, TeamsAdminView};
-use hackboard_domain::team::TeamError;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/events/{slug}/team",
-            get(my_team).post(create_team).patch(update_team),
-        )
-        .route("/events/{slug}/team/join", post(join_team))
-        .route("/events/{slug}/team/leave", post(leave_team))
-        .route("/events/{slug}/team/remove", post(remove_member))
-        .route("/events/{slug}/team/captain", post(hand_over))
-        .route("/events/{slug}/team/code", post(new_code))
-        .route("/events/{slug}/team/tracks", put(set_tracks))
-        .route("/events/{slug}/team/invitations", post(invite))
-        .route("/events/{slug}/teams/{id}/requests", post(ask_to_join))
-        .route("/events/{slug}/requests/{id}/accept", post(accept))
-        .route("/events/{slug}/requests/{id}/decline", post(decline))
-        .route("/events/{slug}/finder", get(finder).put(set_finder))
-        .route("/events/{slug}/teams", get(teams_admin))
-        .route("/events/{slug}/teams/moves", post(organizer_move))
+/// Routes under `/api/v1`, with their OpenAPI paths and schemas, from
+/// each handler's `#[utoipa::path]`.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(my_team, create_team, update_team))
+        .routes(routes!(join_team))
+        .routes(routes!(leave_team))
+        .routes(routes!(remove_member))
+        .routes(routes!(hand_over))
+        .routes(routes!(new_code))
+        .routes(routes!(set_tracks))
+        .routes(routes!(invite))
+        .routes(routes!(ask_to_join))
+        .routes(routes!(accept))
+        .routes(routes!(decline))
+        .routes(routes!(finder, set_finder))
+        .routes(routes!(teams_admin))
+        .routes(routes!(organizer_move))
 }
 
 /// What an action did, and the caller's team as it now stands.
@@ -128,32 +126,6 @@ pub struct TeamsQuery {
     pub size: Option<String>,
 }
 
-/// A refusal in the API's shape: the rule's own words, a stable code and
-/// the status that fits (404 unknown thing, 403 not yours, 422 bad input,
-/// 409 the state of things).
-fn refused(e: ActionError) -> ApiError {
-    match e {
-        ActionError::Refused(t) => {
-            let status = match t {
-                TeamError::UnknownCode
-                | TeamError::UnknownRequest
-                | TeamError::UnknownTeam
-                | TeamError::UnknownPerson => StatusCode::NOT_FOUND,
-                TeamError::NotCaptain | TeamError::NotMember | TeamError::NotTeammate(_) => {
-                    StatusCode::FORBIDDEN
-                }
-                ref t if t.is_invalid_input() => StatusCode::UNPROCESSABLE_ENTITY,
-                _ => StatusCode::CONFLICT,
-            };
-            ApiError::Refused(status, t.code(), t.to_string())
-        }
-        ActionError::Forbidden(m) => {
-            ApiError::Refused(StatusCode::FORBIDDEN, "forbidden", m.into())
-        }
-        ActionError::Store(e) => ApiError::Internal(e),
-    }
-}
-
 pub(crate) async fn view(
     state: &AppState,
     slug: &str,
@@ -169,17 +141,15 @@ pub(crate) async fn view(
 /// Runs one action as the signed-in caller and answers with the message
 /// and the fresh view.
 macro_rules! act {
-    ($state:expr, $slug:expr, $headers:expr, |$actor:ident| $body:expr) => {{
-        let user = crate::web::signed_in_user(&$state, &$headers).await?;
-        let event = crate::web::event_named(&$state, &$slug).await?;
+    ($state:expr, $slug:expr, $headers:expr, $user:expr, $event:expr, |$actor:ident| $body:expr) => {{
         let $actor = Actor {
             store: &$state.backend.store,
             config: &$state.config,
-            event: &event,
-            user: &user,
+            event: &$event,
+            user: &$user,
             now: $state.backend.clock.now(),
         };
-        let message: String = $body.await.map_err(refused)?;
+        let message: String = $body.await?;
         Ok(Json(TeamActionOut {
             message,
             view: view(&$state, &$slug, &$headers).await?,
@@ -200,10 +170,10 @@ type Out = Result<Json<TeamActionOut>, ApiError>;
     ))]
 pub(crate) async fn my_team(
     State(state): State<AppState>,
+    _: SignedIn,
     Path(slug): Path<String>,
     headers: HeaderMap,
 ) -> Result<Json<MyTeamView>, ApiError> {
-    crate::web::signed_in_user(&state, &headers).await?;
     Ok(Json(view(&state, &slug, &headers).await?))
 }
 
@@ -219,11 +189,13 @@ pub(crate) async fn my_team(
     ))]
 pub(crate) async fn create_team(
     State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    EventPath(event): EventPath,
     Path(slug): Path<String>,
     headers: HeaderMap,
     ApiJson(input): ApiJson<CreateTeamIn>,
 ) -> Out {
-    act!(state, slug, headers, |a| async {
+    act!(state, slug, headers, user, event, |a| async {
         a.create(&input.name, &input.description, input.time_zone.as_deref())
             .await
             .map(|_| "Team created.".to_owned())
@@ -242,11 +214,13 @@ pub(crate) async fn create_team(
     ))]
 pub(crate) async fn update_team(
     State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    EventPath(event): EventPath,
     Path(slug): Path<String>,
     headers: HeaderMap,
     ApiJson(input): ApiJson<UpdateTeamIn>,
 ) -> Out {
-    act!(state, slug, headers, |a| async {
+    act!(state, slug, headers, user, event, |a| async {
         let team = a.my_team().await?;
         a.update(
             input.description.as_deref().unwrap_or(&team.description),
@@ -275,11 +249,13 @@ pub(crate) async fn update_team(
     ))]
 pub(crate) async fn join_team(
     State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    EventPath(event): EventPath,
     Path(slug): Path<String>,
     headers: HeaderMap,
     ApiJson(input): ApiJson<JoinIn>,
 ) -> Out {
-    act!(state, slug, headers, |a| async {
+    act!(state, slug, headers, user, event, |a| async {
         a.join_by_code(&input.code)
             .await
             .map(|t| format!("Welcome to team {}!", t.name))
@@ -297,10 +273,12 @@ pub(crate) async fn join_team(
     ))]
 pub(crate) async fn leave_team(
     State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    EventPath(event): EventPath,
     Path(slug): Path<String>,
     headers: HeaderMap,
 ) -> Out {
-    act!(state, slug, headers, |a| async {
+    act!(state, slug, headers, user, event, |a| async {
         a.leave().await.map(|_| "You left the team.".to_owned())
     })
 }
@@ -316,11 +294,13 @@ pub(crate) async fn leave_team(
     ))]
 pub(crate) async fn remove_member(
     State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    EventPath(event): EventPath,
     Path(slug): Path<String>,
     headers: HeaderMap,
     ApiJson(input): ApiJson<MemberIn>,
 ) -> Out {
-    act!(state, slug, headers, |a| async {
+    act!(state, slug, headers, user, event, |a| async {
         a.remove(input.user_id)
             .await
             .map(|_| "Removed from the team.".to_owned())
@@ -337,11 +317,13 @@ pub(crate) async fn remove_member(
     ))]
 pub(crate) async fn hand_over(
     State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    EventPath(event): EventPath,
     Path(slug): Path<String>,
     headers: HeaderMap,
     ApiJson(input): ApiJson<MemberIn>,
 ) -> Out {
-    act!(state, slug, headers, |a| async {
+    act!(state, slug, headers, user, event, |a| async {
         a.make_captain(input.user_id)
             .await
             .map(|_| "Captaincy handed over.".to_owned())
@@ -358,10 +340,12 @@ pub(crate) async fn hand_over(
     ))]
 pub(crate) async fn new_code(
     State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    EventPath(event): EventPath,
     Path(slug): Path<String>,
     headers: HeaderMap,
 ) -> Out {
-    act!(state, slug, headers, |a| async {
+    act!(state, slug, headers, user, event, |a| async {
         a.new_code()
             .await
             .map(|_| "New invite link made: the old one no longer works.".to_owned())
@@ -379,11 +363,13 @@ pub(crate) async fn new_code(
     ))]
 pub(crate) async fn set_tracks(
     State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    EventPath(event): EventPath,
     Path(slug): Path<String>,
     headers: HeaderMap,
     ApiJson(input): ApiJson<TracksIn>,
 ) -> Out {
-    act!(state, slug, headers, |a| async {
+    act!(state, slug, headers, user, event, |a| async {
         a.set_tracks(&input.tracks)
             .await
             .map(|t| format!("Track saved: {}.", t.join(", ")))
@@ -401,11 +387,13 @@ pub(crate) async fn set_tracks(
     ))]
 pub(crate) async fn invite(
     State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    EventPath(event): EventPath,
     Path(slug): Path<String>,
     headers: HeaderMap,
     ApiJson(input): ApiJson<TeamInviteIn>,
 ) -> Out {
-    act!(state, slug, headers, |a| async {
+    act!(state, slug, headers, user, event, |a| async {
         a.invite(&input.who)
             .await
             .map(|_| "Invitation sent.".to_owned())
@@ -424,11 +412,13 @@ pub(crate) async fn invite(
     ))]
 pub(crate) async fn ask_to_join(
     State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    EventPath(event): EventPath,
     Path((slug, id)): Path<(String, i64)>,
     headers: HeaderMap,
     ApiJson(input): ApiJson<AskIn>,
 ) -> Out {
-    act!(state, slug, headers, |a| async {
+    act!(state, slug, headers, user, event, |a| async {
         a.ask(id, &input.message)
             .await
             .map(|_| "Request sent: a member of the team will answer.".to_owned())
@@ -448,10 +438,12 @@ pub(crate) async fn ask_to_join(
     ))]
 pub(crate) async fn accept(
     State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    EventPath(event): EventPath,
     Path((slug, id)): Path<(String, i64)>,
     headers: HeaderMap,
 ) -> Out {
-    act!(state, slug, headers, |a| async {
+    act!(state, slug, headers, user, event, |a| async {
         a.accept(id)
             .await
             .map(|_| "Accepted: the team has a new member.".to_owned())
@@ -470,10 +462,12 @@ pub(crate) async fn accept(
     ))]
 pub(crate) async fn decline(
     State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    EventPath(event): EventPath,
     Path((slug, id)): Path<(String, i64)>,
     headers: HeaderMap,
 ) -> Out {
-    act!(state, slug, headers, |a| async {
+    act!(state, slug, headers, user, event, |a| async {
         a.decline(id).await.map(|_| "Declined.".to_owned())
     })
 }
@@ -493,11 +487,11 @@ pub(crate) async fn decline(
     ))]
 pub(crate) async fn finder(
     State(state): State<AppState>,
+    _: SignedIn,
     Path(slug): Path<String>,
     headers: HeaderMap,
     ApiQuery(q): ApiQuery<FinderQuery>,
 ) -> Result<Json<FinderView>, ApiError> {
-    crate::web::signed_in_user(&state, &headers).await?;
     let query: Vec<(String, String)> = [
         ("skill", q.skill),
         ("track", q.track),
@@ -526,11 +520,13 @@ pub(crate) async fn finder(
     ))]
 pub(crate) async fn set_finder(
     State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    EventPath(event): EventPath,
     Path(slug): Path<String>,
     headers: HeaderMap,
     ApiJson(input): ApiJson<FinderIn>,
 ) -> Out {
-    act!(state, slug, headers, |a| async {
+    act!(state, slug, headers, user, event, |a| async {
         a.set_finder(input.looking, &input.idea, input.track.as_deref())
             .await
             .map(|_| "Saved.".to_owned())
@@ -551,11 +547,11 @@ pub(crate) async fn set_finder(
     ))]
 pub(crate) async fn teams_admin(
     State(state): State<AppState>,
+    _: Organizer,
     Path(slug): Path<String>,
     headers: HeaderMap,
     ApiQuery(q): ApiQuery<TeamsQuery>,
 ) -> Result<Json<TeamsAdminView>, ApiError> {
-    crate::web::organizer_of(&state, &headers, &slug).await?;
     let query: Vec<(String, String)> = [("track", q.track), ("size", q.size)]
         .into_iter()
         .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v)))
@@ -581,11 +577,13 @@ pub(crate) async fn teams_admin(
     ))]
 pub(crate) async fn organizer_move(
     State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    EventPath(event): EventPath,
     Path(slug): Path<String>,
     headers: HeaderMap,
     ApiJson(input): ApiJson<MoveIn>,
 ) -> Out {
-    act!(state, slug, headers, |a| async {
+    act!(state, slug, headers, user, event, |a| async {
         a.organizer_move(input.user_id, input.team_id, &input.reason)
             .await
             .map(|_| "Moved, and recorded in the audit log.".to_owned())

@@ -5,21 +5,45 @@
 use crate::state::AppState;
 use crate::store::Left;
 use crate::teams::actions::{ActionError, ActionResult, Actor};
+use crate::web::extract::{FormEvent, FormOrganizer, form_page, organizers_form};
 use crate::web::{Fields, form_field as field};
-use crate::web::{event_and_organizer, event_and_user};
+
 use crate::web::{internal, notice_url};
 use axum::Form;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/events/{slug}/team/{action}", post(team_action))
-        .route("/events/{slug}/teams/move", post(organizer_move))
-        .route("/events/{slug}/teams.csv", get(export_csv))
+        .route(
+            "/events/{slug}/team/{action}",
+            post(team_form).layer(form_page("/events/{slug}/team")),
+        )
+        .route(
+            "/events/{slug}/team/ask",
+            post(ask_form).layer(form_page("/events/{slug}/finder")),
+        )
+        .route(
+            "/events/{slug}/team/finder",
+            post(finder_form).layer(form_page("/events/{slug}/finder")),
+        )
+        .route(
+            "/events/{slug}/teams/move",
+            post(organizer_move).layer(organizers_form(
+                "/events/{slug}/teams",
+                "Only the event's organizers can move people between teams.",
+            )),
+        )
+        .route(
+            "/events/{slug}/teams.csv",
+            get(export_csv).layer(organizers_form(
+                "/events/{slug}/teams",
+                "Only the event's organizers can export teams.",
+            )),
+        )
 }
 
 fn id(fields: &Fields, name: &str) -> Option<i64> {
@@ -39,23 +63,66 @@ fn finish(state: &AppState, back: &str, result: ActionResult<String>) -> Respons
     }
 }
 
-async fn team_action(
+/// A form of the "My team" page.
+async fn team_form(
     State(state): State<AppState>,
+    who: FormEvent,
     Path((slug, action)): Path<(String, String)>,
-    headers: HeaderMap,
     Form(fields): Form<Fields>,
 ) -> Response {
-    let page = format!("/events/{slug}/team");
-    let finder = format!("/events/{slug}/finder");
-    let back = if action == "ask" || action == "finder" {
-        &finder
-    } else {
-        &page
-    };
-    let (event, user) = match event_and_user(&state, &slug, &headers, back).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    team_action(
+        &state,
+        who,
+        &format!("/events/{slug}/team"),
+        &action,
+        fields,
+    )
+    .await
+}
+
+/// "Ask to join" on the team finder.
+async fn ask_form(
+    State(state): State<AppState>,
+    who: FormEvent,
+    Path(slug): Path<String>,
+    Form(fields): Form<Fields>,
+) -> Response {
+    team_action(
+        &state,
+        who,
+        &format!("/events/{slug}/finder"),
+        "ask",
+        fields,
+    )
+    .await
+}
+
+/// The finder's "looking for a team" settings.
+async fn finder_form(
+    State(state): State<AppState>,
+    who: FormEvent,
+    Path(slug): Path<String>,
+    Form(fields): Form<Fields>,
+) -> Response {
+    team_action(
+        &state,
+        who,
+        &format!("/events/{slug}/finder"),
+        "finder",
+        fields,
+    )
+    .await
+}
+
+/// Runs the team action `action` and goes back to `back` saying what
+/// happened.
+async fn team_action(
+    state: &AppState,
+    FormEvent { event, user }: FormEvent,
+    back: &str,
+    action: &str,
+    fields: Fields,
+) -> Response {
     let actor = Actor {
         store: &state.backend.store,
         config: &state.config,
@@ -68,7 +135,7 @@ async fn team_action(
             hackboard_domain::team::TeamError::UnknownRequest,
         ))
     };
-    let result: ActionResult<String> = match action.as_str() {
+    let result: ActionResult<String> = match action {
         "create" => actor
             .create(
                 field(&fields, "name"),
@@ -168,28 +235,16 @@ async fn team_action(
         }
         _ => return crate::web::not_found(),
     };
-    finish(&state, back, result)
+    finish(state, back, result)
 }
 
 async fn organizer_move(
     State(state): State<AppState>,
+    FormOrganizer { event, user }: FormOrganizer,
     Path(slug): Path<String>,
-    headers: HeaderMap,
     Form(fields): Form<Fields>,
 ) -> Response {
     let back = format!("/events/{slug}/teams");
-    let (event, user) = match event_and_organizer(
-        &state,
-        &slug,
-        &headers,
-        &back,
-        "Only the event's organizers can move people between teams.",
-    )
-    .await
-    {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let actor = Actor {
         store: &state.backend.store,
         config: &state.config,
@@ -211,22 +266,10 @@ async fn organizer_move(
 
 async fn export_csv(
     State(state): State<AppState>,
+    FormOrganizer { event, .. }: FormOrganizer,
     Path(slug): Path<String>,
-    headers: HeaderMap,
 ) -> Response {
-    let back = format!("/events/{slug}/teams");
-    let (event, _) = match event_and_organizer(
-        &state,
-        &slug,
-        &headers,
-        &back,
-        "Only the event's organizers can export teams.",
-    )
-    .await
-    {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    let _back = format!("/events/{slug}/teams");
     let store = &state.backend.store;
     let (teams, members, tracks) = match tokio::try_join!(
         store.teams(event.id),

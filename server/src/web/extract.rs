@@ -1,109 +1,261 @@
-//! What handlers take from a request before they act: the signed-in
-//! account, the event named in the path, an organizer of that event.
+//! Who may call a handler, said by its arguments: axum extractors that
+//! find the signed-in account, the event named in the path (from the
+//! revision-checked cache) and whether the account organizes or judges it.
+//!
+//! - JSON API: [`SignedIn`], [`EventPath`], [`Organizer`], [`Judge`]; a
+//!   refusal is the API's error shape (401, 404, 403).
+//! - HTML forms: [`FormUser`], [`FormEvent`], [`FormOrganizer`]; someone
+//!   signed out is sent to sign in and back to the form's page (set on the
+//!   route with [`form_page`]), an unknown event is a 404 page and anyone
+//!   but an organizer gets the route's refusal in words.
+//!
+//! Checks run in that order: signed in, then the event, then the role.
 
 use crate::state::AppState;
-use crate::store::{StoredEvent, User};
+use crate::store::{Role, StoredEvent, User};
 use crate::web::error::ApiError;
-use crate::web::forms::internal;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use crate::web::forms::{internal, urlencode};
+use axum::Extension;
+use axum::extract::{FromRequestParts, RawPathParams};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use std::sync::Arc;
 
-pub async fn signed_in_user(
+/// The account a request is signed in as, if any.
+async fn account(
+    parts: &Parts,
     state: &AppState,
-    headers: &axum::http::HeaderMap,
-) -> Result<crate::store::User, ApiError> {
+) -> Result<Option<User>, crate::store::StoreError> {
     crate::auth::current_user(
         &state.backend.store,
         &state.config,
-        headers,
+        &parts.headers,
         state.backend.clock.now(),
     )
-    .await?
-    .ok_or(ApiError::Unauthorized)
+    .await
 }
 
-/// The event, from the revision-checked cache (one small query).
-pub async fn event_named(
-    state: &AppState,
-    slug: &str,
-) -> Result<std::sync::Arc<crate::store::StoredEvent>, ApiError> {
-    state
-        .backend
-        .stored_event(slug)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("No event has the slug \"{slug}\".")))
-}
-
-pub async fn organizer_of(
-    state: &AppState,
-    headers: &axum::http::HeaderMap,
-    slug: &str,
-) -> Result<(crate::store::StoredEvent, crate::store::User), ApiError> {
-    let user = signed_in_user(state, headers).await?;
-    let event = event_named(state, slug).await?;
-    if crate::auth::may_organize(&state.backend.store, event.id, &user).await? {
-        Ok(((*event).clone(), user))
-    } else {
-        Err(ApiError::Refused(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            "Only the event's organizers can do this.".into(),
-        ))
+/// The path's `{slug}`, percent-decoded ("" when the route has none).
+async fn slug_of(parts: &mut Parts, state: &AppState) -> String {
+    match RawPathParams::from_request_parts(parts, state).await {
+        Ok(params) => params
+            .iter()
+            .find(|(name, _)| *name == "slug")
+            .map(|(_, value)| value.to_owned())
+            .unwrap_or_default(),
+        Err(_) => String::new(),
     }
 }
 
-/// The signed-in user of a form request, or a redirect to sign in that
-/// comes back to `back`.
-pub(crate) async fn signed_in(
+/// Whether `user` holds `role` in the event (organizers: platform admins
+/// too).
+async fn holds(
     state: &AppState,
-    headers: &axum::http::HeaderMap,
-    back: &str,
-) -> Result<crate::store::User, Response> {
-    let now = state.backend.clock.now();
-    match crate::auth::current_user(&state.backend.store, &state.config, headers, now).await {
-        Ok(Some(user)) => Ok(user),
-        // Slashes stay readable; everything else in the path is encoded.
-        Ok(None) => Err(axum::response::Redirect::to(&format!(
-            "/sign-in?next={}",
-            super::urlencode(back).replace("%2F", "/")
-        ))
-        .into_response()),
-        Err(e) => Err(internal(e)),
+    event: &StoredEvent,
+    user: &User,
+    role: Role,
+) -> Result<bool, crate::store::StoreError> {
+    match role {
+        Role::Organizer => crate::auth::may_organize(&state.backend.store, event.id, user).await,
+        Role::Judge => Ok(state
+            .backend
+            .store
+            .roles_of(event.id, user.id)
+            .await?
+            .contains(&Role::Judge)),
     }
 }
 
+/// The signed-in account (session cookie or `Authorization: Bearer`).
+pub struct SignedIn(pub User);
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        account(parts, state)
+            .await?
+            .map(SignedIn)
+            .ok_or(ApiError::Unauthorized)
+    }
+}
+
+/// The event named by the path's `{slug}`.
+pub struct EventPath(pub Arc<StoredEvent>);
+
+impl FromRequestParts<AppState> for EventPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let slug = slug_of(parts, state).await;
+        state
+            .backend
+            .stored_event(&slug)
+            .await?
+            .map(EventPath)
+            .ok_or_else(|| ApiError::NotFound(format!("No event has the slug \"{slug}\".")))
+    }
+}
+
+/// An organizer (or a platform admin) of the event in the path.
+pub struct Organizer {
+    pub event: Arc<StoredEvent>,
+    pub user: User,
+}
+
+impl FromRequestParts<AppState> for Organizer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let SignedIn(user) = SignedIn::from_request_parts(parts, state).await?;
+        let EventPath(event) = EventPath::from_request_parts(parts, state).await?;
+        if holds(state, &event, &user, Role::Organizer).await? {
+            Ok(Organizer { event, user })
+        } else {
+            Err(ApiError::Refused(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "Only the event's organizers can do this.".into(),
+            ))
+        }
+    }
+}
+
+/// A judge of the event in the path.
+pub struct Judge {
+    pub event: Arc<StoredEvent>,
+    pub user: User,
+}
+
+impl FromRequestParts<AppState> for Judge {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let SignedIn(user) = SignedIn::from_request_parts(parts, state).await?;
+        let EventPath(event) = EventPath::from_request_parts(parts, state).await?;
+        if holds(state, &event, &user, Role::Judge).await? {
+            Ok(Judge { event, user })
+        } else {
+            Err(ApiError::Refused(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "Only the event's judges can do this.".into(),
+            ))
+        }
+    }
+}
+
+/// Where a form lives, set on its route: the page (`{slug}` is replaced
+/// by the event's) a person is sent back to after signing in, and what an
+/// organizers-only form says to anyone else.
+#[derive(Debug, Clone, Copy)]
+pub struct FormPage {
+    page: &'static str,
+    refusal: &'static str,
+}
+
+/// The form's page, for its route: `.layer(form_page("/events/{slug}/team"))`.
+pub fn form_page(page: &'static str) -> Extension<FormPage> {
+    Extension(FormPage {
+        page,
+        refusal: "Only the event's organizers can do this.",
+    })
+}
+
+/// An organizers-only form's page and its refusal in words.
+pub fn organizers_form(page: &'static str, refusal: &'static str) -> Extension<FormPage> {
+    Extension(FormPage { page, refusal })
+}
+
+impl FormPage {
+    fn of(parts: &Parts) -> FormPage {
+        parts
+            .extensions
+            .get::<FormPage>()
+            .copied()
+            .unwrap_or(FormPage {
+                page: "/",
+                refusal: "Only the event's organizers can do this.",
+            })
+    }
+
+    /// The page's path for the event `slug`.
+    pub fn path(&self, slug: &str) -> String {
+        self.page.replace("{slug}", slug)
+    }
+}
+
+/// The 404 of a form posted for an unknown event.
 pub(crate) fn not_found() -> Response {
     (StatusCode::NOT_FOUND, "There is no such event.").into_response()
 }
 
-/// The event and the signed-in user, or the response to send instead.
-pub(crate) async fn event_and_user(
-    state: &AppState,
-    slug: &str,
-    headers: &HeaderMap,
-    back: &str,
-) -> Result<(StoredEvent, User), Response> {
-    let event = match state.backend.store.event_by_slug(slug).await {
-        Ok(Some(e)) => e,
-        Ok(None) => return Err(not_found()),
-        Err(e) => return Err(internal(e)),
-    };
-    Ok((event, signed_in(state, headers, back).await?))
+/// Sends someone signed out to sign in, then back to `page`.
+pub(crate) fn sign_in_then(page: &str) -> Response {
+    // Slashes stay readable; everything else in the path is encoded.
+    Redirect::to(&format!(
+        "/sign-in?next={}",
+        urlencode(page).replace("%2F", "/")
+    ))
+    .into_response()
 }
 
-/// The event and its signed-in organizer, or the response to send instead
-/// (sign in, or 403 saying `refusal`).
-pub(crate) async fn event_and_organizer(
-    state: &AppState,
-    slug: &str,
-    headers: &HeaderMap,
-    back: &str,
-    refusal: &'static str,
-) -> Result<(StoredEvent, User), Response> {
-    let (event, user) = event_and_user(state, slug, headers, back).await?;
-    match crate::auth::may_organize(&state.backend.store, event.id, &user).await {
-        Ok(true) => Ok((event, user)),
-        Ok(false) => Err((StatusCode::FORBIDDEN, refusal).into_response()),
-        Err(e) => Err(internal(e)),
+/// The signed-in account of a form post.
+pub struct FormUser(pub User);
+
+impl FromRequestParts<AppState> for FormUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        match account(parts, state).await {
+            Ok(Some(user)) => Ok(FormUser(user)),
+            Ok(None) => {
+                let slug = slug_of(parts, state).await;
+                Err(sign_in_then(&FormPage::of(parts).path(&slug)))
+            }
+            Err(e) => Err(internal(e)),
+        }
+    }
+}
+
+/// The event in the path and the signed-in account of a form post.
+pub struct FormEvent {
+    pub event: Arc<StoredEvent>,
+    pub user: User,
+}
+
+impl FromRequestParts<AppState> for FormEvent {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let slug = slug_of(parts, state).await;
+        let event = match state.backend.stored_event(&slug).await {
+            Ok(Some(event)) => event,
+            Ok(None) => return Err(not_found()),
+            Err(e) => return Err(internal(e)),
+        };
+        let FormUser(user) = FormUser::from_request_parts(parts, state).await?;
+        Ok(FormEvent { event, user })
+    }
+}
+
+/// An organizer (or a platform admin) of the event in the path, posting a
+/// form.
+pub struct FormOrganizer {
+    pub event: Arc<StoredEvent>,
+    pub user: User,
+}
+
+impl FromRequestParts<AppState> for FormOrganizer {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let FormEvent { event, user } = FormEvent::from_request_parts(parts, state).await?;
+        match holds(state, &event, &user, Role::Organizer).await {
+            Ok(true) => Ok(FormOrganizer { event, user }),
+            Ok(false) => Err((StatusCode::FORBIDDEN, FormPage::of(parts).refusal).into_response()),
+            Err(e) => Err(internal(e)),
+        }
     }
 }

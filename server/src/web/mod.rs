@@ -13,10 +13,7 @@ pub mod peer;
 pub mod viewer;
 
 pub(crate) use csv::csv_field;
-pub(crate) use extract::{
-    event_and_organizer, event_and_user, event_named, not_found, organizer_of, signed_in,
-    signed_in_user,
-};
+pub(crate) use extract::not_found;
 pub(crate) use forms::{Fields, form_field, internal, urlencode};
 pub(crate) use notice::{notice_url, verified_notice};
 pub(crate) use peer::peer_address;
