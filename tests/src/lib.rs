@@ -1,6 +1,12 @@
 //! The test harness: a real Hackboard server on port 0 against a fresh
 //! database (SQLite in a temporary directory, or a PostgreSQL database
 //! created for the test and dropped after), with a manual clock.
+//!
+//! The helpers the integration tests (`tests/suite`, one binary) share live
+//! here once: running a test on every engine ([`each_app`], [`each_event`]
+//! and their kin), the store fixtures ([`t0`], [`people`]), API calls and
+//! tokens, participants and organizers of the demo event, and reading pages
+//! ([`notice`], [`set_cookie`]).
 
 use chrono::{DateTime, Utc};
 use hackboard::config::ConfigArgs;
@@ -10,7 +16,22 @@ use hackboard_domain::timeline::{Clock, ManualClock};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+mod accounts;
+mod each;
+mod fixtures;
 pub mod load;
+mod pages;
+
+pub use each::{each_app, each_app_and, each_app_with, each_event, each_event_and, each_store};
+pub use fixtures::{import_demo, people, t0};
+pub use pages::{notice, set_cookie};
+
+/// The demo event's pages.
+pub const EVENT: &str = "/events/mistral-hackathon";
+/// The demo event in the API.
+pub const API: &str = "/api/v1/events/mistral-hackathon";
+/// The Hugging Face org the demo event's participants join.
+pub const ORG: &str = "mistral-hackaton-2026";
 
 /// The engines every store and integration test runs on: SQLite always,
 /// PostgreSQL unless `HACKBOARD_SKIP_POSTGRES=1`.
@@ -314,32 +335,7 @@ impl TestApp {
         let res = self
             .post_form("/auth/email/confirm", &[("token", &token)], None)
             .await;
-        let cookie = res
-            .headers()
-            .get_all("set-cookie")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find(|c| c.starts_with("hb_session=") && !c.starts_with("hb_session=;"))
-            .expect("a session cookie")
-            .to_owned();
-        cookie.split(';').next().unwrap_or_default().to_owned()
-    }
-
-    /// A personal API token for the account of `email` (signed in first).
-    pub async fn api_token(&self, email: &str) -> String {
-        let cookie = self.sign_in(email).await;
-        let id = self.user_id(&cookie).await;
-        let token = format!("hb_test_{id}_{}", email.len());
-        self.store
-            .create_api_token(
-                id,
-                "test",
-                &hackboard::auth::token_hash(&token),
-                self.clock.now(),
-            )
-            .await
-            .expect("a token");
-        token
+        set_cookie(&res, "hb_session").expect("a session cookie")
     }
 
     /// Calls the API with a bearer token: the status and the JSON answer
@@ -351,13 +347,27 @@ impl TestApp {
         token: &str,
         body: Option<serde_json::Value>,
     ) -> (u16, serde_json::Value) {
-        let mut req = self
-            .client
-            .request(
-                reqwest::Method::from_bytes(method.as_bytes()).expect("a method"),
-                self.url(path),
-            )
-            .bearer_auth(token);
+        self.call(method, path, Some(token), body).await
+    }
+
+    /// Calls the API with a bearer token, or anonymously from our own
+    /// origin (so what answers is the missing sign-in, not the cross-site
+    /// guard): the status and the JSON answer (null when it is not JSON).
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let mut req = self.client.request(
+            reqwest::Method::from_bytes(method.as_bytes()).expect("a method"),
+            self.url(path),
+        );
+        req = match token {
+            Some(t) => req.bearer_auth(t),
+            None => req.header("origin", &self.base),
+        };
         if let Some(b) = body {
             req = req.json(&b);
         }
@@ -369,24 +379,11 @@ impl TestApp {
     /// A participant registered for the demo event, captain of a new team
     /// in Paris: their API token.
     pub async fn demo_captain(&self, email: &str, team: &str) -> String {
-        let api = "/api/v1/events/mistral-hackathon";
-        let token = self.api_token(email).await;
+        let (_, token) = self.api_participant(email).await;
         let (status, body) = self
             .api(
                 "POST",
-                &format!("{api}/registration"),
-                &token,
-                Some(serde_json::json!({
-                    "accept_rules": true,
-                    "answers": {"experience": "Shipped something", "code_of_conduct": true}
-                })),
-            )
-            .await;
-        assert_eq!(status, 200, "{body}");
-        let (status, body) = self
-            .api(
-                "POST",
-                &format!("{api}/team"),
+                &format!("{API}/team"),
                 &token,
                 Some(serde_json::json!({"name": team, "time_zone": "Europe/Paris"})),
             )
@@ -406,11 +403,10 @@ impl TestApp {
         hf: &[&str],
         submit: bool,
     ) -> i64 {
-        let api = "/api/v1/events/mistral-hackathon";
         let (status, body) = self
             .api(
                 "PUT",
-                &format!("{api}/submission"),
+                &format!("{API}/submission"),
                 token,
                 Some(serde_json::json!({
                     "base_version": 0, "submit": submit,
@@ -450,6 +446,16 @@ impl TestApp {
             .expect("json");
         me["id"].as_i64().expect("an id")
     }
+}
+
+/// A port free on 127.0.0.1 a moment ago (for servers that cannot be
+/// handed a listener).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// Where a redirect goes.

@@ -1,26 +1,15 @@
 //! The platform over HTTP, as a browser, an API client and a calendar
 //! program see it, on SQLite and PostgreSQL.
 
-use chrono::{Duration, TimeZone, Utc};
+use chrono::{Duration, Utc};
 use hackboard_app::format::short;
 use hackboard_domain::MilestoneKind;
 use hackboard_domain::timeline::resolve;
-use hackboard_tests::{AppOptions, TestApp, engines, spawn_app};
-
-async fn each_app<F, Fut>(options: impl Fn() -> AppOptions, test: F)
-where
-    F: Fn(TestApp) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for engine in engines() {
-        let app = spawn_app(engine, options()).await;
-        test(app).await;
-    }
-}
+use hackboard_tests::{AppOptions, each_app_with, engines, spawn_app, t0};
 
 /// A Tuesday with registration open for the demo's next weekend.
 fn tuesday() -> chrono::DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap()
+    t0()
 }
 
 fn at_tuesday() -> AppOptions {
@@ -35,7 +24,7 @@ fn at_tuesday() -> AppOptions {
 
 #[tokio::test]
 async fn a_new_platform_shows_the_demo_event_as_upcoming_on_the_home_page() {
-    each_app(at_tuesday, |app| async move {
+    each_app_with(at_tuesday, |app| async move {
         let res = app.get("/").await;
         assert_eq!(res.status(), 200);
         let html = res.text().await.unwrap();
@@ -49,7 +38,7 @@ async fn a_new_platform_shows_the_demo_event_as_upcoming_on_the_home_page() {
 
 #[tokio::test]
 async fn the_event_page_shows_phase_countdown_timeline_tracks_credits_and_rules() {
-    each_app(at_tuesday, |app| async move {
+    each_app_with(at_tuesday, |app| async move {
         let res = app.get("/events/mistral-hackathon").await;
         assert_eq!(res.status(), 200);
         assert!(
@@ -93,7 +82,7 @@ async fn the_event_page_shows_phase_countdown_timeline_tracks_credits_and_rules(
 
 #[tokio::test]
 async fn times_are_rendered_in_the_viewers_zone_once_the_browser_told_us() {
-    each_app(at_tuesday, |app| async move {
+    each_app_with(at_tuesday, |app| async move {
         let html = app
             .get_as("/events/mistral-hackathon", "hb_tz=Asia/Tokyo")
             .await
@@ -152,7 +141,7 @@ async fn the_phase_changes_exactly_at_a_milestone() {
 
 #[tokio::test]
 async fn an_unknown_event_is_a_404_page_and_a_json_error_on_the_api() {
-    each_app(at_tuesday, |app| async move {
+    each_app_with(at_tuesday, |app| async move {
         let page = app.get("/events/no-such-event").await;
         assert_eq!(page.status(), 404);
         let html = page.text().await.unwrap();
@@ -185,7 +174,7 @@ async fn an_unknown_event_is_a_404_page_and_a_json_error_on_the_api() {
 
 #[tokio::test]
 async fn the_api_lists_events_and_gives_one_with_timeline_tracks_and_offers() {
-    each_app(at_tuesday, |app| async move {
+    each_app_with(at_tuesday, |app| async move {
         let list: serde_json::Value = app.get("/api/v1/events").await.json().await.unwrap();
         assert_eq!(list.as_array().unwrap().len(), 1);
         assert_eq!(list[0]["slug"], "mistral-hackathon");
@@ -227,7 +216,7 @@ async fn the_api_lists_events_and_gives_one_with_timeline_tracks_and_offers() {
 
 #[tokio::test]
 async fn the_openapi_document_describes_every_api_route() {
-    each_app(at_tuesday, |app| async move {
+    each_app_with(at_tuesday, |app| async move {
         let doc: serde_json::Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
         assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
         assert!(doc["paths"]["/api/v1/events"]["get"].is_object());
@@ -239,7 +228,7 @@ async fn the_openapi_document_describes_every_api_route() {
 
 #[tokio::test]
 async fn the_calendar_feed_parses_and_has_every_milestone() {
-    each_app(at_tuesday, |app| async move {
+    each_app_with(at_tuesday, |app| async move {
         let res = app.get("/events/mistral-hackathon/calendar.ics").await;
         assert_eq!(res.status(), 200);
         assert!(
@@ -289,7 +278,7 @@ async fn the_calendar_feed_parses_and_has_every_milestone() {
 
 #[tokio::test]
 async fn health_checks_the_database_and_every_response_carries_a_request_id() {
-    each_app(at_tuesday, |app| async move {
+    each_app_with(at_tuesday, |app| async move {
         let res = app.get("/healthz").await;
         assert_eq!(res.status(), 200);
         assert!(!res.headers()["x-request-id"].to_str().unwrap().is_empty());
@@ -313,7 +302,7 @@ async fn health_reports_unavailable_when_the_database_is_gone() {
 
 #[tokio::test]
 async fn pages_are_compressed_and_hashed_assets_are_cached_forever() {
-    each_app(at_tuesday, |app| async move {
+    each_app_with(at_tuesday, |app| async move {
         let page = app
             .get_with("/events/mistral-hackathon", "accept-encoding", "gzip")
             .await;
@@ -351,7 +340,7 @@ async fn pages_are_compressed_and_hashed_assets_are_cached_forever() {
 
 #[tokio::test]
 async fn a_server_function_for_a_missing_event_answers_none_not_an_error() {
-    each_app(at_tuesday, |app| async move {
+    each_app_with(at_tuesday, |app| async move {
         let res = app
             .client
             .post(app.url("/sf/event"))

@@ -13,13 +13,13 @@ use hackboard_domain::eligibility::{
     Checklist, Evidence, Fetched, GithubFacts, HfFacts, Rules, Status, evaluate,
 };
 use hackboard_domain::submission::{GithubRepo, HfKind, HfRepo, SubmissionContent};
+use hackboard_tests::ORG;
 use serde_json::json;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-const ORG: &str = "mistral-hackaton-2026";
 const TOKEN: &str = "gh-test-token";
 const START: &str = "2026-11-28T08:00:00Z";
 const END: &str = "2026-11-29T15:00:00Z";

@@ -1,31 +1,17 @@
 //! The store contract: every store function, on SQLite and on PostgreSQL.
 
 use chrono::{TimeZone, Utc};
-use hackboard::store::Store;
 use hackboard_domain::demo::demo_event;
 use hackboard_domain::{EventDefinition, Slug};
-use hackboard_tests::{TestDb, engines};
+use hackboard_tests::{TestDb, each_store};
 
 fn demo() -> EventDefinition {
     demo_event(chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap())
 }
 
-async fn each_engine<F, Fut>(test: F)
-where
-    F: Fn(Store) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for engine in engines() {
-        let db = TestDb::new(engine).await;
-        let store = db.store().await;
-        assert_eq!(store.engine(), engine);
-        test(store).await;
-    }
-}
-
 #[tokio::test]
 async fn migrations_apply_twice_without_harm_and_the_database_answers() {
-    each_engine(|store| async move {
+    each_store(|store| async move {
         store.migrate().await.unwrap();
         store.ping().await.unwrap();
         assert_eq!(store.event_count().await.unwrap(), 0);
@@ -35,7 +21,7 @@ async fn migrations_apply_twice_without_harm_and_the_database_answers() {
 
 #[tokio::test]
 async fn an_imported_event_reads_back_exactly_as_defined() {
-    each_engine(|store| async move {
+    each_store(|store| async move {
         let def = demo();
         let now = Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap();
         store.upsert_event(&def, now).await.unwrap();
@@ -98,7 +84,7 @@ async fn sqlite_copies_committed_writes_into_the_database_file_in_the_background
 
 #[tokio::test]
 async fn an_unknown_slug_is_simply_absent() {
-    each_engine(|store| async move {
+    each_store(|store| async move {
         assert!(store.event_by_slug("nope").await.unwrap().is_none());
         assert_eq!(store.event_revision("nope").await.unwrap(), None);
     })
@@ -107,7 +93,7 @@ async fn an_unknown_slug_is_simply_absent() {
 
 #[tokio::test]
 async fn reimporting_an_event_replaces_its_definition_and_bumps_its_revision() {
-    each_engine(|store| async move {
+    each_store(|store| async move {
         let now = Utc::now();
         let mut def = demo();
         store.upsert_event(&def, now).await.unwrap();
@@ -133,7 +119,7 @@ async fn reimporting_an_event_replaces_its_definition_and_bumps_its_revision() {
 
 #[tokio::test]
 async fn events_are_listed_oldest_first_with_their_children() {
-    each_engine(|store| async move {
+    each_store(|store| async move {
         let now = Utc::now();
         let first = demo();
         let mut second = demo();
@@ -152,7 +138,7 @@ async fn events_are_listed_oldest_first_with_their_children() {
 
 #[tokio::test]
 async fn concurrent_imports_of_one_event_all_land_one_after_another() {
-    each_engine(|store| async move {
+    each_store(|store| async move {
         let def = demo();
         let now = Utc::now();
         let tasks: Vec<_> = (0..12)

@@ -6,19 +6,7 @@ use chrono::Duration;
 use hackboard::store::Role;
 use hackboard_domain::timeline::{Clock, resolve};
 use hackboard_domain::{MilestoneKind, Slug};
-use hackboard_tests::{AppOptions, TestApp, engines, location, spawn_app};
-
-const EVENT: &str = "/events/mistral-hackathon";
-
-async fn each<F, Fut>(test: F)
-where
-    F: Fn(TestApp) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for engine in engines() {
-        test(spawn_app(engine, AppOptions::default()).await).await;
-    }
-}
+use hackboard_tests::{EVENT, each_app, location, set_cookie};
 
 fn full_form(name: &str) -> Vec<(&str, &str)> {
     vec![
@@ -33,26 +21,9 @@ fn full_form(name: &str) -> Vec<(&str, &str)> {
     ]
 }
 
-async fn register(app: &TestApp, cookie: &str, name: &str) -> String {
-    let res = app
-        .post_form(&format!("{EVENT}/register"), &full_form(name), Some(cookie))
-        .await;
-    assert_eq!(res.status(), 303);
-    location(&res)
-}
-
-async fn event_id(app: &TestApp) -> i64 {
-    app.store
-        .event_by_slug("mistral-hackathon")
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-}
-
 #[tokio::test]
 async fn a_signed_in_participant_registers_with_answers_and_gets_a_confirmation_mail() {
-    each(|app| async move {
+    each_app(|app| async move {
         let anon = app
             .get(&format!("{EVENT}/register"))
             .await
@@ -75,7 +46,7 @@ async fn a_signed_in_participant_registers_with_answers_and_gets_a_confirmation_
         ] {
             assert!(form.contains(needle), "{needle}");
         }
-        let to = register(&app, &cookie, "Ada").await;
+        let to = app.register(&cookie, &full_form("Ada")).await;
         assert_eq!(to, format!("{EVENT}/register?done=registered"));
         let page = app.get_as(&to, &cookie).await.text().await.unwrap();
         assert!(page.contains("You are registered"));
@@ -89,7 +60,7 @@ async fn a_signed_in_participant_registers_with_answers_and_gets_a_confirmation_
         assert!(confirmed.subject.contains("Mistral AI Hackathon"));
         let regs = app
             .store
-            .registrations(event_id(&app).await, &Default::default())
+            .registrations(app.event_id().await, &Default::default())
             .await
             .unwrap();
         assert_eq!(regs.len(), 1);
@@ -98,7 +69,7 @@ async fn a_signed_in_participant_registers_with_answers_and_gets_a_confirmation_
         assert_eq!(regs[0].display_name, "Ada");
         // Registering again changes nothing.
         assert_eq!(
-            register(&app, &cookie, "Ada").await,
+            app.register(&cookie, &full_form("Ada")).await,
             format!("{EVENT}/register?done=already")
         );
     })
@@ -107,7 +78,7 @@ async fn a_signed_in_participant_registers_with_answers_and_gets_a_confirmation_
 
 #[tokio::test]
 async fn missing_answers_or_rules_are_named_and_nothing_is_registered() {
-    each(|app| async move {
+    each_app(|app| async move {
         let cookie = app.sign_in("bob@example.org").await;
         let res = app.post_form(&format!("{EVENT}/register"), &[("display_name", "Bob"), ("time_zone", "UTC"), ("accept_rules", "on")], Some(&cookie)).await;
         let to = location(&res);
@@ -123,7 +94,7 @@ async fn missing_answers_or_rules_are_named_and_nothing_is_registered() {
         let res = app.post_form(&format!("{EVENT}/register"), &bad_choice, Some(&cookie)).await;
         assert!(location(&res).contains("error=answers"));
         let id = app.user_id(&cookie).await;
-        assert_eq!(app.store.registration_status(event_id(&app).await, id).await.unwrap(), None);
+        assert_eq!(app.store.registration_status(app.event_id().await, id).await.unwrap(), None);
         assert!(app.store.outbox().await.unwrap().iter().all(|m| m.kind == "sign_in"));
     })
     .await;
@@ -131,7 +102,7 @@ async fn missing_answers_or_rules_are_named_and_nothing_is_registered() {
 
 #[tokio::test]
 async fn registration_is_refused_outside_its_window() {
-    each(|app| async move {
+    each_app(|app| async move {
         let cookie = app.sign_in("late@example.org").await;
         let def = app
             .store
@@ -160,7 +131,7 @@ async fn registration_is_refused_outside_its_window() {
         assert!(!page.contains("id=\"registration-form\""));
         assert_eq!(
             app.store
-                .registration_status(event_id(&app).await, app.user_id(&cookie).await)
+                .registration_status(app.event_id().await, app.user_id(&cookie).await)
                 .await
                 .unwrap(),
             None
@@ -171,7 +142,7 @@ async fn registration_is_refused_outside_its_window() {
 
 #[tokio::test]
 async fn a_full_event_waitlists_and_an_organizer_promotes_with_an_email() {
-    each(|app| async move {
+    each_app(|app| async move {
         let mut def = app
             .store
             .event_by_slug("mistral-hackathon")
@@ -181,7 +152,7 @@ async fn a_full_event_waitlists_and_an_organizer_promotes_with_an_email() {
             .definition;
         def.registration.capacity = Some(1);
         app.store.upsert_event(&def, app.clock.now()).await.unwrap();
-        let event = event_id(&app).await;
+        let event = app.event_id().await;
         let first = app.sign_in("first@example.org").await;
         let second = app.sign_in("second@example.org").await;
         let organizer = app.sign_in("org@example.org").await;
@@ -196,12 +167,12 @@ async fn a_full_event_waitlists_and_an_organizer_promotes_with_an_email() {
             .await
             .unwrap();
         assert!(
-            register(&app, &first, "First")
+            app.register(&first, &full_form("First"))
                 .await
                 .ends_with("done=registered")
         );
         assert!(
-            register(&app, &second, "Second")
+            app.register(&second, &full_form("Second"))
                 .await
                 .ends_with("done=waitlisted&position=1")
         );
@@ -270,11 +241,11 @@ async fn a_full_event_waitlists_and_an_organizer_promotes_with_an_email() {
 
 #[tokio::test]
 async fn organizers_export_registrations_as_csv_with_answers() {
-    each(|app| async move {
+    each_app(|app| async move {
         let ada = app.sign_in("ada@example.org").await;
-        register(&app, &ada, "=Ada, \"the first\"").await;
+        app.register(&ada, &full_form("=Ada, \"the first\"")).await;
         let organizer = app.sign_in("org@example.org").await;
-        app.store.grant_role(event_id(&app).await, app.user_id(&organizer).await, Role::Organizer, None, app.clock.now()).await.unwrap();
+        app.store.grant_role(app.event_id().await, app.user_id(&organizer).await, Role::Organizer, None, app.clock.now()).await.unwrap();
         let res = app.get_as(&format!("{EVENT}/registrations.csv"), &organizer).await;
         assert_eq!(res.status(), 200);
         assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
@@ -293,9 +264,9 @@ async fn organizers_export_registrations_as_csv_with_answers() {
 /// judge, an organizer, and an organizer of another event.
 #[tokio::test]
 async fn the_authorization_table_holds_for_every_role() {
-    each(|app| async move {
+    each_app(|app| async move {
         let now = app.clock.now();
-        let event = event_id(&app).await;
+        let event = app.event_id().await;
         let mut other = app
             .store
             .event_by_slug("mistral-hackathon")
@@ -307,7 +278,7 @@ async fn the_authorization_table_holds_for_every_role() {
         let other_event = app.store.upsert_event(&other, now).await.unwrap();
 
         let participant = app.sign_in("p@example.org").await;
-        register(&app, &participant, "P").await;
+        app.register(&participant, &full_form("P")).await;
         let outsider = app.sign_in("o@example.org").await;
         let res = app
             .post_form(
@@ -497,20 +468,11 @@ async fn the_authorization_table_holds_for_every_role() {
     .await;
 }
 
-fn flash_cookie(res: &reqwest::Response, name: &str) -> Option<String> {
-    res.headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with(&format!("{name}=")))
-        .map(|c| c.split(';').next().unwrap_or_default().to_owned())
-}
-
 #[tokio::test]
 async fn organizers_make_invite_links_on_the_registrations_page_and_each_admits_its_uses() {
-    each(|app| async move {
+    each_app(|app| async move {
         let now = app.clock.now();
-        let event = event_id(&app).await;
+        let event = app.event_id().await;
         let mut def = app
             .store
             .event_by_slug("mistral-hackathon")
@@ -565,8 +527,7 @@ async fn organizers_make_invite_links_on_the_registrations_page_and_each_admits_
             location(&res),
             format!("{EVENT}/registrations?done=invite_created")
         );
-        let flash =
-            flash_cookie(&res, "hb_new_invite").expect("the link travels in a flash cookie");
+        let flash = set_cookie(&res, "hb_new_invite").expect("the link travels in a flash cookie");
         let page = app
             .get_as(&location(&res), &format!("{organizer}; {flash}"))
             .await
@@ -622,7 +583,7 @@ async fn organizers_make_invite_links_on_the_registrations_page_and_each_admits_
                 Some(&organizer),
             )
             .await;
-        let flash = flash_cookie(&res, "hb_new_invite").unwrap();
+        let flash = set_cookie(&res, "hb_new_invite").unwrap();
         let token = flash.split_once('=').unwrap().1.to_owned();
         let id = app.store.invites(event).await.unwrap()[0].id.to_string();
         let res = app
@@ -653,9 +614,9 @@ async fn organizers_make_invite_links_on_the_registrations_page_and_each_admits_
 #[tokio::test]
 async fn organizers_grant_and_remove_roles_on_the_registrations_page_but_never_the_last_organizer()
 {
-    each(|app| async move {
+    each_app(|app| async move {
         let now = app.clock.now();
-        let event = event_id(&app).await;
+        let event = app.event_id().await;
         let organizer = app.sign_in("org@example.org").await;
         let org_id = app.user_id(&organizer).await;
         app.store

@@ -5,31 +5,8 @@
 use hackboard::store::Role;
 use hackboard_domain::Slug;
 use hackboard_domain::timeline::Clock;
-use hackboard_tests::{AppOptions, TestApp, engines, spawn_app};
+use hackboard_tests::{API, AppOptions, engines, spawn_app};
 use serde_json::{Value, json};
-
-const API: &str = "/api/v1/events/mistral-hackathon";
-
-async fn call(
-    app: &TestApp,
-    method: &str,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> u16 {
-    let mut req = app.client.request(
-        reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
-        app.url(path),
-    );
-    req = match token {
-        Some(t) => req.bearer_auth(t),
-        None => req.header("origin", &app.base),
-    };
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    req.send().await.unwrap().status().as_u16()
-}
 
 #[tokio::test]
 async fn the_authorization_table_holds_for_organizers_submission_eligibility_and_likes_endpoints() {
@@ -62,10 +39,10 @@ async fn the_authorization_table_holds_for_organizers_submission_eligibility_and
                 true,
             )
             .await;
-        let participant = app.api_token("pat@example.org").await;
-        let judge = app.api_token("judge@example.org").await;
-        let org = app.api_token("org@example.org").await;
-        let other_org = app.api_token("other@example.org").await;
+        let (_, participant) = app.api_token("pat@example.org").await;
+        let (_, judge) = app.api_token("judge@example.org").await;
+        let (_, org) = app.api_token("org@example.org").await;
+        let (_, other_org) = app.api_token("other@example.org").await;
         for (email, event_id, role) in [
             ("judge@example.org", event.id, Role::Judge),
             ("org@example.org", event.id, Role::Organizer),
@@ -116,7 +93,7 @@ async fn the_authorization_table_holds_for_organizers_submission_eligibility_and
         ];
         for (method, path, body, allowed) in &organizer_only {
             for (i, (name, token)) in who.iter().enumerate() {
-                let status = call(&app, method, path, *token, body.clone()).await;
+                let (status, _) = app.call(method, path, *token, body.clone()).await;
                 let expected = match i {
                     0 => 401,
                     4 => *allowed,
@@ -127,14 +104,14 @@ async fn the_authorization_table_holds_for_organizers_submission_eligibility_and
         }
         // The team's own checklist: its members only.
         for (i, (name, token)) in who.iter().enumerate() {
-            let status = call(
-                &app,
-                "GET",
-                &format!("{API}/submission/eligibility"),
-                *token,
-                None,
-            )
-            .await;
+            let (status, _) = app
+                .call(
+                    "GET",
+                    &format!("{API}/submission/eligibility"),
+                    *token,
+                    None,
+                )
+                .await;
             let expected = match i {
                 0 => 401,
                 2 => 200,

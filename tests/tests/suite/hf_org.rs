@@ -5,15 +5,12 @@
 
 use chrono::Duration;
 use hackboard::jobs::hf_org::{HfError, HfOrgSync, fetch_members};
-use hackboard::store::{NewIdentity, Role};
+use hackboard::store::NewIdentity;
 use hackboard_domain::hf_org::snapshot_due;
 use hackboard_domain::timeline::Clock;
-use hackboard_tests::{AppOptions, TestApp, engines, spawn_app};
+use hackboard_tests::{AppOptions, EVENT, ORG, TestApp, each_app_and};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-
-const ORG: &str = "mistral-hackaton-2026";
-const EVENT: &str = "/events/mistral-hackathon";
 
 #[derive(Default)]
 struct FakeHub {
@@ -82,23 +79,16 @@ async fn start_hub(initial: &[&str]) -> (String, Arc<FakeHub>) {
     (base, hub)
 }
 
-async fn each<F, Fut>(members: &[&str], every: u64, test: F)
-where
-    F: Fn(TestApp, String, Arc<FakeHub>) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for engine in engines() {
-        let (base, hub) = start_hub(members).await;
-        let app = spawn_app(
-            engine,
-            AppOptions {
-                hf_api: Some((base.clone(), every)),
-                ..Default::default()
-            },
-        )
-        .await;
-        test(app, base, hub).await;
-    }
+/// A fake hub whose org lists `members`, and the server configured to
+/// read it every `every` seconds (0: only when asked): the hub's base URL
+/// and the hub.
+async fn with_hub(members: &[&str], every: u64) -> (AppOptions, (String, Arc<FakeHub>)) {
+    let (base, hub) = start_hub(members).await;
+    let options = AppOptions {
+        hf_api: Some((base.clone(), every)),
+        ..Default::default()
+    };
+    (options, (base, hub))
 }
 
 fn sync(app: &TestApp, base: &str) -> HfOrgSync {
@@ -129,27 +119,6 @@ async fn person(app: &TestApp, email: &str, hf: Option<&str>) -> String {
     cookie
 }
 
-async fn organizer(app: &TestApp) -> String {
-    let cookie = app.sign_in("org@example.org").await;
-    let event = app
-        .store
-        .event_by_slug("mistral-hackathon")
-        .await
-        .unwrap()
-        .unwrap();
-    app.store
-        .grant_role(
-            event.id,
-            app.user_id(&cookie).await,
-            Role::Organizer,
-            None,
-            app.clock.now(),
-        )
-        .await
-        .unwrap();
-    cookie
-}
-
 async fn page(app: &TestApp, path: &str, cookie: &str) -> String {
     app.get_as(path, cookie).await.text().await.unwrap()
 }
@@ -166,11 +135,12 @@ async fn deadline(app: &TestApp) -> chrono::DateTime<chrono::Utc> {
 
 #[tokio::test]
 async fn the_members_list_is_read_across_pages_and_each_participant_sees_whether_they_joined() {
-    each(&["Alice", "bob", "carol"], 0, |app, base, hub| async move {
+    let setup = || with_hub(&["Alice", "bob", "carol"], 0);
+    each_app_and(setup, |app, (base, hub)| async move {
         let alice = person(&app, "alice@example.org", Some("alice")).await;
         let dave = person(&app, "dave@example.org", Some("dave")).await;
         let erin = person(&app, "erin@example.org", None).await;
-        let org = organizer(&app).await;
+        let org = app.organizer("org@example.org").await;
 
         sync(&app, &base).tick().await.unwrap();
         let requests = hub.requests.lock().unwrap().clone();
@@ -229,10 +199,11 @@ async fn the_members_list_is_read_across_pages_and_each_participant_sees_whether
 
 #[tokio::test]
 async fn at_the_deadline_the_snapshot_is_taken_once_and_later_joiners_are_not_in_it() {
-    each(&["alice", "bob", "carol"], 0, |app, base, hub| async move {
+    let setup = || with_hub(&["alice", "bob", "carol"], 0);
+    each_app_and(setup, |app, (base, hub)| async move {
         let alice = person(&app, "alice@example.org", Some("alice")).await;
         let dave = person(&app, "dave@example.org", Some("Dave")).await;
-        let org = organizer(&app).await;
+        let org = app.organizer("org@example.org").await;
         let due = deadline(&app).await;
 
         app.clock.set(due - Duration::minutes(5));
@@ -309,9 +280,10 @@ async fn at_the_deadline_the_snapshot_is_taken_once_and_later_joiners_are_not_in
 
 #[tokio::test]
 async fn a_failed_refresh_keeps_what_was_known_and_tells_the_organizers() {
-    each(&["alice", "bob"], 0, |app, base, hub| async move {
+    let setup = || with_hub(&["alice", "bob"], 0);
+    each_app_and(setup, |app, (base, hub)| async move {
         let alice = person(&app, "alice@example.org", Some("alice")).await;
-        let org = organizer(&app).await;
+        let org = app.organizer("org@example.org").await;
         sync(&app, &base).tick().await.unwrap();
         hub.fail.store(true, Ordering::SeqCst);
         app.clock.advance(Duration::minutes(5));
@@ -337,7 +309,8 @@ async fn a_failed_refresh_keeps_what_was_known_and_tells_the_organizers() {
 
 #[tokio::test]
 async fn a_member_seen_at_their_own_sign_in_stays_when_the_public_list_hides_them() {
-    each(&["bob"], 0, |app, base, _hub| async move {
+    let setup = || with_hub(&["bob"], 0);
+    each_app_and(setup, |app, (base, _hub)| async move {
         let alice = person(&app, "alice@example.org", Some("alice")).await;
         let event = app
             .store
@@ -361,10 +334,9 @@ async fn a_member_seen_at_their_own_sign_in_stays_when_the_public_list_hides_the
 
 #[tokio::test]
 async fn the_background_job_refreshes_the_members_on_its_own() {
-    each(
-        &["alice", "bob", "carol"],
-        1,
-        |app, _base, _hub| async move {
+    each_app_and(
+        || with_hub(&["alice", "bob", "carol"], 1),
+        |app, (_base, _hub)| async move {
             let event = app
                 .store
                 .event_by_slug("mistral-hackathon")

@@ -1,13 +1,13 @@
 //! Mail over real SMTP: a mailin-embedded server on a local port receives
 //! what the outbox worker sends, on SQLite and PostgreSQL.
 
-use chrono::{Duration, TimeZone, Utc};
+use chrono::Duration;
 use hackboard::config::Secret;
 use hackboard::mail::{Transport, deliver_one, run_worker, sign_in_mail};
 use hackboard::store::Mail;
 use hackboard_domain::email::EmailAddress;
 use hackboard_domain::timeline::{Clock, ManualClock};
-use hackboard_tests::{TestDb, engines};
+use hackboard_tests::{TestDb, engines, free_port, t0};
 use mailin_embedded::response::OK;
 use mailin_embedded::{Handler, Response};
 use std::sync::{Arc, Mutex};
@@ -53,14 +53,6 @@ impl Inbox {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// Starts an SMTP server on `port` (it runs until the test process ends).
 fn start_smtp(port: u16) -> Inbox {
     let inbox = Inbox::default();
@@ -90,7 +82,7 @@ fn from() -> lettre::message::Mailbox {
 }
 
 fn clock() -> ManualClock {
-    ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap())
+    ManualClock::new(t0())
 }
 
 async fn wait_for(inbox: &Inbox, n: usize) {

@@ -5,65 +5,11 @@
 use chrono::Duration;
 use hackboard_domain::MilestoneKind;
 use hackboard_domain::timeline::resolve;
-use hackboard_tests::{AppOptions, TestApp, engines, location, spawn_app};
-
-const EVENT: &str = "/events/mistral-hackathon";
-
-async fn each<F, Fut>(test: F)
-where
-    F: Fn(TestApp) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for engine in engines() {
-        test(spawn_app(engine, AppOptions::default()).await).await;
-    }
-}
-
-async fn participant(app: &TestApp, email: &str) -> String {
-    let cookie = app.sign_in(email).await;
-    let name = email.split('@').next().unwrap_or("x").to_owned();
-    let res = app
-        .post_form(
-            &format!("{EVENT}/register"),
-            &[
-                ("display_name", name.as_str()),
-                ("time_zone", "Europe/Paris"),
-                ("country", "France"),
-                ("q_experience", "Shipped something"),
-                ("q_code_of_conduct", "yes"),
-                ("accept_rules", "on"),
-            ],
-            Some(&cookie),
-        )
-        .await;
-    assert!(location(&res).ends_with("done=registered"));
-    cookie
-}
+use hackboard_tests::{EVENT, TestApp, each_app, notice};
 
 async fn post(app: &TestApp, fields: &[(&str, &str)], cookie: &str) -> (String, String) {
-    let res = app
-        .post_form(&format!("{EVENT}/submission"), fields, Some(cookie))
-        .await;
-    assert_eq!(
-        res.status(),
-        303,
-        "{}",
-        res.text().await.unwrap_or_default()
-    );
-    let to = location(&res);
-    let page = app.get_as(&to, cookie).await.text().await.unwrap();
-    (to, page)
-}
-
-fn notice(page: &str) -> String {
-    let Some(at) = page.find("id=\"submission-notice\"") else {
-        return String::new();
-    };
-    let start = page[at..].find('>').map(|i| at + i + 1).unwrap_or(at);
-    let end = page[start..].find('<').map(|i| start + i).unwrap_or(start);
-    page[start..end]
-        .replace("&#x27;", "'")
-        .replace("&amp;", "&")
+    app.post_form_and_follow(&format!("{EVENT}/submission"), fields, cookie)
+        .await
 }
 
 fn form<'a>(base: &'a str, title: &'a str, action: &'a str) -> Vec<(&'a str, &'a str)> {
@@ -88,8 +34,8 @@ fn form<'a>(base: &'a str, title: &'a str, action: &'a str) -> Vec<(&'a str, &'a
 
 #[tokio::test]
 async fn a_team_saves_a_draft_and_submits_from_the_page() {
-    each(|app| async move {
-        let ada = participant(&app, "ada@example.org").await;
+    each_app(|app| async move {
+        let ada = app.participant("ada@example.org").await;
         app.post_form(
             &format!("{EVENT}/team/create"),
             &[("name", "Nebula"), ("time_zone", "Europe/Paris")],
@@ -108,13 +54,13 @@ async fn a_team_saves_a_draft_and_submits_from_the_page() {
         );
 
         let (_, page) = post(&app, &form("0", "Breton tutor", "draft"), &ada).await;
-        assert_eq!(notice(&page), "Saved as version 1.");
+        assert_eq!(notice(&page, "submission-notice"), "Saved as version 1.");
         assert!(page.contains("Draft · version 1"));
         let (_, page) = post(&app, &form("1", "Breton tutor", "submit"), &ada).await;
         assert!(
-            notice(&page).starts_with("Submitted as version 2."),
+            notice(&page, "submission-notice").starts_with("Submitted as version 2."),
             "{}",
-            notice(&page)
+            notice(&page, "submission-notice")
         );
         assert!(page.contains("Submitted · version 2"));
         if let Some(i) = page.find("<script>alert") {
@@ -143,9 +89,9 @@ async fn a_team_saves_a_draft_and_submits_from_the_page() {
 
 #[tokio::test]
 async fn a_wrong_field_keeps_the_text_and_says_what_to_fix_and_a_conflict_shows_both() {
-    each(|app| async move {
-        let ada = participant(&app, "ada@example.org").await;
-        let bob = participant(&app, "bob@example.org").await;
+    each_app(|app| async move {
+        let ada = app.participant("ada@example.org").await;
+        let bob = app.participant("bob@example.org").await;
         app.post_form(
             &format!("{EVENT}/team/create"),
             &[("name", "Nebula"), ("time_zone", "UTC")],
@@ -172,7 +118,7 @@ async fn a_wrong_field_keeps_the_text_and_says_what_to_fix_and_a_conflict_shows_
         let (to, page) = post(&app, &bad, &ada).await;
         assert!(to.contains("attempt="), "{to}");
         assert_eq!(
-            notice(&page),
+            notice(&page, "submission-notice"),
             "Nothing was saved: some fields need attention (below)."
         );
         assert!(page.contains("My long-worked title"), "the text is kept");
@@ -187,7 +133,7 @@ async fn a_wrong_field_keeps_the_text_and_says_what_to_fix_and_a_conflict_shows_
         post(&app, &form("1", "Ada's edit", "draft"), &ada).await;
         let (_, page) = post(&app, &form("1", "Bob's edit", "draft"), &bob).await;
         assert_eq!(
-            notice(&page),
+            notice(&page, "submission-notice"),
             "Someone in your team saved a newer version first: nothing was overwritten."
         );
         assert!(page.contains("Version 2 was saved by someone else while you edited version 1"));
@@ -197,7 +143,7 @@ async fn a_wrong_field_keeps_the_text_and_says_what_to_fix_and_a_conflict_shows_
         );
         assert!(page.contains("not applied (made from version 1; kept)"));
         // Another team's member never sees the attempt.
-        let eve = participant(&app, "eve@example.org").await;
+        let eve = app.participant("eve@example.org").await;
         app.post_form(
             &format!("{EVENT}/team/create"),
             &[("name", "Comet"), ("time_zone", "UTC")],
@@ -218,8 +164,8 @@ async fn a_wrong_field_keeps_the_text_and_says_what_to_fix_and_a_conflict_shows_
 
 #[tokio::test]
 async fn after_the_deadline_the_page_is_read_only_and_a_save_is_refused() {
-    each(|app| async move {
-        let ada = participant(&app, "ada@example.org").await;
+    each_app(|app| async move {
+        let ada = app.participant("ada@example.org").await;
         app.post_form(
             &format!("{EVENT}/team/create"),
             &[("name", "Nebula"), ("time_zone", "Asia/Tokyo")],
@@ -243,9 +189,9 @@ async fn after_the_deadline_the_page_is_read_only_and_a_save_is_refused() {
             .set(resolve(&end.time, chrono_tz::Asia::Tokyo) + Duration::seconds(1));
         let (_, page) = post(&app, &form("1", "Late", "submit"), &ada).await;
         assert!(
-            notice(&page).starts_with("Submissions closed on Sunday 16:00"),
+            notice(&page, "submission-notice").starts_with("Submissions closed on Sunday 16:00"),
             "{}",
-            notice(&page)
+            notice(&page, "submission-notice")
         );
         assert!(page.contains("id=\"submission-closed\""));
         assert!(page.contains("<fieldset disabled"), "the form is read-only");
@@ -264,9 +210,9 @@ async fn after_the_deadline_the_page_is_read_only_and_a_save_is_refused() {
 
 #[tokio::test]
 async fn a_project_page_is_public_only_once_submitted_and_the_gallery_is_open() {
-    each(|app| async move {
-        let ada = participant(&app, "ada@example.org").await;
-        let eve = participant(&app, "eve@example.org").await;
+    each_app(|app| async move {
+        let ada = app.participant("ada@example.org").await;
+        let eve = app.participant("eve@example.org").await;
         app.post_form(
             &format!("{EVENT}/team/create"),
             &[("name", "Nebula"), ("time_zone", "UTC")],

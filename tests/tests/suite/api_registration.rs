@@ -1,36 +1,11 @@
 //! Registration and roles through `/api/v1`, authenticated with personal
 //! API tokens, on SQLite and PostgreSQL.
 
-use hackboard::auth::token_hash;
 use hackboard::store::Role;
 use hackboard_domain::MilestoneKind;
 use hackboard_domain::timeline::{Clock, resolve};
-use hackboard_tests::{AppOptions, TestApp, engines, spawn_app};
+use hackboard_tests::{API, TestApp, each_app};
 use serde_json::{Value, json};
-
-const API: &str = "/api/v1/events/mistral-hackathon";
-
-async fn each<F, Fut>(test: F)
-where
-    F: Fn(TestApp) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for engine in engines() {
-        test(spawn_app(engine, AppOptions::default()).await).await;
-    }
-}
-
-/// Signs `email` in and gives them a personal API token.
-async fn token_for(app: &TestApp, email: &str) -> (i64, String) {
-    let cookie = app.sign_in(email).await;
-    let id = app.user_id(&cookie).await;
-    let token = format!("hb_test_{id}_{}", email.len());
-    app.store
-        .create_api_token(id, "test", &token_hash(&token), app.clock.now())
-        .await
-        .unwrap();
-    (id, token)
-}
 
 fn answers() -> Value {
     json!({
@@ -41,22 +16,13 @@ fn answers() -> Value {
 }
 
 async fn post(app: &TestApp, path: &str, token: &str, body: Value) -> (u16, Value) {
-    let res = app
-        .client
-        .post(app.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap_or(Value::Null))
+    app.api("POST", path, token, Some(body)).await
 }
 
 #[tokio::test]
 async fn a_participant_registers_and_withdraws_through_the_api() {
-    each(|app| async move {
-        let (_, token) = token_for(&app, "api@example.org").await;
+    each_app(|app| async move {
+        let (_, token) = app.api_token("api@example.org").await;
         let (status, body) = post(&app, &format!("{API}/registration"), &token, answers()).await;
         assert_eq!(
             (status, body["status"].as_str()),
@@ -101,8 +67,8 @@ async fn a_participant_registers_and_withdraws_through_the_api() {
 
 #[tokio::test]
 async fn the_api_refuses_bad_registrations_with_clear_errors_and_changes_nothing() {
-    each(|app| async move {
-        let (id, token) = token_for(&app, "bad@example.org").await;
+    each_app(|app| async move {
+        let (id, token) = app.api_token("bad@example.org").await;
         let (status, body) = post(
             &app,
             &format!("{API}/registration"),
@@ -177,7 +143,7 @@ async fn the_api_refuses_bad_registrations_with_clear_errors_and_changes_nothing
 
 #[tokio::test]
 async fn organizers_grant_roles_and_read_registrations_through_the_api_and_nobody_else_can() {
-    each(|app| async move {
+    each_app(|app| async move {
         let event = app
             .store
             .event_by_slug("mistral-hackathon")
@@ -185,12 +151,12 @@ async fn organizers_grant_roles_and_read_registrations_through_the_api_and_nobod
             .unwrap()
             .unwrap()
             .id;
-        let (org_id, org) = token_for(&app, "org@example.org").await;
+        let (org_id, org) = app.api_token("org@example.org").await;
         app.store
             .grant_role(event, org_id, Role::Organizer, None, app.clock.now())
             .await
             .unwrap();
-        let (p_id, participant) = token_for(&app, "p@example.org").await;
+        let (p_id, participant) = app.api_token("p@example.org").await;
         post(
             &app,
             &format!("{API}/registration"),
@@ -198,7 +164,7 @@ async fn organizers_grant_roles_and_read_registrations_through_the_api_and_nobod
             answers(),
         )
         .await;
-        let (judge_id, judge) = token_for(&app, "judge@example.org").await;
+        let (judge_id, judge) = app.api_token("judge@example.org").await;
 
         let list = |token: Option<String>| {
             let app = &app;
@@ -303,33 +269,18 @@ async fn organizers_grant_roles_and_read_registrations_through_the_api_and_nobod
 }
 
 async fn make_organizer(app: &TestApp, email: &str) -> (i64, String) {
-    let event = app
-        .store
-        .event_by_slug("mistral-hackathon")
-        .await
-        .unwrap()
-        .unwrap();
-    let (id, token) = token_for(app, email).await;
-    app.store
-        .grant_role(event.id, id, Role::Organizer, None, app.clock.now())
-        .await
-        .unwrap();
+    let (id, token) = app.api_token(email).await;
+    app.grant_organizer(id).await;
     (id, token)
 }
 
 async fn delete(app: &TestApp, path: &str, token: &str, body: Option<Value>) -> (u16, Value) {
-    let mut req = app.client.delete(app.url(path)).bearer_auth(token);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let res = req.send().await.unwrap();
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap_or(Value::Null))
+    app.api("DELETE", path, token, body).await
 }
 
 #[tokio::test]
 async fn an_invite_link_made_through_the_api_admits_exactly_its_uses_and_can_be_ended() {
-    each(|app| async move {
+    each_app(|app| async move {
         // Make the demo invite-only.
         let event = app
             .store
@@ -377,7 +328,7 @@ async fn an_invite_link_made_through_the_api_admits_exactly_its_uses_and_can_be_
             let app = &app;
             let token = token.clone();
             async move {
-                let (_, t) = token_for(app, &who).await;
+                let (_, t) = app.api_token(&who).await;
                 let mut body = answers();
                 body["invite"] = json!(token);
                 post(app, &format!("{API}/registration"), &t, body).await
@@ -434,7 +385,7 @@ async fn an_invite_link_made_through_the_api_admits_exactly_its_uses_and_can_be_
                 .0,
             404
         );
-        let (_, participant) = token_for(&app, "p@example.org").await;
+        let (_, participant) = app.api_token("p@example.org").await;
         assert_eq!(
             delete(&app, &format!("{API}/invites/{id}"), &participant, None)
                 .await
@@ -447,7 +398,7 @@ async fn an_invite_link_made_through_the_api_admits_exactly_its_uses_and_can_be_
 
 #[tokio::test]
 async fn the_last_organizer_cannot_be_removed_even_when_two_remove_each_other_at_once() {
-    each(|app| async move {
+    each_app(|app| async move {
         let (a_id, a) = make_organizer(&app, "a@example.org").await;
         let (b_id, b) = make_organizer(&app, "b@example.org").await;
         let roles: Value = app
@@ -519,7 +470,7 @@ async fn the_last_organizer_cannot_be_removed_even_when_two_remove_each_other_at
 
 #[tokio::test]
 async fn malformed_json_gets_an_error_in_the_api_shape() {
-    each(|app| async move {
+    each_app(|app| async move {
         let (_, org) = make_organizer(&app, "org@example.org").await;
         let send = |body: &'static str, content_type: &'static str| {
             let app = &app;

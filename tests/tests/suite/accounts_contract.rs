@@ -2,18 +2,13 @@
 //! tokens, roles, registrations and Hugging Face membership, on SQLite and
 //! PostgreSQL.
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::Duration;
 use hackboard::store::accounts::NewIdentity;
 use hackboard::store::{
     Mail, RegisterOutcome, RegistrationFilter, RegistrationStatus, RevokeOutcome, Role, Store,
     StoreError,
 };
-use hackboard_domain::demo::demo_event;
-use hackboard_tests::{TestDb, engines};
-
-fn t0() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap()
-}
+use hackboard_tests::{each_store, import_demo, t0};
 
 fn identity(provider: &str, subject: &str, email: Option<&str>) -> NewIdentity {
     NewIdentity {
@@ -36,27 +31,9 @@ fn mail(to: &str, kind: &str) -> Mail {
     }
 }
 
-async fn with_event(store: &Store) -> i64 {
-    store
-        .upsert_event(&demo_event(t0().date_naive()), t0())
-        .await
-        .unwrap()
-}
-
-async fn each<F, Fut>(test: F)
-where
-    F: Fn(Store) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for engine in engines() {
-        let db = TestDb::new(engine).await;
-        test(db.store().await).await;
-    }
-}
-
 #[tokio::test]
 async fn a_first_sign_in_creates_an_account_and_the_next_finds_it() {
-    each(|store| async move {
+    each_store(|store| async move {
         let id = identity("github", "42", Some("ada@example.org"));
         let (user, new) = store.user_for_identity(&id, t0()).await.unwrap();
         assert!(new);
@@ -76,7 +53,7 @@ async fn a_first_sign_in_creates_an_account_and_the_next_finds_it() {
 
 #[tokio::test]
 async fn accounts_are_never_merged_by_email_alone() {
-    each(|store| async move {
+    each_store(|store| async move {
         let (a, _) = store
             .user_for_identity(&identity("github", "1", Some("same@example.org")), t0())
             .await
@@ -104,7 +81,7 @@ async fn accounts_are_never_merged_by_email_alone() {
 
 #[tokio::test]
 async fn a_signed_in_user_links_a_further_identity_but_not_someone_elses() {
-    each(|store| async move {
+    each_store(|store| async move {
         let (a, _) = store
             .user_for_identity(&identity("email", "a@x.org", Some("a@x.org")), t0())
             .await
@@ -131,7 +108,7 @@ async fn a_signed_in_user_links_a_further_identity_but_not_someone_elses() {
 
 #[tokio::test]
 async fn concurrent_first_sign_ins_with_one_identity_make_one_account() {
-    each(|store| async move {
+    each_store(|store| async move {
         let tasks: Vec<_> = (0..10)
             .map(|_| {
                 let store = store.clone();
@@ -153,7 +130,7 @@ async fn concurrent_first_sign_ins_with_one_identity_make_one_account() {
 
 #[tokio::test]
 async fn profiles_are_saved_and_admins_set() {
-    each(|store| async move {
+    each_store(|store| async move {
         let (u, _) = store
             .user_for_identity(&identity("github", "5", None), t0())
             .await
@@ -182,7 +159,7 @@ async fn profiles_are_saved_and_admins_set() {
 
 #[tokio::test]
 async fn sessions_expire_after_inactivity_and_at_their_absolute_end() {
-    each(|store| async move {
+    each_store(|store| async move {
         let (u, _) = store
             .user_for_identity(&identity("github", "8", None), t0())
             .await
@@ -241,7 +218,7 @@ async fn sessions_expire_after_inactivity_and_at_their_absolute_end() {
 
 #[tokio::test]
 async fn signing_out_ends_one_session_or_all_of_them() {
-    each(|store| async move {
+    each_store(|store| async move {
         let (u, _) = store
             .user_for_identity(&identity("github", "9", None), t0())
             .await
@@ -266,7 +243,7 @@ async fn signing_out_ends_one_session_or_all_of_them() {
 
 #[tokio::test]
 async fn a_sign_in_link_is_stored_with_its_mail_and_works_once_before_it_expires() {
-    each(|store| async move {
+    each_store(|store| async move {
         let end = t0() + Duration::minutes(15);
         store
             .create_login_token(
@@ -327,7 +304,7 @@ async fn a_sign_in_link_is_stored_with_its_mail_and_works_once_before_it_expires
 
 #[tokio::test]
 async fn racing_uses_of_one_sign_in_link_succeed_once() {
-    each(|store| async move {
+    each_store(|store| async move {
         store
             .create_login_token(
                 "race",
@@ -356,7 +333,7 @@ async fn racing_uses_of_one_sign_in_link_succeed_once() {
 
 #[tokio::test]
 async fn rate_limit_hits_count_per_bucket_and_window() {
-    each(|store| async move {
+    each_store(|store| async move {
         for expected in 1..=3 {
             assert_eq!(
                 store.rate_limit_hit("email:a", 1000).await.unwrap(),
@@ -384,7 +361,7 @@ async fn rate_limit_hits_count_per_bucket_and_window() {
 
 #[tokio::test]
 async fn api_tokens_authenticate_until_revoked_and_only_by_their_owner() {
-    each(|store| async move {
+    each_store(|store| async move {
         let (u, _) = store
             .user_for_identity(&identity("github", "11", None), t0())
             .await
@@ -412,8 +389,8 @@ async fn api_tokens_authenticate_until_revoked_and_only_by_their_owner() {
 
 #[tokio::test]
 async fn roles_are_granted_once_listed_and_revoked() {
-    each(|store| async move {
-        let event = with_event(&store).await;
+    each_store(|store| async move {
+        let event = import_demo(&store).await;
         let (u, _) = store
             .user_for_identity(&identity("github", "13", None), t0())
             .await
@@ -505,8 +482,8 @@ fn no_mail(_: &RegisterOutcome) -> Option<Mail> {
 
 #[tokio::test]
 async fn registration_with_capacity_100_and_300_at_once_seats_100_and_waitlists_200_in_order() {
-    each(|store| async move {
-        let event = with_event(&store).await;
+    each_store(|store| async move {
+        let event = import_demo(&store).await;
         store
             .set_registration_settings(event, Some(100), false, "[]")
             .await
@@ -570,8 +547,8 @@ async fn registration_with_capacity_100_and_300_at_once_seats_100_and_waitlists_
 
 #[tokio::test]
 async fn registering_twice_changes_nothing_and_withdrawing_frees_the_seat() {
-    each(|store| async move {
-        let event = with_event(&store).await;
+    each_store(|store| async move {
+        let event = import_demo(&store).await;
         store
             .set_registration_settings(event, Some(1), false, "[]")
             .await
@@ -668,8 +645,8 @@ async fn registering_twice_changes_nothing_and_withdrawing_frees_the_seat() {
 
 #[tokio::test]
 async fn invite_only_registration_needs_a_valid_unexpired_invite_with_uses_left() {
-    each(|store| async move {
-        let event = with_event(&store).await;
+    each_store(|store| async move {
+        let event = import_demo(&store).await;
         store
             .set_registration_settings(event, None, true, "[]")
             .await
@@ -725,8 +702,8 @@ async fn invite_only_registration_needs_a_valid_unexpired_invite_with_uses_left(
 
 #[tokio::test]
 async fn organizers_filter_registrations_by_status_team_search_and_hugging_face_org() {
-    each(|store| async move {
-        let event = with_event(&store).await;
+    each_store(|store| async move {
+        let event = import_demo(&store).await;
         let p = users(&store, 3, "f").await;
         let mut hf = identity("huggingface", "hf-f0", None);
         hf.hf_handle = Some("f0-hf".into());
@@ -816,8 +793,8 @@ async fn organizers_filter_registrations_by_status_team_search_and_hugging_face_
 
 #[tokio::test]
 async fn the_hugging_face_snapshot_is_taken_once_and_kept() {
-    each(|store| async move {
-        let event = with_event(&store).await;
+    each_store(|store| async move {
+        let event = import_demo(&store).await;
         store
             .set_hf_org_members(event, &["b".into(), "a".into()], t0())
             .await
@@ -854,7 +831,7 @@ async fn the_hugging_face_snapshot_is_taken_once_and_kept() {
 
 #[tokio::test]
 async fn an_outbox_message_is_leased_to_one_claimer_and_retried_after_failure() {
-    each(|store| async move {
+    each_store(|store| async move {
         store
             .enqueue_mail(&mail("a@x.org", "sign_in"), t0())
             .await

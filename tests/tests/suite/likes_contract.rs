@@ -5,101 +5,63 @@
 //! either in the snapshot or refused; the snapshot is taken once and its
 //! hash reproduces.
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
-use hackboard::store::accounts::NewIdentity;
+use chrono::{DateTime, Duration, Utc};
 use hackboard::store::{LikeRequest, Liked, SaveRequest, Store, sha256_hex};
 use hackboard_domain::demo::demo_event;
-use hackboard_tests::{TestDb, engines};
-
-fn t0() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap()
-}
+use hackboard_tests::{each_event_and, people, t0};
 
 fn cutoff() -> DateTime<Utc> {
     t0() + Duration::days(7)
 }
 
-async fn each<F, Fut>(test: F)
-where
-    F: Fn(Store, i64, Vec<i64>) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for engine in engines() {
-        let db = TestDb::new(engine).await;
-        let store = db.store().await;
-        let event = store
-            .upsert_event(&demo_event(t0().date_naive()), t0())
+/// Three projects, each by a team of its own: two submitted, the third a
+/// draft; their submission ids.
+async fn three_projects(store: Store, event: i64) -> Vec<i64> {
+    let mut projects = Vec::new();
+    for (i, submit) in [(0, true), (1, true), (2, false)] {
+        let captain = people(&store, 1, &format!("cap{i}-")).await[0];
+        store
+            .register(event, captain, "{}", true, None, false, t0(), &|_| None)
             .await
             .unwrap();
-        // Two submitted projects and one draft.
-        let mut projects = Vec::new();
-        for (i, submit) in [(0, true), (1, true), (2, false)] {
-            let captain = people(&store, 1, &format!("cap{i}-")).await[0];
-            store
-                .register(event, captain, "{}", true, None, false, t0(), &|_| None)
-                .await
-                .unwrap();
-            let team = store
-                .create_team(
-                    event,
-                    captain,
-                    &format!("T{i}"),
-                    &format!("t{i}"),
-                    "",
-                    "UTC",
-                    &format!("code-{i}"),
-                    t0(),
-                )
-                .await
-                .unwrap();
-            store
-                .save_submission(&SaveRequest {
-                    event_id: event,
-                    team_id: team,
-                    base_version: 0,
-                    title: "P",
-                    content: "{}",
-                    content_hash: "h",
-                    submit,
-                    user_id: captain,
-                    now: t0(),
-                    receipts: &[],
-                })
-                .await
-                .unwrap();
-            projects.push(
-                store
-                    .submission_of_team(event, team)
-                    .await
-                    .unwrap()
-                    .unwrap()
-                    .id,
-            );
-        }
-        test(store, event, projects).await;
-    }
-}
-
-async fn people(store: &Store, n: usize, prefix: &str) -> Vec<i64> {
-    let mut ids = Vec::with_capacity(n);
-    for i in 0..n {
-        let email = format!("{prefix}{i}@x.org");
-        let (u, _) = store
-            .user_for_identity(
-                &NewIdentity {
-                    provider: "email".into(),
-                    subject: email.clone(),
-                    display_name: format!("{prefix}{i}"),
-                    email: Some(email),
-                    ..Default::default()
-                },
+        let team = store
+            .create_team(
+                event,
+                captain,
+                &format!("T{i}"),
+                &format!("t{i}"),
+                "",
+                "UTC",
+                &format!("code-{i}"),
                 t0(),
             )
             .await
             .unwrap();
-        ids.push(u);
+        store
+            .save_submission(&SaveRequest {
+                event_id: event,
+                team_id: team,
+                base_version: 0,
+                title: "P",
+                content: "{}",
+                content_hash: "h",
+                submit,
+                user_id: captain,
+                now: t0(),
+                receipts: &[],
+            })
+            .await
+            .unwrap();
+        projects.push(
+            store
+                .submission_of_team(event, team)
+                .await
+                .unwrap()
+                .unwrap()
+                .id,
+        );
     }
-    ids
+    projects
 }
 
 /// A new event's revision (each change of its definition adds one).
@@ -125,7 +87,7 @@ async fn like(store: &Store, event: i64, project: i64, user: i64, at: DateTime<U
 
 #[tokio::test]
 async fn a_thousand_accounts_liking_one_project_at_once_count_exactly_a_thousand() {
-    each(|store, event, projects| async move {
+    each_event_and(three_projects, |store, event, projects| async move {
         let fans = people(&store, 1000, "fan").await;
         let tasks: Vec<_> = fans
             .iter()
@@ -146,7 +108,7 @@ async fn a_thousand_accounts_liking_one_project_at_once_count_exactly_a_thousand
 
 #[tokio::test]
 async fn a_like_that_cannot_be_written_fails_alone_and_the_likes_written_with_it_count() {
-    each(|store, event, projects| async move {
+    each_event_and(three_projects, |store, event, projects| async move {
         let fans = people(&store, 300, "batch").await;
         // No such account: the database refuses the row. Sent amid the
         // others, it lands in a batch with some of them.
@@ -176,7 +138,7 @@ async fn a_like_that_cannot_be_written_fails_alone_and_the_likes_written_with_it
 
 #[tokio::test]
 async fn one_account_liking_twenty_times_at_once_counts_once_and_drafts_cannot_be_liked() {
-    each(|store, event, projects| async move {
+    each_event_and(three_projects, |store, event, projects| async move {
         let me = people(&store, 1, "me").await[0];
         let tasks: Vec<_> = (0..20)
             .map(|_| {
@@ -233,7 +195,7 @@ async fn one_account_liking_twenty_times_at_once_counts_once_and_drafts_cannot_b
 
 #[tokio::test]
 async fn likes_racing_the_snapshot_are_each_counted_in_it_or_refused() {
-    each(|store, event, projects| async move {
+    each_event_and(three_projects, |store, event, projects| async move {
         let fans = people(&store, 300, "racer").await;
         let likes: Vec<_> = fans
             .iter()
@@ -313,7 +275,7 @@ async fn likes_racing_the_snapshot_are_each_counted_in_it_or_refused() {
 
 #[tokio::test]
 async fn a_like_at_the_cutoff_instant_is_refused_and_one_millisecond_before_counts() {
-    each(|store, event, projects| async move {
+    each_event_and(three_projects, |store, event, projects| async move {
         let p = people(&store, 2, "edge").await;
         assert_eq!(
             like(
@@ -337,7 +299,7 @@ async fn a_like_at_the_cutoff_instant_is_refused_and_one_millisecond_before_coun
 #[tokio::test]
 async fn a_like_checked_against_an_outdated_event_definition_is_refused_as_changed_and_not_counted()
 {
-    each(|store, event, projects| async move {
+    each_event_and(three_projects, |store, event, projects| async move {
         let p = people(&store, 2, "stale").await;
         assert_eq!(
             like(&store, event, projects[0], p[0], t0()).await,
@@ -366,7 +328,7 @@ async fn a_like_checked_against_an_outdated_event_definition_is_refused_as_chang
 #[tokio::test]
 async fn several_instances_freezing_at_once_take_one_snapshot_and_one_wild_card_confirmation_stands()
  {
-    each(|store, event, projects| async move {
+    each_event_and(three_projects, |store, event, projects| async move {
         let fans = people(&store, 3, "fan").await;
         for &u in &fans {
             assert_eq!(
@@ -413,7 +375,7 @@ async fn several_instances_freezing_at_once_take_one_snapshot_and_one_wild_card_
 
 #[tokio::test]
 async fn a_voided_like_is_kept_marked_and_audited_and_no_longer_counted() {
-    each(|store, event, projects| async move {
+    each_event_and(three_projects, |store, event, projects| async move {
         let fans = people(&store, 2, "fan").await;
         for &u in &fans {
             assert_eq!(

@@ -4,100 +4,35 @@
 //! do what.
 
 use chrono::Duration;
-use hackboard::auth::token_hash;
 use hackboard::store::Role;
 use hackboard_domain::MilestoneKind;
 use hackboard_domain::timeline::{Clock, resolve};
-use hackboard_tests::{AppOptions, TestApp, engines, spawn_app};
+use hackboard_tests::{API, TestApp, each_app};
 use serde_json::{Value, json};
 
-const API: &str = "/api/v1/events/mistral-hackathon";
-
-async fn each<F, Fut>(test: F)
-where
-    F: Fn(TestApp) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for engine in engines() {
-        test(spawn_app(engine, AppOptions::default()).await).await;
-    }
-}
-
-async fn token_for(app: &TestApp, email: &str) -> String {
-    let cookie = app.sign_in(email).await;
-    let id = app.user_id(&cookie).await;
-    let token = format!("hb_test_{id}_sub");
-    app.store
-        .create_api_token(id, "test", &token_hash(&token), app.clock.now())
-        .await
-        .unwrap();
-    token
-}
-
-async fn call(
-    app: &TestApp,
-    method: &str,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut req = app.client.request(
-        reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
-        app.url(path),
-    );
-    match token {
-        Some(t) => req = req.bearer_auth(t),
-        None => req = req.header("origin", &app.base),
-    }
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let res = req.send().await.unwrap();
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap_or(Value::Null))
-}
-
-/// A registered participant with a token.
-async fn participant(app: &TestApp, email: &str) -> String {
-    let token = token_for(app, email).await;
-    let (status, body) = call(
-        app,
-        "POST",
-        &format!("{API}/registration"),
-        Some(&token),
-        Some(json!({
-            "accept_rules": true,
-            "answers": {"experience": "Shipped something", "code_of_conduct": true}
-        })),
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
-    token
-}
-
 async fn team(app: &TestApp, captain: &str, name: &str, zone: &str, others: &[&str]) {
-    let (status, body) = call(
-        app,
-        "POST",
-        &format!("{API}/team"),
-        Some(captain),
-        Some(json!({"name": name, "time_zone": zone})),
-    )
-    .await;
+    let (status, body) = app
+        .call(
+            "POST",
+            &format!("{API}/team"),
+            Some(captain),
+            Some(json!({"name": name, "time_zone": zone})),
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
     let code = body["view"]["team"]["invite_code"]
         .as_str()
         .unwrap()
         .to_owned();
     for t in others {
-        let (status, _) = call(
-            app,
-            "POST",
-            &format!("{API}/team/join"),
-            Some(t),
-            Some(json!({ "code": code })),
-        )
-        .await;
+        let (status, _) = app
+            .call(
+                "POST",
+                &format!("{API}/team/join"),
+                Some(t),
+                Some(json!({ "code": code })),
+            )
+            .await;
         assert_eq!(status, 200);
     }
 }
@@ -115,8 +50,7 @@ fn content(title: &str) -> Value {
 }
 
 async fn save(app: &TestApp, token: &str, base: i64, submit: bool, content: Value) -> (u16, Value) {
-    call(
-        app,
+    app.call(
         "PUT",
         &format!("{API}/submission"),
         Some(token),
@@ -127,9 +61,9 @@ async fn save(app: &TestApp, token: &str, base: i64, submit: bool, content: Valu
 
 #[tokio::test]
 async fn a_team_saves_a_draft_then_submits_and_every_member_gets_a_receipt() {
-    each(|app| async move {
-        let ada = participant(&app, "ada@example.org").await;
-        let bob = participant(&app, "bob@example.org").await;
+    each_app(|app| async move {
+        let (_, ada) = app.api_participant("ada@example.org").await;
+        let (_, bob) = app.api_participant("bob@example.org").await;
         team(&app, &ada, "Nebula", "Europe/Paris", &[&bob]).await;
 
         let (status, body) = save(&app, &ada, 0, false, json!({"title": "Tutor"})).await;
@@ -164,8 +98,9 @@ async fn a_team_saves_a_draft_then_submits_and_every_member_gets_a_receipt() {
                 .all(|m| m.text_body.contains(&hash) && m.text_body.contains("Version: 2"))
         );
 
-        let (status, body) =
-            call(&app, "GET", &format!("{API}/submission"), Some(&ada), None).await;
+        let (status, body) = app
+            .call("GET", &format!("{API}/submission"), Some(&ada), None)
+            .await;
         assert_eq!(status, 200);
         assert_eq!(
             (body["version"].as_i64(), body["status"].as_str()),
@@ -192,9 +127,9 @@ async fn a_team_saves_a_draft_then_submits_and_every_member_gets_a_receipt() {
 
 #[tokio::test]
 async fn field_errors_and_conflicts_come_back_in_words_and_nothing_is_lost() {
-    each(|app| async move {
-        let ada = participant(&app, "ada@example.org").await;
-        let bob = participant(&app, "bob@example.org").await;
+    each_app(|app| async move {
+        let (_, ada) = app.api_participant("ada@example.org").await;
+        let (_, bob) = app.api_participant("bob@example.org").await;
         team(&app, &ada, "Nebula", "UTC", &[&bob]).await;
 
         let mut bad = content("T");
@@ -214,7 +149,9 @@ async fn field_errors_and_conflicts_come_back_in_words_and_nothing_is_lost() {
             .map(|f| f["field"].as_str().unwrap())
             .collect();
         assert_eq!(fields, ["tracks", "github_url", "demo_video_url"]);
-        let (_, body) = call(&app, "GET", &format!("{API}/submission"), Some(&ada), None).await;
+        let (_, body) = app
+            .call("GET", &format!("{API}/submission"), Some(&ada), None)
+            .await;
         assert_eq!(
             (body["version"].as_i64(), body["status"].as_str()),
             (Some(0), Some("none")),
@@ -233,7 +170,9 @@ async fn field_errors_and_conflicts_come_back_in_words_and_nothing_is_lost() {
         );
         assert_eq!(body["error"]["current"]["version"], 2);
         assert_eq!(body["error"]["current"]["content"]["title"], "Ada's edit");
-        let (_, body) = call(&app, "GET", &format!("{API}/submission"), Some(&bob), None).await;
+        let (_, body) = app
+            .call("GET", &format!("{API}/submission"), Some(&bob), None)
+            .await;
         assert_eq!(body["content"]["title"], "Ada's edit");
         let kept = body["history"]
             .as_array()
@@ -249,9 +188,9 @@ async fn field_errors_and_conflicts_come_back_in_words_and_nothing_is_lost() {
 
 #[tokio::test]
 async fn the_deadline_holds_in_each_team_zone_to_the_millisecond_and_an_extension_reopens_it() {
-    each(|app| async move {
-        let tokyo = participant(&app, "tokyo@example.org").await;
-        let york = participant(&app, "york@example.org").await;
+    each_app(|app| async move {
+        let (_, tokyo) = app.api_participant("tokyo@example.org").await;
+        let (_, york) = app.api_participant("york@example.org").await;
         team(&app, &tokyo, "Sakura", "Asia/Tokyo", &[]).await;
         team(&app, &york, "Hudson", "America/New_York", &[]).await;
         let def = app
@@ -289,7 +228,7 @@ async fn the_deadline_holds_in_each_team_zone_to_the_millisecond_and_an_extensio
         assert_eq!(status, 200, "{body}");
 
         // An organizer extends Sakura's deadline, with a reason.
-        let org = token_for(&app, "org@example.org").await;
+        let (_, org) = app.api_token("org@example.org").await;
         let org_id = app.store.users_by_email("org@example.org").await.unwrap()[0].id;
         app.store
             .grant_role(def.id, org_id, Role::Organizer, None, app.clock.now())
@@ -311,26 +250,26 @@ async fn the_deadline_holds_in_each_team_zone_to_the_millisecond_and_an_extensio
         let until = (local_end + Duration::hours(2))
             .format("%Y-%m-%d %H:%M")
             .to_string();
-        let (status, body) = call(
-            &app,
-            "POST",
-            &format!("{API}/teams/{sakura}/extension"),
-            Some(&tokyo),
-            Some(json!({"until": until, "reason": "please"})),
-        )
-        .await;
+        let (status, body) = app
+            .call(
+                "POST",
+                &format!("{API}/teams/{sakura}/extension"),
+                Some(&tokyo),
+                Some(json!({"until": until, "reason": "please"})),
+            )
+            .await;
         assert_eq!(
             (status, body["error"]["code"].as_str()),
             (403, Some("forbidden"))
         );
-        let (status, body) = call(
-            &app,
-            "POST",
-            &format!("{API}/teams/{sakura}/extension"),
-            Some(&org),
-            Some(json!({"until": until, "reason": "train strike in Tokyo"})),
-        )
-        .await;
+        let (status, body) = app
+            .call(
+                "POST",
+                &format!("{API}/teams/{sakura}/extension"),
+                Some(&org),
+                Some(json!({"until": until, "reason": "train strike in Tokyo"})),
+            )
+            .await;
         assert_eq!(status, 200, "{body}");
         let (status, _) = save(&app, &tokyo, 1, false, content("In the extension")).await;
         assert_eq!(status, 200);
@@ -351,16 +290,16 @@ async fn the_deadline_holds_in_each_team_zone_to_the_millisecond_and_an_extensio
 
 #[tokio::test]
 async fn only_registered_members_of_a_team_submit_and_only_their_own() {
-    each(|app| async move {
+    each_app(|app| async move {
         let (status, _) = save_anonymous(&app).await;
         assert_eq!(status, 401);
-        let stranger = token_for(&app, "stranger@example.org").await;
+        let (_, stranger) = app.api_token("stranger@example.org").await;
         let (status, body) = save(&app, &stranger, 0, false, content("X")).await;
         assert_eq!(
             (status, body["error"]["message"].as_str()),
             (409, Some("Register for the event first."))
         );
-        let solo = participant(&app, "solo@example.org").await;
+        let (_, solo) = app.api_participant("solo@example.org").await;
         let (status, body) = save(&app, &solo, 0, false, content("X")).await;
         assert_eq!(status, 409);
         assert!(
@@ -370,26 +309,28 @@ async fn only_registered_members_of_a_team_submit_and_only_their_own() {
                 .starts_with("Projects are submitted by teams")
         );
         // Two teams: each sees and changes only its own.
-        let ada = participant(&app, "ada@example.org").await;
-        let eve = participant(&app, "eve@example.org").await;
+        let (_, ada) = app.api_participant("ada@example.org").await;
+        let (_, eve) = app.api_participant("eve@example.org").await;
         team(&app, &ada, "Nebula", "UTC", &[]).await;
         team(&app, &eve, "Comet", "UTC", &[]).await;
         save(&app, &ada, 0, false, content("Nebula's secret draft")).await;
-        let (status, body) =
-            call(&app, "GET", &format!("{API}/submission"), Some(&eve), None).await;
+        let (status, body) = app
+            .call("GET", &format!("{API}/submission"), Some(&eve), None)
+            .await;
         assert_eq!((status, body["status"].as_str()), (200, Some("none")));
         assert!(!body.to_string().contains("secret"));
         let (status, body) = save(&app, &eve, 1, false, content("Comet")).await;
         assert_eq!(status, 409, "Comet has no version 1: {body}");
-        let (_, body) = call(&app, "GET", &format!("{API}/submission"), Some(&ada), None).await;
+        let (_, body) = app
+            .call("GET", &format!("{API}/submission"), Some(&ada), None)
+            .await;
         assert_eq!(body["content"]["title"], "Nebula's secret draft");
     })
     .await;
 }
 
 async fn save_anonymous(app: &TestApp) -> (u16, Value) {
-    call(
-        app,
+    app.call(
         "PUT",
         &format!("{API}/submission"),
         None,
@@ -400,14 +341,14 @@ async fn save_anonymous(app: &TestApp) -> (u16, Value) {
 
 #[tokio::test]
 async fn organizers_list_and_export_every_submission_and_nobody_else_can() {
-    each(|app| async move {
-        let ada = participant(&app, "ada@example.org").await;
-        let eve = participant(&app, "eve@example.org").await;
+    each_app(|app| async move {
+        let (_, ada) = app.api_participant("ada@example.org").await;
+        let (_, eve) = app.api_participant("eve@example.org").await;
         team(&app, &ada, "Nebula", "UTC", &[]).await;
         team(&app, &eve, "Comet", "UTC", &[]).await;
         save(&app, &ada, 0, true, content("Breton tutor")).await;
         save(&app, &eve, 0, false, json!({"title": "Comet draft"})).await;
-        let org = token_for(&app, "org@example.org").await;
+        let (_, org) = app.api_token("org@example.org").await;
         let event = app
             .store
             .event_by_slug("mistral-hackathon")
@@ -421,8 +362,9 @@ async fn organizers_list_and_export_every_submission_and_nobody_else_can() {
             .await
             .unwrap();
 
-        let (status, body) =
-            call(&app, "GET", &format!("{API}/submissions"), Some(&org), None).await;
+        let (status, body) = app
+            .call("GET", &format!("{API}/submissions"), Some(&org), None)
+            .await;
         assert_eq!(status, 200, "{body}");
         let rows: Vec<(String, String)> = body
             .as_array()
@@ -442,9 +384,13 @@ async fn organizers_list_and_export_every_submission_and_nobody_else_can() {
                 ("Comet".to_owned(), "draft".to_owned())
             ]
         );
-        let (status, _) = call(&app, "GET", &format!("{API}/submissions"), Some(&ada), None).await;
+        let (status, _) = app
+            .call("GET", &format!("{API}/submissions"), Some(&ada), None)
+            .await;
         assert_eq!(status, 403);
-        let (status, _) = call(&app, "GET", &format!("{API}/submissions"), None, None).await;
+        let (status, _) = app
+            .call("GET", &format!("{API}/submissions"), None, None)
+            .await;
         assert_eq!(status, 401);
 
         let csv = app

@@ -12,17 +12,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::{DateTime, Duration, Utc};
-use hackboard::store::Role;
 use hackboard_domain::MilestoneKind;
 use hackboard_domain::timeline::Clock;
-use hackboard_tests::{AppOptions, TestApp, engines, location, spawn_app};
+use hackboard_tests::{API, AppOptions, EVENT, ORG, TestApp, each_app_and, location};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-
-const EVENT: &str = "/events/mistral-hackathon";
-const API: &str = "/api/v1/events/mistral-hackathon";
-const ORG: &str = "mistral-hackaton-2026";
 
 /// What the fake answers for a repository path (`gh/ada/x`, `hf/models/o/n`).
 #[derive(Clone)]
@@ -120,32 +115,14 @@ fn model(author: &str, created_at: DateTime<Utc>) -> Answer {
     }))
 }
 
-async fn each<F, Fut>(test: F)
-where
-    F: Fn(TestApp, Fake) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for engine in engines() {
-        let (fake, base) = start_fake().await;
-        let app = spawn_app(
-            engine,
-            AppOptions {
-                checks_api: Some(base),
-                ..Default::default()
-            },
-        )
-        .await;
-        test(app, fake).await;
-    }
-}
-
-async fn event_id(app: &TestApp) -> i64 {
-    app.store
-        .event_by_slug("mistral-hackathon")
-        .await
-        .unwrap()
-        .unwrap()
-        .id
+/// A fake GitHub and Hugging Face, and the server's checks run against it.
+async fn with_fake() -> (AppOptions, Fake) {
+    let (fake, base) = start_fake().await;
+    let options = AppOptions {
+        checks_api: Some(base),
+        ..Default::default()
+    };
+    (options, fake)
 }
 
 async fn hacking_starts(app: &TestApp) -> DateTime<Utc> {
@@ -192,24 +169,14 @@ fn decoded(page: &str) -> String {
 }
 
 async fn organizer(app: &TestApp, email: &str) -> (String, String) {
-    let token = app.api_token(email).await;
-    let id = app.store.users_by_email(email).await.unwrap()[0].id;
-    app.store
-        .grant_role(
-            event_id(app).await,
-            id,
-            Role::Organizer,
-            None,
-            app.clock.now(),
-        )
-        .await
-        .unwrap();
+    let (id, token) = app.api_token(email).await;
+    app.grant_organizer(id).await;
     (token, app.sign_in(email).await)
 }
 
 #[tokio::test]
 async fn a_team_sees_what_to_fix_and_by_when_and_passes_once_the_repository_is_public() {
-    each(|app, fake| async move {
+    each_app_and(with_fake, |app, fake| async move {
         let start = hacking_starts(&app).await;
         // Saving happens during hacking.
         let during = start + Duration::hours(1);
@@ -265,7 +232,7 @@ async fn a_team_sees_what_to_fix_and_by_when_and_passes_once_the_repository_is_p
 
 #[tokio::test]
 async fn a_rate_limited_check_is_pending_and_runs_again_after_githubs_reset() {
-    each(|app, fake| async move {
+    each_app_and(with_fake, |app, fake| async move {
         let start = hacking_starts(&app).await;
         let reset = start + Duration::hours(2) + Duration::minutes(10);
         fake.set(
@@ -309,7 +276,7 @@ async fn a_rate_limited_check_is_pending_and_runs_again_after_githubs_reset() {
 
 #[tokio::test]
 async fn the_deadline_sweep_checks_every_submitted_project_again_once() {
-    each(|app, fake| async move {
+    each_app_and(with_fake, |app, fake| async move {
         let start = hacking_starts(&app).await;
         fake.set("gh/ada/tutor", repo(false, start + Duration::hours(1)));
         fake.set(
@@ -336,7 +303,7 @@ async fn the_deadline_sweep_checks_every_submitted_project_again_once() {
             hackboard_domain::gallery::last_reached(&def, MilestoneKind::HackingEnds).unwrap();
         app.clock.set(closed + Duration::seconds(1));
         assert_eq!(until_checked(&app, id, |s| s == "fail").await, "fail");
-        let event = event_id(&app).await;
+        let event = app.event_id().await;
         assert_eq!(
             app.store
                 .sweep_once(event, "submissions_closed", app.clock.now())
@@ -352,7 +319,7 @@ async fn the_deadline_sweep_checks_every_submitted_project_again_once() {
 #[tokio::test]
 async fn organizers_filter_the_report_decide_with_a_reason_and_export_csv_and_participants_cannot()
 {
-    each(|app, fake| async move {
+    each_app_and(with_fake, |app, fake| async move {
         let start = hacking_starts(&app).await;
         let during = start + Duration::hours(1);
         for r in ["ada/tutor", "bo/robot"] {
@@ -445,7 +412,7 @@ async fn organizers_filter_the_report_decide_with_a_reason_and_export_csv_and_pa
             .await;
         assert_eq!(status, 409, "{body}");
 
-        let audit = app.store.audit_log(event_id(&app).await).await.unwrap();
+        let audit = app.store.audit_log(app.event_id().await).await.unwrap();
         let decided: Vec<_> = audit
             .iter()
             .filter(|a| a.action == "eligibility_overridden")
@@ -552,7 +519,7 @@ const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0
 
 #[tokio::test]
 async fn a_cover_image_is_checked_by_its_content_and_served_only_as_an_image() {
-    each(|app, _fake| async move {
+    each_app_and(with_fake, |app, _fake| async move {
         let start = hacking_starts(&app).await;
         let ada = app.demo_captain("ada@example.org", "Nebula").await;
         app.clock.set(start + Duration::hours(2));
@@ -635,7 +602,7 @@ async fn a_cover_image_is_checked_by_its_content_and_served_only_as_an_image() {
 
 #[tokio::test]
 async fn an_event_whose_gallery_opens_at_judging_keeps_projects_private_until_then() {
-    each(|app, _fake| async move {
+    each_app_and(with_fake, |app, _fake| async move {
         let stored = app
             .store
             .event_by_slug("mistral-hackathon")

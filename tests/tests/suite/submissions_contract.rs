@@ -3,69 +3,54 @@
 //! every attempt kept (the losing one of a race too), receipts queued with
 //! a submit, and extensions with an audit entry.
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::Duration;
 use hackboard::store::accounts::NewIdentity;
 use hackboard::store::{Mail, SaveRequest, Saved, Store};
-use hackboard_domain::demo::demo_event;
-use hackboard_tests::{TestDb, engines};
+use hackboard_tests::{each_event_and, t0};
 
-fn t0() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap()
-}
-
-async fn each<F, Fut>(test: F)
-where
-    F: Fn(Store, i64, i64, Vec<i64>) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for engine in engines() {
-        let db = TestDb::new(engine).await;
-        let store = db.store().await;
-        let event = store
-            .upsert_event(&demo_event(t0().date_naive()), t0())
-            .await
-            .unwrap();
-        let mut members = Vec::new();
-        for name in ["ada", "bob"] {
-            let email = format!("{name}@x.org");
-            let (u, _) = store
-                .user_for_identity(
-                    &NewIdentity {
-                        provider: "email".into(),
-                        subject: email.clone(),
-                        display_name: name.into(),
-                        email: Some(email),
-                        ..Default::default()
-                    },
-                    t0(),
-                )
-                .await
-                .unwrap();
-            store
-                .register(event, u, "{}", true, None, false, t0(), &|_| None)
-                .await
-                .unwrap();
-            members.push(u);
-        }
-        let team = store
-            .create_team(
-                event,
-                members[0],
-                "Nebula",
-                "nebula",
-                "",
-                "UTC",
-                "code-nebula",
+/// Team Nebula of two registered members, Ada (captain) and Bob: the
+/// team's id and the members' ids.
+async fn nebula_of_two(store: Store, event: i64) -> (i64, Vec<i64>) {
+    let mut members = Vec::new();
+    for name in ["ada", "bob"] {
+        let email = format!("{name}@x.org");
+        let (u, _) = store
+            .user_for_identity(
+                &NewIdentity {
+                    provider: "email".into(),
+                    subject: email.clone(),
+                    display_name: name.into(),
+                    email: Some(email),
+                    ..Default::default()
+                },
                 t0(),
             )
             .await
             .unwrap();
         store
-            .join_team(event, team, members[1], 5, t0())
+            .register(event, u, "{}", true, None, false, t0(), &|_| None)
             .await
             .unwrap();
-        test(store, event, team, members).await;
+        members.push(u);
     }
+    let team = store
+        .create_team(
+            event,
+            members[0],
+            "Nebula",
+            "nebula",
+            "",
+            "UTC",
+            "code-nebula",
+            t0(),
+        )
+        .await
+        .unwrap();
+    store
+        .join_team(event, team, members[1], 5, t0())
+        .await
+        .unwrap();
+    (team, members)
 }
 
 fn request<'a>(
@@ -93,7 +78,7 @@ fn request<'a>(
 
 #[tokio::test]
 async fn saves_move_the_version_forward_and_a_submit_queues_the_receipts() {
-    each(|store, event, team, m| async move {
+    each_event_and(nebula_of_two, |store, event, (team, m)| async move {
         let r = store
             .save_submission(&request(event, team, 0, "{\"v\":1}", m[0], false, &[]))
             .await
@@ -186,7 +171,7 @@ async fn saves_move_the_version_forward_and_a_submit_queues_the_receipts() {
 
 #[tokio::test]
 async fn two_members_saving_at_once_keep_both_texts_and_the_later_gets_the_conflict() {
-    each(|store, event, team, m| async move {
+    each_event_and(nebula_of_two, |store, event, (team, m)| async move {
         store
             .save_submission(&request(
                 event,
@@ -243,7 +228,7 @@ async fn two_members_saving_at_once_keep_both_texts_and_the_later_gets_the_confl
 
 #[tokio::test]
 async fn two_first_saves_at_once_make_one_submission_and_keep_both_texts() {
-    each(|store, event, team, m| async move {
+    each_event_and(nebula_of_two, |store, event, (team, m)| async move {
         let ra = request(event, team, 0, "{\"ada\":0}", m[0], false, &[]);
         let rb = request(event, team, 0, "{\"bob\":0}", m[1], false, &[]);
         let (a, b) = tokio::join!(store.save_submission(&ra), store.save_submission(&rb));
@@ -264,7 +249,7 @@ async fn two_first_saves_at_once_make_one_submission_and_keep_both_texts() {
 
 #[tokio::test]
 async fn an_extension_is_kept_with_its_reason_in_the_audit_log() {
-    each(|store, event, team, m| async move {
+    each_event_and(nebula_of_two, |store, event, (team, m)| async move {
         assert!(store.extension_of(event, team).await.unwrap().is_none());
         let until = t0() + Duration::hours(30);
         store

@@ -3,99 +3,9 @@
 //! organizers' import with bad rows by line, distribution of team codes,
 //! revocation, the CSV export, and who may see which code.
 
-use hackboard::auth::token_hash;
-use hackboard::store::Role;
 use hackboard_domain::timeline::Clock;
-use hackboard_tests::{AppOptions, TestApp, engines, location, spawn_app};
+use hackboard_tests::{API, EVENT, TestApp, each_app, location, notice};
 use serde_json::{Value, json};
-
-const EVENT: &str = "/events/mistral-hackathon";
-const API: &str = "/api/v1/events/mistral-hackathon";
-
-async fn each<F, Fut>(test: F)
-where
-    F: Fn(TestApp) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for engine in engines() {
-        test(spawn_app(engine, AppOptions::default()).await).await;
-    }
-}
-
-/// Signs in and registers; returns the session cookie.
-async fn participant(app: &TestApp, email: &str) -> String {
-    let cookie = app.sign_in(email).await;
-    let name = email.split('@').next().unwrap_or("x").to_owned();
-    let res = app
-        .post_form(
-            &format!("{EVENT}/register"),
-            &[
-                ("display_name", name.as_str()),
-                ("time_zone", "Europe/Paris"),
-                ("country", "France"),
-                ("q_experience", "Shipped something"),
-                ("q_code_of_conduct", "yes"),
-                ("accept_rules", "on"),
-            ],
-            Some(&cookie),
-        )
-        .await;
-    assert!(location(&res).ends_with("done=registered"));
-    cookie
-}
-
-async fn organizer(app: &TestApp) -> String {
-    let cookie = app.sign_in("org@example.org").await;
-    let event = app
-        .store
-        .event_by_slug("mistral-hackathon")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
-    app.store
-        .grant_role(
-            event,
-            app.user_id(&cookie).await,
-            Role::Organizer,
-            None,
-            app.clock.now(),
-        )
-        .await
-        .unwrap();
-    cookie
-}
-
-/// Posts a form; returns where it leads and the page shown there.
-async fn post(
-    app: &TestApp,
-    path: &str,
-    fields: &[(&str, &str)],
-    cookie: &str,
-) -> (String, String) {
-    let res = app.post_form(path, fields, Some(cookie)).await;
-    assert_eq!(
-        res.status(),
-        303,
-        "{path}: {}",
-        res.text().await.unwrap_or_default()
-    );
-    let to = location(&res);
-    let page = app.get_as(&to, cookie).await.text().await.unwrap();
-    (to, page)
-}
-
-fn notice(page: &str) -> String {
-    let Some(at) = page.find("id=\"credits-notice\"") else {
-        return String::new();
-    };
-    let start = page[at..].find('>').map(|i| at + i + 1).unwrap_or(at);
-    let end = page[start..].find('<').map(|i| start + i).unwrap_or(start);
-    page[start..end]
-        .replace("&#x27;", "'")
-        .replace("&quot;", "\"")
-        .replace("&amp;", "&")
-}
 
 /// The part of the page about one offer.
 fn offer<'a>(page: &'a str, slug: &str) -> &'a str {
@@ -119,28 +29,24 @@ async fn page(app: &TestApp, cookie: &str) -> String {
 
 #[tokio::test]
 async fn a_participant_claims_a_code_once_sees_only_their_own_and_is_told_when_none_are_left() {
-    each(|app| async move {
-        let org = organizer(&app).await;
-        let (_, page_after) = post(
-            &app,
-            &format!("{EVENT}/credits/mistral-api/import"),
-            &[("csv", "code,value\nMIS-AAA,$15\nMIS-BBB,$15\n")],
-            &org,
-        )
-        .await;
-        assert_eq!(notice(&page_after), "Imported 2 codes.");
+    each_app(|app| async move {
+        let org = app.organizer("org@example.org").await;
+        let (_, page_after) = app
+            .post_form_and_follow(
+                &format!("{EVENT}/credits/mistral-api/import"),
+                &[("csv", "code,value\nMIS-AAA,$15\nMIS-BBB,$15\n")],
+                &org,
+            )
+            .await;
+        assert_eq!(notice(&page_after, "credits-notice"), "Imported 2 codes.");
 
-        let ada = participant(&app, "ada@example.org").await;
-        let (to, p) = post(
-            &app,
-            &format!("{EVENT}/credits/mistral-api/claim"),
-            &[],
-            &ada,
-        )
-        .await;
+        let ada = app.participant("ada@example.org").await;
+        let (to, p) = app
+            .post_form_and_follow(&format!("{EVENT}/credits/mistral-api/claim"), &[], &ada)
+            .await;
         assert!(!to.contains("MIS-"), "a code never goes into a URL: {to}");
         assert_eq!(
-            notice(&p),
+            notice(&p, "credits-notice"),
             "Here is your code, below; it was also sent to you by email."
         );
         assert!(offer(&p, "mistral-api").contains("MIS-AAA"));
@@ -156,54 +62,48 @@ async fn a_participant_claims_a_code_once_sees_only_their_own_and_is_told_when_n
         assert!(mail.text_body.contains("MIS-AAA") && !mail.subject.contains("MIS-"));
 
         // Claiming again gives the same code.
-        let (_, p) = post(
-            &app,
-            &format!("{EVENT}/credits/mistral-api/claim"),
-            &[],
-            &ada,
-        )
-        .await;
+        let (_, p) = app
+            .post_form_and_follow(&format!("{EVENT}/credits/mistral-api/claim"), &[], &ada)
+            .await;
         assert_eq!(
-            notice(&p),
+            notice(&p, "credits-notice"),
             "You already have a code for this offer: it is below."
         );
         assert!(offer(&p, "mistral-api").contains("MIS-AAA"));
 
-        let bob = participant(&app, "bob@example.org").await;
-        let (_, p) = post(
-            &app,
-            &format!("{EVENT}/credits/mistral-api/claim"),
-            &[],
-            &bob,
-        )
-        .await;
+        let bob = app.participant("bob@example.org").await;
+        let (_, p) = app
+            .post_form_and_follow(&format!("{EVENT}/credits/mistral-api/claim"), &[], &bob)
+            .await;
         assert!(offer(&p, "mistral-api").contains("MIS-BBB"));
         assert!(!p.contains("MIS-AAA"), "Bob never sees Ada's code");
 
-        let cy = participant(&app, "cy@example.org").await;
+        let cy = app.participant("cy@example.org").await;
         let p = page(&app, &cy).await;
         assert!(offer(&p, "mistral-api").contains("All 2 codes have been claimed."));
         assert!(!offer(&p, "mistral-api").contains("Claim my code"));
-        let (_, p) = post(
-            &app,
-            &format!("{EVENT}/credits/mistral-api/claim"),
-            &[],
-            &cy,
-        )
-        .await;
-        assert_eq!(notice(&p), "All 2 codes have been claimed.");
+        let (_, p) = app
+            .post_form_and_follow(&format!("{EVENT}/credits/mistral-api/claim"), &[], &cy)
+            .await;
+        assert_eq!(
+            notice(&p, "credits-notice"),
+            "All 2 codes have been claimed."
+        );
         assert!(!p.contains("MIS-"), "{p}");
 
         // Not registered: told what is missing.
         let stranger = app.sign_in("stranger@example.org").await;
-        let (_, p) = post(
-            &app,
-            &format!("{EVENT}/credits/mistral-api/claim"),
-            &[],
-            &stranger,
-        )
-        .await;
-        assert_eq!(notice(&p), "Register for the event first.");
+        let (_, p) = app
+            .post_form_and_follow(
+                &format!("{EVENT}/credits/mistral-api/claim"),
+                &[],
+                &stranger,
+            )
+            .await;
+        assert_eq!(
+            notice(&p, "credits-notice"),
+            "Register for the event first."
+        );
         assert!(offer(&p, "hf-jobs").contains("Register for the event first."));
         // The Hugging Face credit names the org and its deadline.
         let p = page(&app, &cy).await;
@@ -234,48 +134,46 @@ async fn a_participant_claims_a_code_once_sees_only_their_own_and_is_told_when_n
 
 #[tokio::test]
 async fn organizers_import_send_team_codes_revoke_and_export_and_nobody_else_can() {
-    each(|app| async move {
-        let org = organizer(&app).await;
-        let ada = participant(&app, "ada@example.org").await;
-        let bob = participant(&app, "bob@example.org").await;
-        let cy = participant(&app, "cy@example.org").await;
-        participant(&app, "dee@example.org").await;
+    each_app(|app| async move {
+        let org = app.organizer("org@example.org").await;
+        let ada = app.participant("ada@example.org").await;
+        let bob = app.participant("bob@example.org").await;
+        let cy = app.participant("cy@example.org").await;
+        app.participant("dee@example.org").await;
 
         // Bad rows: every one by line; nothing imported.
-        let (_, p) = post(
-            &app,
+        let (_, p) = app.post_form_and_follow(
             &format!("{EVENT}/credits/aws/import"),
             &[("csv", "code,expires_at\nAWS-1,2027-01-01\n,\nAWS-1,\nAWS-2,tomorrow\n")],
             &org,
         )
         .await;
         assert_eq!(
-            notice(&p),
+            notice(&p, "credits-notice"),
             "Nothing was imported. line 3: the code is empty; line 4: the code is already on line 2; line 5: “tomorrow” is not an expiry date (use 2026-12-31 or 2026-12-31T23:59:00Z)."
         );
-        let (_, p) = post(
-            &app,
+        let (_, p) = app.post_form_and_follow(
             &format!("{EVENT}/credits/aws/import"),
             &[("csv", "AWS-1\nAWS-2\n")],
             &org,
         )
         .await;
-        assert_eq!(notice(&p), "Imported 2 codes.");
+        assert_eq!(notice(&p, "credits-notice"), "Imported 2 codes.");
 
         // Two teams: Nebula (Ada, Bob) and Comet (Cy); Dee is in none.
-        post(&app, &format!("{EVENT}/team/create"), &[("name", "Nebula"), ("time_zone", "UTC")], &ada).await;
+        app.post_form_and_follow(&format!("{EVENT}/team/create"), &[("name", "Nebula"), ("time_zone", "UTC")], &ada).await;
         let event = app.store.event_by_slug("mistral-hackathon").await.unwrap().unwrap().id;
         let code = app.store.teams(event).await.unwrap()[0].invite_code.clone();
-        post(&app, &format!("{EVENT}/team/join"), &[("code", &code)], &bob).await;
-        post(&app, &format!("{EVENT}/team/create"), &[("name", "Comet"), ("time_zone", "UTC")], &cy).await;
+        app.post_form_and_follow(&format!("{EVENT}/team/join"), &[("code", &code)], &bob).await;
+        app.post_form_and_follow(&format!("{EVENT}/team/create"), &[("name", "Comet"), ("time_zone", "UTC")], &cy).await;
 
         // The AWS credit is sent by the organizers, per team.
         let p = page(&app, &ada).await;
         assert!(offer(&p, "aws").contains("the organizers will send your code by email"));
-        let (_, p) = post(&app, &format!("{EVENT}/credits/aws/distribute"), &[], &org).await;
-        assert_eq!(notice(&p), "Sent 2 codes; 0 already had one.");
-        let (_, p) = post(&app, &format!("{EVENT}/credits/aws/distribute"), &[], &org).await;
-        assert_eq!(notice(&p), "Sent 0 codes; 2 already had one.");
+        let (_, p) = app.post_form_and_follow(&format!("{EVENT}/credits/aws/distribute"), &[], &org).await;
+        assert_eq!(notice(&p, "credits-notice"), "Sent 2 codes; 0 already had one.");
+        let (_, p) = app.post_form_and_follow(&format!("{EVENT}/credits/aws/distribute"), &[], &org).await;
+        assert_eq!(notice(&p, "credits-notice"), "Sent 0 codes; 2 already had one.");
         let ada_page = page(&app, &ada).await;
         let bob_page = page(&app, &bob).await;
         let cy_page = page(&app, &cy).await;
@@ -324,16 +222,15 @@ async fn organizers_import_send_team_codes_revoke_and_export_and_nobody_else_can
             .find(|a| a.code == nebula_code)
             .unwrap()
             .id;
-        let (_, p) = post(&app, &format!("{EVENT}/credits/codes/{id}/revoke"), &[("reason", " ")], &org).await;
-        assert_eq!(notice(&p), "Say why, for the audit log.");
-        let (_, p) = post(
-            &app,
+        let (_, p) = app.post_form_and_follow(&format!("{EVENT}/credits/codes/{id}/revoke"), &[("reason", " ")], &org).await;
+        assert_eq!(notice(&p, "credits-notice"), "Say why, for the audit log.");
+        let (_, p) = app.post_form_and_follow(
             &format!("{EVENT}/credits/codes/{id}/revoke"),
             &[("reason", "shared on Discord")],
             &org,
         )
         .await;
-        assert_eq!(notice(&p), "Revoked, and recorded in the audit log.");
+        assert_eq!(notice(&p, "credits-notice"), "Revoked, and recorded in the audit log.");
         assert!(p.contains("revoked: shared on Discord"));
         assert!(!offer(&page(&app, &bob).await, "aws").contains(nebula_code));
         let csv = app
@@ -350,66 +247,34 @@ async fn organizers_import_send_team_codes_revoke_and_export_and_nobody_else_can
     .await;
 }
 
-async fn token_for(app: &TestApp, cookie: &str) -> String {
-    let id = app.user_id(cookie).await;
-    let token = format!("hb_test_{id}_credits");
-    app.store
-        .create_api_token(id, "test", &token_hash(&token), app.clock.now())
-        .await
-        .unwrap();
-    token
-}
-
-async fn call(
-    app: &TestApp,
-    method: &str,
-    path: &str,
-    token: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut req = app
-        .client
-        .request(
-            reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
-            app.url(path),
-        )
-        .bearer_auth(token);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let res = req.send().await.unwrap();
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap_or(Value::Null))
-}
-
 #[tokio::test]
 async fn the_credits_api_claims_imports_and_refuses_with_clear_errors() {
-    each(|app| async move {
-        let org = organizer(&app).await;
-        let org = token_for(&app, &org).await;
-        let ada = participant(&app, "ada@example.org").await;
-        let ada = token_for(&app, &ada).await;
+    each_app(|app| async move {
+        let org = app.organizer("org@example.org").await;
+        let (_, org) = app.api_token_of(&org).await;
+        let ada = app.participant("ada@example.org").await;
+        let (_, ada) = app.api_token_of(&ada).await;
 
-        let (status, body) = call(
-            &app,
-            "POST",
-            &format!("{API}/credits/mistral-api/codes"),
-            &ada,
-            Some(json!({"csv": "X"})),
-        )
-        .await;
+        let (status, body) = app
+            .api(
+                "POST",
+                &format!("{API}/credits/mistral-api/codes"),
+                &ada,
+                Some(json!({"csv": "X"})),
+            )
+            .await;
         assert_eq!(
             (status, body["error"]["code"].as_str()),
             (403, Some("forbidden"))
         );
-        let (status, body) = call(
-            &app,
-            "POST",
-            &format!("{API}/credits/mistral-api/codes"),
-            &org,
-            Some(json!({"csv": "A\nA\n"})),
-        )
-        .await;
+        let (status, body) = app
+            .api(
+                "POST",
+                &format!("{API}/credits/mistral-api/codes"),
+                &org,
+                Some(json!({"csv": "A\nA\n"})),
+            )
+            .await;
         assert_eq!(status, 422);
         assert!(
             body["error"]["message"]
@@ -417,100 +282,85 @@ async fn the_credits_api_claims_imports_and_refuses_with_clear_errors() {
                 .unwrap()
                 .contains("line 2: the code is already on line 1")
         );
-        let (status, body) = call(
-            &app,
-            "POST",
-            &format!("{API}/credits/mistral-api/codes"),
-            &org,
-            Some(json!({"csv": "A\nB\n"})),
-        )
-        .await;
+        let (status, body) = app
+            .api(
+                "POST",
+                &format!("{API}/credits/mistral-api/codes"),
+                &org,
+                Some(json!({"csv": "A\nB\n"})),
+            )
+            .await;
         assert_eq!((status, body["imported"].as_u64()), (200, Some(2)));
 
-        let (status, body) = call(
-            &app,
-            "POST",
-            &format!("{API}/credits/mistral-api/claim"),
-            &ada,
-            None,
-        )
-        .await;
+        let (status, body) = app
+            .api(
+                "POST",
+                &format!("{API}/credits/mistral-api/claim"),
+                &ada,
+                None,
+            )
+            .await;
         assert_eq!(
             (status, body["code"].as_str(), body["new"].as_bool()),
             (200, Some("A"), Some(true))
         );
-        let (_, body) = call(
-            &app,
-            "POST",
-            &format!("{API}/credits/mistral-api/claim"),
-            &ada,
-            None,
-        )
-        .await;
+        let (_, body) = app
+            .api(
+                "POST",
+                &format!("{API}/credits/mistral-api/claim"),
+                &ada,
+                None,
+            )
+            .await;
         assert_eq!(
             (body["code"].as_str(), body["new"].as_bool()),
             (Some("A"), Some(false))
         );
-        let (status, body) = call(
-            &app,
-            "POST",
-            &format!("{API}/credits/hf-jobs/claim"),
-            &ada,
-            None,
-        )
-        .await;
+        let (status, body) = app
+            .api("POST", &format!("{API}/credits/hf-jobs/claim"), &ada, None)
+            .await;
         assert_eq!(
             (status, body["error"]["code"].as_str()),
             (409, Some("not_claimable")),
             "{body}"
         );
         let stranger = app.sign_in("stranger@example.org").await;
-        let stranger = token_for(&app, &stranger).await;
-        let (status, body) = call(
-            &app,
-            "POST",
-            &format!("{API}/credits/mistral-api/claim"),
-            &stranger,
-            None,
-        )
-        .await;
+        let (_, stranger) = app.api_token_of(&stranger).await;
+        let (status, body) = app
+            .api(
+                "POST",
+                &format!("{API}/credits/mistral-api/claim"),
+                &stranger,
+                None,
+            )
+            .await;
         assert_eq!(
             (status, body["error"]["code"].as_str()),
             (403, Some("not_eligible")),
             "{body}"
         );
         assert_eq!(body["error"]["message"], "Register for the event first.");
-        let (status, body) = call(
-            &app,
-            "POST",
-            &format!("{API}/credits/nope/claim"),
-            &ada,
-            None,
-        )
-        .await;
+        let (status, body) = app
+            .api("POST", &format!("{API}/credits/nope/claim"), &ada, None)
+            .await;
         assert_eq!(
             (status, body["error"]["code"].as_str()),
             (404, Some("not_found"))
         );
-        let (status, body) = call(
-            &app,
-            "POST",
-            &format!("{API}/credits/aws/claim"),
-            &ada,
-            None,
-        )
-        .await;
+        let (status, body) = app
+            .api("POST", &format!("{API}/credits/aws/claim"), &ada, None)
+            .await;
         assert_eq!(
             (status, body["error"]["code"].as_str()),
             (409, Some("not_claimable")),
             "{body}"
         );
 
-        let (status, body) = call(&app, "GET", &format!("{API}/credits"), &ada, None).await;
+        let (status, body) = app.api("GET", &format!("{API}/credits"), &ada, None).await;
         assert_eq!(status, 200);
         assert_eq!(body["organizer"], false);
         assert!(body["stock"].as_array().unwrap().is_empty());
-        let (_, body) = call(&app, "GET", &format!("{API}/credits"), &org, None).await;
+        let (_, body) = app.api("GET", &format!("{API}/credits"), &org, None).await;
         assert_eq!(body["organizer"], true);
         let stock = body["stock"].as_array().unwrap();
         let mistral = stock.iter().find(|s| s["slug"] == "mistral-api").unwrap();
@@ -528,7 +378,7 @@ async fn the_credits_api_claims_imports_and_refuses_with_clear_errors() {
 
 #[tokio::test]
 async fn the_hugging_face_credit_follows_the_snapshot_taken_at_the_deadline() {
-    each(|app| async move {
+    each_app(|app| async move {
         let now = app.clock.now();
         // Ada's account carries her Hugging Face handle (as after signing
         // in with Hugging Face); Bob's does not.
@@ -546,9 +396,9 @@ async fn the_hugging_face_credit_follows_the_snapshot_taken_at_the_deadline() {
             )
             .await
             .unwrap();
-        let ada = participant(&app, "ada@example.org").await;
-        let bob = participant(&app, "bob@example.org").await;
-        let org = organizer(&app).await;
+        let ada = app.participant("ada@example.org").await;
+        let bob = app.participant("bob@example.org").await;
+        let org = app.organizer("org@example.org").await;
         let event = app
             .store
             .event_by_slug("mistral-hackathon")
@@ -585,11 +435,10 @@ async fn the_hugging_face_credit_follows_the_snapshot_taken_at_the_deadline() {
 
 #[tokio::test]
 async fn organizers_add_and_change_offers_on_the_page_and_through_the_api() {
-    each(|app| async move {
-        let org = organizer(&app).await;
-        let ada = participant(&app, "ada@example.org").await;
-        let (_, p) = post(
-            &app,
+    each_app(|app| async move {
+        let org = app.organizer("org@example.org").await;
+        let ada = app.participant("ada@example.org").await;
+        let (_, p) = app.post_form_and_follow(
             &format!("{EVENT}/credits/offers"),
             &[
                 ("slug", "wandb"),
@@ -605,7 +454,7 @@ async fn organizers_add_and_change_offers_on_the_page_and_through_the_api() {
             &org,
         )
         .await;
-        assert_eq!(notice(&p), "Offer added.");
+        assert_eq!(notice(&p, "credits-notice"), "Offer added.");
         // A participant sees it, with what stands in the way.
         let p = page(&app, &ada).await;
         assert!(
@@ -614,8 +463,7 @@ async fn organizers_add_and_change_offers_on_the_page_and_through_the_api() {
             offer(&p, "wandb")
         );
         // Bad input is refused in words, and nothing changes.
-        let (_, p) = post(
-            &app,
+        let (_, p) = app.post_form_and_follow(
             &format!("{EVENT}/credits/offers"),
             &[
                 ("slug", "knits"),
@@ -627,7 +475,7 @@ async fn organizers_add_and_change_offers_on_the_page_and_through_the_api() {
             &org,
         )
         .await;
-        assert_eq!(notice(&p), "The event has no track “knitting”.");
+        assert_eq!(notice(&p, "credits-notice"), "The event has no track “knitting”.");
         assert!(!p.contains("id=\"offer-knits\""));
         // Participants cannot define offers.
         let res = app
@@ -640,9 +488,8 @@ async fn organizers_add_and_change_offers_on_the_page_and_through_the_api() {
         assert_eq!(res.status(), 403);
 
         // Through the API: change the offer (same slug); it stays in place.
-        let token = token_for(&app, &org).await;
-        let (status, body) = call(
-            &app,
+        let (_, token) = app.api_token_of(&org).await;
+        let (status, body) = app.api(
             "POST",
             &format!("{API}/credits/offers"),
             &token,
@@ -650,8 +497,7 @@ async fn organizers_add_and_change_offers_on_the_page_and_through_the_api() {
         )
         .await;
         assert_eq!((status, body["message"].as_str()), (200, Some("Offer saved.")), "{body}");
-        let (status, body) = call(
-            &app,
+        let (status, body) = app.api(
             "POST",
             &format!("{API}/credits/offers"),
             &token,
@@ -674,11 +520,11 @@ async fn organizers_add_and_change_offers_on_the_page_and_through_the_api() {
         assert!(text.contains("slug = \"wandb\"") && text.contains("delivery = \"organizer\""));
 
         // Claiming outside the window is refused in words.
-        let (_, p) = post(&app, &format!("{EVENT}/credits/elevenlabs/claim"), &[], &ada).await;
+        let (_, p) = app.post_form_and_follow(&format!("{EVENT}/credits/elevenlabs/claim"), &[], &ada).await;
         assert!(
-            notice(&p).starts_with("These credits can be claimed from Saturday"),
+            notice(&p, "credits-notice").starts_with("These credits can be claimed from Saturday"),
             "{}",
-            notice(&p)
+            notice(&p, "credits-notice")
         );
     })
     .await;
@@ -686,11 +532,10 @@ async fn organizers_add_and_change_offers_on_the_page_and_through_the_api() {
 
 #[tokio::test]
 async fn a_credit_for_submitted_projects_reaches_teams_once_they_submit() {
-    each(|app| async move {
-        let org = organizer(&app).await;
-        let ada = participant(&app, "ada@example.org").await;
-        post(
-            &app,
+    each_app(|app| async move {
+        let org = app.organizer("org@example.org").await;
+        let ada = app.participant("ada@example.org").await;
+        app.post_form_and_follow(
             &format!("{EVENT}/credits/offers"),
             &[
                 ("slug", "finisher"),
@@ -703,23 +548,23 @@ async fn a_credit_for_submitted_projects_reaches_teams_once_they_submit() {
             &org,
         )
         .await;
-        post(
-            &app,
+        app.post_form_and_follow(
             &format!("{EVENT}/credits/finisher/import"),
             &[("csv", "FIN-1\n")],
             &org,
         )
         .await;
-        post(
-            &app,
+        app.post_form_and_follow(
             &format!("{EVENT}/team/create"),
             &[("name", "Nebula"), ("time_zone", "UTC")],
             &ada,
         )
         .await;
-        let (_, p) = post(&app, &format!("{EVENT}/credits/finisher/claim"), &[], &ada).await;
+        let (_, p) = app
+            .post_form_and_follow(&format!("{EVENT}/credits/finisher/claim"), &[], &ada)
+            .await;
         assert_eq!(
-            notice(&p),
+            notice(&p, "credits-notice"),
             "This credit is for teams that have submitted their project: submit it first."
         );
         let res = app
@@ -737,7 +582,9 @@ async fn a_credit_for_submitted_projects_reaches_teams_once_they_submit() {
             )
             .await;
         assert!(location(&res).contains("ok="), "{}", location(&res));
-        let (_, p) = post(&app, &format!("{EVENT}/credits/finisher/claim"), &[], &ada).await;
+        let (_, p) = app
+            .post_form_and_follow(&format!("{EVENT}/credits/finisher/claim"), &[], &ada)
+            .await;
         assert!(
             offer(&p, "finisher").contains("FIN-1"),
             "{}",

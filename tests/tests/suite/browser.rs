@@ -7,7 +7,7 @@ use hackboard::store::Engine;
 use hackboard_app::format::short;
 use hackboard_domain::MilestoneKind;
 use hackboard_domain::timeline::resolve;
-use hackboard_tests::{AppOptions, spawn_app, workspace_root};
+use hackboard_tests::{AppOptions, free_port, spawn_app, workspace_root};
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -53,14 +53,6 @@ impl Drop for Browser {
     fn drop(&mut self) {
         kill_group(&mut self.driver);
     }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 async fn try_start_browser(time_zone: &str) -> Option<Browser> {

@@ -2,59 +2,27 @@
 //! team per person and captaincy under concurrent requests; requests and
 //! invitations; tracks; the finder; organizers' moves and their audit log.
 
-use chrono::{DateTime, TimeZone, Utc};
-use hackboard::store::accounts::NewIdentity;
 use hackboard::store::{Left, RegisterOutcome, Store, StoreError};
-use hackboard_domain::demo::demo_event;
 use hackboard_domain::team::TeamError;
-use hackboard_tests::{TestDb, engines};
-
-fn t0() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap()
-}
-
-async fn each<F, Fut>(test: F)
-where
-    F: Fn(Store, i64) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for engine in engines() {
-        let db = TestDb::new(engine).await;
-        let store = db.store().await;
-        let event = store
-            .upsert_event(&demo_event(t0().date_naive()), t0())
-            .await
-            .unwrap();
-        test(store, event).await;
-    }
-}
+use hackboard_tests::{each_event, people, t0};
 
 /// `n` accounts, registered for the event unless `registered` is false.
-async fn people(store: &Store, event: i64, n: usize, prefix: &str, registered: bool) -> Vec<i64> {
-    let mut ids = Vec::new();
-    for i in 0..n {
-        let email = format!("{prefix}{i}@x.org");
-        let (u, _) = store
-            .user_for_identity(
-                &NewIdentity {
-                    provider: "email".into(),
-                    subject: email.clone(),
-                    display_name: format!("{prefix}{i}"),
-                    email: Some(email),
-                    ..Default::default()
-                },
-                t0(),
-            )
-            .await
-            .unwrap();
-        if registered {
+async fn participants(
+    store: &Store,
+    event: i64,
+    n: usize,
+    prefix: &str,
+    registered: bool,
+) -> Vec<i64> {
+    let ids = people(store, n, prefix).await;
+    if registered {
+        for &u in &ids {
             let out = store
                 .register(event, u, "{}", true, None, false, t0(), &|_| None)
                 .await
                 .unwrap();
             assert_eq!(out, RegisterOutcome::Registered);
         }
-        ids.push(u);
     }
     ids
 }
@@ -97,9 +65,9 @@ async fn consistent(store: &Store, event: i64) {
 
 #[tokio::test]
 async fn fifty_participants_racing_for_the_last_place_leave_exactly_one_in() {
-    each(|store, event| async move {
-        let crew = people(&store, event, 4, "crew", true).await;
-        let racers = people(&store, event, 50, "racer", true).await;
+    each_event(|store, event| async move {
+        let crew = participants(&store, event, 4, "crew", true).await;
+        let racers = participants(&store, event, 50, "racer", true).await;
         let t = team(&store, event, crew[0], "Nebula").await;
         for &m in &crew[1..] {
             store.join_team(event, t, m, 5, t0()).await.unwrap();
@@ -132,10 +100,10 @@ async fn fifty_participants_racing_for_the_last_place_leave_exactly_one_in() {
 
 #[tokio::test]
 async fn one_participant_racing_to_join_two_teams_ends_in_exactly_one() {
-    each(|store, event| async move {
+    each_event(|store, event| async move {
         for round in 0..5 {
-            let caps = people(&store, event, 2, &format!("cap{round}-"), true).await;
-            let p = people(&store, event, 1, &format!("p{round}-"), true).await[0];
+            let caps = participants(&store, event, 2, &format!("cap{round}-"), true).await;
+            let p = participants(&store, event, 1, &format!("p{round}-"), true).await[0];
             let a = team(&store, event, caps[0], &format!("A{round}")).await;
             let b = team(&store, event, caps[1], &format!("B{round}")).await;
             let (ra, rb) = tokio::join!(
@@ -166,9 +134,9 @@ async fn one_participant_racing_to_join_two_teams_ends_in_exactly_one() {
 
 #[tokio::test]
 async fn a_captain_handing_over_while_leaving_leaves_a_consistent_team() {
-    each(|store, event| async move {
+    each_event(|store, event| async move {
         for round in 0..8 {
-            let p = people(&store, event, 3, &format!("r{round}-"), true).await;
+            let p = participants(&store, event, 3, &format!("r{round}-"), true).await;
             let t = team(&store, event, p[0], &format!("Race{round}")).await;
             store.join_team(event, t, p[1], 5, t0()).await.unwrap();
             store.join_team(event, t, p[2], 5, t0()).await.unwrap();
@@ -196,9 +164,9 @@ async fn a_captain_handing_over_while_leaving_leaves_a_consistent_team() {
 
 #[tokio::test]
 async fn names_are_unique_per_event_without_case_and_only_registered_people_form_teams() {
-    each(|store, event| async move {
-        let p = people(&store, event, 3, "n", true).await;
-        let outsider = people(&store, event, 1, "out", false).await[0];
+    each_event(|store, event| async move {
+        let p = participants(&store, event, 3, "n", true).await;
+        let outsider = participants(&store, event, 1, "out", false).await[0];
         team(&store, event, p[0], "Nebula").await;
         let err = store
             .create_team(event, p[1], "NEBULA", "nebula", "", "UTC", "c2", t0())
@@ -233,8 +201,8 @@ async fn names_are_unique_per_event_without_case_and_only_registered_people_form
 
 #[tokio::test]
 async fn the_last_member_leaving_deletes_the_team_and_a_captain_leaving_hands_over() {
-    each(|store, event| async move {
-        let p = people(&store, event, 3, "l", true).await;
+    each_event(|store, event| async move {
+        let p = participants(&store, event, 3, "l", true).await;
         let t = team(&store, event, p[0], "Solo").await;
         store.join_team(event, t, p[1], 5, t0()).await.unwrap();
         store.join_team(event, t, p[2], 5, t0()).await.unwrap();
@@ -266,8 +234,8 @@ async fn the_last_member_leaving_deletes_the_team_and_a_captain_leaving_hands_ov
 
 #[tokio::test]
 async fn invitations_and_requests_are_one_per_team_and_person_and_vanish_on_joining() {
-    each(|store, event| async move {
-        let p = people(&store, event, 3, "q", true).await;
+    each_event(|store, event| async move {
+        let p = participants(&store, event, 3, "q", true).await;
         let a = team(&store, event, p[0], "Alpha").await;
         let b = team(&store, event, p[1], "Beta").await;
         store
@@ -298,8 +266,8 @@ async fn invitations_and_requests_are_one_per_team_and_person_and_vanish_on_join
 
 #[tokio::test]
 async fn the_finder_lists_only_registered_people_who_are_looking_and_in_no_team() {
-    each(|store, event| async move {
-        let p = people(&store, event, 3, "f", true).await;
+    each_event(|store, event| async move {
+        let p = participants(&store, event, 3, "f", true).await;
         store
             .set_looking_for_team(event, p[1], false)
             .await
@@ -327,8 +295,8 @@ async fn the_finder_lists_only_registered_people_who_are_looking_and_in_no_team(
 
 #[tokio::test]
 async fn an_organizer_moves_past_the_limit_with_a_reason_in_the_audit_log() {
-    each(|store, event| async move {
-        let p = people(&store, event, 3, "m", true).await;
+    each_event(|store, event| async move {
+        let p = participants(&store, event, 3, "m", true).await;
         let a = team(&store, event, p[0], "Full").await;
         store.join_team(event, a, p[1], 2, t0()).await.unwrap();
         assert!(matches!(
@@ -375,8 +343,8 @@ async fn an_organizer_moves_past_the_limit_with_a_reason_in_the_audit_log() {
 
 #[tokio::test]
 async fn tracks_and_team_details_are_kept() {
-    each(|store, event| async move {
-        let p = people(&store, event, 1, "t", true).await;
+    each_event(|store, event| async move {
+        let p = participants(&store, event, 1, "t", true).await;
         let a = team(&store, event, p[0], "Tracks").await;
         store
             .set_team_tracks(a, &["fine-tuning".into()])
@@ -414,8 +382,8 @@ async fn tracks_and_team_details_are_kept() {
 
 #[tokio::test]
 async fn withdrawing_from_the_event_takes_a_person_out_of_their_team() {
-    each(|store, event| async move {
-        let p = people(&store, event, 3, "w", true).await;
+    each_event(|store, event| async move {
+        let p = participants(&store, event, 3, "w", true).await;
         let t = team(&store, event, p[0], "Nebula").await;
         store.join_team(event, t, p[1], 5, t0()).await.unwrap();
         // The captain withdraws: the longest-standing member takes over.
@@ -439,9 +407,9 @@ async fn withdrawing_from_the_event_takes_a_person_out_of_their_team() {
 
 #[tokio::test]
 async fn a_withdrawal_racing_a_join_never_leaves_a_withdrawn_member() {
-    each(|store, event| async move {
+    each_event(|store, event| async move {
         for round in 0..8 {
-            let p = people(&store, event, 2, &format!("wr{round}-"), true).await;
+            let p = participants(&store, event, 2, &format!("wr{round}-"), true).await;
             let t = team(&store, event, p[0], &format!("W{round}")).await;
             let (joined, withdrawn) = tokio::join!(
                 store.join_team(event, t, p[1], 5, t0()),

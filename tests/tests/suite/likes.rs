@@ -12,29 +12,15 @@ use hackboard::store::{Role, sha256_hex};
 use hackboard_domain::gallery::{last_reached, likes_cutoff};
 use hackboard_domain::timeline::Clock;
 use hackboard_domain::{Likers, MilestoneKind};
-use hackboard_tests::{AppOptions, TestApp, engines, location, spawn_app};
+use hackboard_tests::{API, AppOptions, EVENT, TestApp, each_app_with, location};
 use serde_json::{Value, json};
 
-const EVENT: &str = "/events/mistral-hackathon";
-const API: &str = "/api/v1/events/mistral-hackathon";
-
-async fn each<F, Fut>(test: F)
-where
-    F: Fn(TestApp) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for engine in engines() {
-        let app = spawn_app(
-            engine,
-            AppOptions {
-                // Turns the server's job on (it freezes likes at the
-                // cutoff); nothing answers there, so checks stay pending.
-                checks_api: Some("http://127.0.0.1:9".into()),
-                ..Default::default()
-            },
-        )
-        .await;
-        test(app).await;
+/// The server with its job on (it freezes likes at the cutoff).
+fn with_the_job() -> AppOptions {
+    AppOptions {
+        // Nothing answers there, so eligibility checks stay pending.
+        checks_api: Some("http://127.0.0.1:9".into()),
+        ..Default::default()
     }
 }
 
@@ -45,15 +31,6 @@ async fn def(app: &TestApp) -> hackboard_domain::EventDefinition {
         .unwrap()
         .unwrap()
         .definition
-}
-
-async fn event_id(app: &TestApp) -> i64 {
-    app.store
-        .event_by_slug("mistral-hackathon")
-        .await
-        .unwrap()
-        .unwrap()
-        .id
 }
 
 /// Two submitted projects (Nebula by ada, Robots by bo), a draft (carl),
@@ -98,11 +75,11 @@ async fn like(app: &TestApp, token: &str, id: i64, yes: bool) -> (u16, Value) {
 
 #[tokio::test]
 async fn a_like_counts_once_and_every_refusal_says_why_and_changes_nothing() {
-    each(|app| async move {
+    each_app_with(with_the_job, |app| async move {
         let d = def(&app).await;
         let ada_early = app.demo_captain("early@example.org", "Early").await;
         let (ada, _bo, nebula, robots, draft) = projects(&app).await;
-        let fan = app.api_token("fan@example.org").await;
+        let (_, fan) = app.api_token("fan@example.org").await;
 
         // Before the gallery opens (a minute earlier), no likes.
         let open = last_reached(&d, MilestoneKind::HackingEnds).unwrap();
@@ -202,10 +179,10 @@ fn refused_as_unregistered((status, body): (u16, Value)) {
 
 #[tokio::test]
 async fn when_the_event_says_so_only_registered_participants_can_like() {
-    each(|app| async move {
+    each_app_with(with_the_job, |app| async move {
         only_registered_may_like(&app).await;
         let (_ada, bo, nebula, _, _) = projects(&app).await;
-        let stranger = app.api_token("stranger@example.org").await;
+        let (_, stranger) = app.api_token("stranger@example.org").await;
         refused_as_unregistered(like(&app, &stranger, nebula, true).await);
         let (status, body) = like(&app, &bo, nebula, true).await;
         assert_eq!((status, body["likes"].as_i64()), (200, Some(1)), "{body}");
@@ -215,15 +192,15 @@ async fn when_the_event_says_so_only_registered_participants_can_like() {
 
 #[tokio::test]
 async fn a_like_obeys_the_event_as_just_saved_by_another_instance() {
-    each(|app| async move {
+    each_app_with(with_the_job, |app| async move {
         let (_ada, bo, nebula, _, _) = projects(&app).await;
-        let first = app.api_token("first@example.org").await;
+        let (_, first) = app.api_token("first@example.org").await;
         let (status, body) = like(&app, &first, nebula, true).await;
         assert_eq!((status, body["likes"].as_i64()), (200, Some(1)), "{body}");
         // Saved straight into the database, as another instance would:
         // this server's copy of the event is now out of date.
         only_registered_may_like(&app).await;
-        let second = app.api_token("second@example.org").await;
+        let (_, second) = app.api_token("second@example.org").await;
         refused_as_unregistered(like(&app, &second, nebula, true).await);
         let (status, body) = like(&app, &bo, nebula, true).await;
         assert_eq!((status, body["likes"].as_i64()), (200, Some(2)), "{body}");
@@ -233,14 +210,14 @@ async fn a_like_obeys_the_event_as_just_saved_by_another_instance() {
 
 #[tokio::test]
 async fn a_like_refused_because_the_gallery_was_closed_counts_once_another_instance_opened_it() {
-    each(|app| async move {
+    each_app_with(with_the_job, |app| async move {
         let (_ada, _bo, nebula, _, _) = projects(&app).await;
         let mut d = def(&app).await;
         d.gallery.opens = MilestoneKind::Judging;
         app.store.upsert_event(&d, app.clock.now()).await.unwrap();
         // This server reads the event (closed gallery) into its copy.
         app.get(&format!("{EVENT}/gallery")).await;
-        let fan = app.api_token("fan@example.org").await;
+        let (_, fan) = app.api_token("fan@example.org").await;
         let (status, body) = like(&app, &fan, nebula, true).await;
         assert_eq!(status, 409, "{body}");
         assert_eq!(body["error"]["message"], "Likes open with the gallery.");
@@ -255,9 +232,9 @@ async fn a_like_refused_because_the_gallery_was_closed_counts_once_another_insta
 
 #[tokio::test]
 async fn an_account_sending_too_many_likes_in_a_minute_is_slowed_down() {
-    each(|app| async move {
+    each_app_with(with_the_job, |app| async move {
         let (_, _, nebula, _, _) = projects(&app).await;
-        let fan = app.api_token("fan@example.org").await;
+        let (_, fan) = app.api_token("fan@example.org").await;
         let mut statuses = vec![];
         for i in 0..61 {
             statuses.push(like(&app, &fan, nebula, i % 2 == 0).await.0);
@@ -272,7 +249,7 @@ async fn an_account_sending_too_many_likes_in_a_minute_is_slowed_down() {
 
 #[tokio::test]
 async fn the_gallery_filters_searches_orders_and_pages() {
-    each(|app| async move {
+    each_app_with(with_the_job, |app| async move {
         let d = def(&app).await;
         let start = last_reached(&d, MilestoneKind::HackingStarts).unwrap();
         let mut tokens = vec![];
@@ -315,7 +292,7 @@ async fn the_gallery_filters_searches_orders_and_pages() {
             assert_eq!(like(&app, &tokens[who], id, true).await.0, 200);
         }
 
-        let fan = app.api_token("fan@example.org").await;
+        let (_, fan) = app.api_token("fan@example.org").await;
         let get = |q: &'static str| {
             let app = &app;
             let fan = fan.clone();
@@ -422,12 +399,12 @@ async fn the_gallery_filters_searches_orders_and_pages() {
 
 #[tokio::test]
 async fn the_job_freezes_the_counts_at_the_cutoff_and_organizers_void_and_confirm_the_wild_card() {
-    each(|app| async move {
+    each_app_with(with_the_job, |app| async move {
         let d = def(&app).await;
         let (ada, bo, nebula, robots, _) = projects(&app).await;
         let mut fans = vec![];
         for i in 0..6 {
-            fans.push(app.api_token(&format!("fan{i}@example.org")).await);
+            fans.push(app.api_token(&format!("fan{i}@example.org")).await.1);
         }
         for f in &fans[..4] {
             assert_eq!(like(&app, f, nebula, true).await.0, 200);
@@ -439,11 +416,11 @@ async fn the_job_freezes_the_counts_at_the_cutoff_and_organizers_void_and_confir
         assert_eq!(like(&app, &bo, nebula, true).await.0, 200);
         // Nebula 5, Robots 3.
 
-        let org = app.api_token("org@example.org").await;
+        let (_, org) = app.api_token("org@example.org").await;
         let org_id = app.store.users_by_email("org@example.org").await.unwrap()[0].id;
         app.store
             .grant_role(
-                event_id(&app).await,
+                app.event_id().await,
                 org_id,
                 Role::Organizer,
                 None,
@@ -467,7 +444,7 @@ async fn the_job_freezes_the_counts_at_the_cutoff_and_organizers_void_and_confir
         app.clock.set(cutoff);
         let mut snapshot = None;
         for _ in 0..100 {
-            snapshot = app.store.like_snapshot(event_id(&app).await).await.unwrap();
+            snapshot = app.store.like_snapshot(app.event_id().await).await.unwrap();
             if snapshot.is_some() {
                 break;
             }
@@ -505,7 +482,7 @@ async fn the_job_freezes_the_counts_at_the_cutoff_and_organizers_void_and_confir
             review.contains("likes of “Breton tutor” from one network"),
             "{review}"
         );
-        let log = app.store.like_log(event_id(&app).await).await.unwrap();
+        let log = app.store.like_log(app.event_id().await).await.unwrap();
         let to_void: Vec<String> = log
             .iter()
             .filter(|l| l.submission_id == nebula)
@@ -532,11 +509,11 @@ async fn the_job_freezes_the_counts_at_the_cutoff_and_organizers_void_and_confir
             )
             .await;
         assert!(location(&res).contains("ok="), "{}", location(&res));
-        let audit = app.store.audit_log(event_id(&app).await).await.unwrap();
+        let audit = app.store.audit_log(app.event_id().await).await.unwrap();
         assert!(audit.iter().any(
             |a| a.action == "likes_voided" && a.reason == "Sock-puppet accounts from one dorm"
         ));
-        let log = app.store.like_log(event_id(&app).await).await.unwrap();
+        let log = app.store.like_log(app.event_id().await).await.unwrap();
         assert_eq!(
             log.iter().filter(|l| l.voided_at.is_some()).count(),
             3,
@@ -596,7 +573,7 @@ async fn the_job_freezes_the_counts_at_the_cutoff_and_organizers_void_and_confir
             page.contains("Robot arm") && page.contains("confirmed by org"),
             "{page}"
         );
-        let audit = app.store.audit_log(event_id(&app).await).await.unwrap();
+        let audit = app.store.audit_log(app.event_id().await).await.unwrap();
         assert_eq!(
             audit
                 .iter()

@@ -6,46 +6,7 @@ use chrono::Duration;
 use hackboard::store::Role;
 use hackboard_domain::MilestoneKind;
 use hackboard_domain::timeline::{Clock, resolve};
-use hackboard_tests::{AppOptions, TestApp, engines, location, spawn_app};
-
-const EVENT: &str = "/events/mistral-hackathon";
-
-async fn each<F, Fut>(test: F)
-where
-    F: Fn(TestApp) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for engine in engines() {
-        test(spawn_app(engine, AppOptions::default()).await).await;
-    }
-}
-
-fn form(name: &str) -> Vec<(&str, &str)> {
-    vec![
-        ("display_name", name),
-        ("time_zone", "Europe/Paris"),
-        ("country", "France"),
-        ("q_experience", "Shipped something"),
-        ("q_code_of_conduct", "yes"),
-        ("accept_rules", "on"),
-        ("looking_for_team", "on"),
-    ]
-}
-
-/// Signs in and registers; returns the session cookie.
-async fn participant(app: &TestApp, email: &str) -> String {
-    let cookie = app.sign_in(email).await;
-    let name = email.split('@').next().unwrap_or("x").to_owned();
-    let res = app
-        .post_form(&format!("{EVENT}/register"), &form(&name), Some(&cookie))
-        .await;
-    assert!(
-        location(&res).ends_with("done=registered"),
-        "{}",
-        location(&res)
-    );
-    cookie
-}
+use hackboard_tests::{EVENT, TestApp, each_app, location, notice};
 
 /// Posts a team action; returns where it leads and the page shown there.
 async fn act(
@@ -54,44 +15,12 @@ async fn act(
     fields: &[(&str, &str)],
     cookie: &str,
 ) -> (String, String) {
-    let res = app
-        .post_form(&format!("{EVENT}/team/{action}"), fields, Some(cookie))
-        .await;
-    assert_eq!(
-        res.status(),
-        303,
-        "{action}: {}",
-        res.text().await.unwrap_or_default()
-    );
-    let to = location(&res);
-    let page = app.get_as(&to, cookie).await.text().await.unwrap();
-    (to, page)
-}
-
-/// The text of the notice on a page (decoded entities kept simple).
-fn notice(page: &str) -> String {
-    let Some(at) = page.find("id=\"team-notice\"") else {
-        return String::new();
-    };
-    let start = page[at..].find('>').map(|i| at + i + 1).unwrap_or(at);
-    let end = page[start..].find('<').map(|i| start + i).unwrap_or(start);
-    page[start..end]
-        .replace("&#x27;", "'")
-        .replace("&quot;", "\"")
-        .replace("&amp;", "&")
-}
-
-async fn event_id(app: &TestApp) -> i64 {
-    app.store
-        .event_by_slug("mistral-hackathon")
+    app.post_form_and_follow(&format!("{EVENT}/team/{action}"), fields, cookie)
         .await
-        .unwrap()
-        .unwrap()
-        .id
 }
 
 async fn code_of(app: &TestApp, name: &str) -> String {
-    let event = event_id(app).await;
+    let event = app.event_id().await;
     app.store
         .teams(event)
         .await
@@ -104,8 +33,8 @@ async fn code_of(app: &TestApp, name: &str) -> String {
 
 #[tokio::test]
 async fn participants_form_a_team_join_by_invite_link_and_choose_a_track() {
-    each(|app| async move {
-        let ada = participant(&app, "ada@example.org").await;
+    each_app(|app| async move {
+        let ada = app.participant_looking_for_team("ada@example.org").await;
         let (to, page) = act(
             &app,
             "create",
@@ -119,7 +48,7 @@ async fn participants_form_a_team_join_by_invite_link_and_choose_a_track() {
         .await;
         assert!(to.starts_with(&format!("{EVENT}/team?ok=")), "{to}");
         assert_eq!(
-            notice(&page),
+            notice(&page, "team-notice"),
             "Team created. Share the invite link below with your teammates."
         );
         assert!(page.contains("Team Nebula · 1/5"), "{page}");
@@ -127,7 +56,7 @@ async fn participants_form_a_team_join_by_invite_link_and_choose_a_track() {
         let link = format!("{}{EVENT}/team?code={code}", app.base);
         assert!(page.contains(&link), "the invite link is shown");
 
-        let bob = participant(&app, "bob@example.org").await;
+        let bob = app.participant_looking_for_team("bob@example.org").await;
         let landing = app
             .get_as(&format!("{EVENT}/team?code={code}"), &bob)
             .await
@@ -139,12 +68,12 @@ async fn participants_form_a_team_join_by_invite_link_and_choose_a_track() {
             "the code is prefilled"
         );
         let (_, page) = act(&app, "join", &[("code", &code)], &bob).await;
-        assert_eq!(notice(&page), "Welcome to team Nebula!");
+        assert_eq!(notice(&page, "team-notice"), "Welcome to team Nebula!");
         assert!(page.contains("Team Nebula · 2/5"));
         assert!(page.contains("ada (captain)"), "{page}");
 
         let (_, page) = act(&app, "tracks", &[("track", "fine-tuning")], &bob).await;
-        assert_eq!(notice(&page), "Track saved: Fine-tuning.");
+        assert_eq!(notice(&page, "team-notice"), "Track saved: Fine-tuning.");
         assert!(page.contains("value=\"fine-tuning\" checked"), "{page}");
         // The team's deadlines in its zone and the viewer's.
         assert!(page.contains("Europe/Paris"));
@@ -155,9 +84,9 @@ async fn participants_form_a_team_join_by_invite_link_and_choose_a_track() {
 
 #[tokio::test]
 async fn each_refusal_says_why_and_changes_nothing() {
-    each(|app| async move {
-        let event = event_id(&app).await;
-        let ada = participant(&app, "ada@example.org").await;
+    each_app(|app| async move {
+        let event = app.event_id().await;
+        let ada = app.participant_looking_for_team("ada@example.org").await;
         act(
             &app,
             "create",
@@ -167,12 +96,14 @@ async fn each_refusal_says_why_and_changes_nothing() {
         .await;
         let code = code_of(&app, "Nebula").await;
         for i in 0..4 {
-            let p = participant(&app, &format!("m{i}@example.org")).await;
+            let p = app
+                .participant_looking_for_team(&format!("m{i}@example.org"))
+                .await;
             act(&app, "join", &[("code", &code)], &p).await;
         }
-        let late = participant(&app, "late@example.org").await;
+        let late = app.participant_looking_for_team("late@example.org").await;
         let (_, page) = act(&app, "join", &[("code", &code)], &late).await;
-        assert_eq!(notice(&page), "Team Nebula is full (5/5).");
+        assert_eq!(notice(&page, "team-notice"), "Team Nebula is full (5/5).");
         let (_, page) = act(
             &app,
             "create",
@@ -181,7 +112,7 @@ async fn each_refusal_says_why_and_changes_nothing() {
         )
         .await;
         assert_eq!(
-            notice(&page),
+            notice(&page, "team-notice"),
             "A team called “nebula” already exists in this event."
         );
         let (_, page) = act(
@@ -191,7 +122,7 @@ async fn each_refusal_says_why_and_changes_nothing() {
             &late,
         )
         .await;
-        assert_eq!(notice(&page), "Give the team a name.");
+        assert_eq!(notice(&page, "team-notice"), "Give the team a name.");
         let (_, page) = act(
             &app,
             "create",
@@ -199,9 +130,12 @@ async fn each_refusal_says_why_and_changes_nothing() {
             &late,
         )
         .await;
-        assert_eq!(notice(&page), "Choose a time zone such as Europe/Paris.");
+        assert_eq!(
+            notice(&page, "team-notice"),
+            "Choose a time zone such as Europe/Paris."
+        );
         let (_, page) = act(&app, "join", &[("code", "nope")], &late).await;
-        assert!(notice(&page).starts_with("That invite link or code is not valid"));
+        assert!(notice(&page, "team-notice").starts_with("That invite link or code is not valid"));
         let (_, page) = act(
             &app,
             "create",
@@ -210,11 +144,14 @@ async fn each_refusal_says_why_and_changes_nothing() {
         )
         .await;
         assert_eq!(
-            notice(&page),
+            notice(&page, "team-notice"),
             "You are already in team Nebula — leave it first."
         );
         let (_, page) = act(&app, "tracks", &[("track", "rockets")], &ada).await;
-        assert_eq!(notice(&page), "There is no track “rockets” in this event.");
+        assert_eq!(
+            notice(&page, "team-notice"),
+            "There is no track “rockets” in this event."
+        );
         let (_, page) = act(
             &app,
             "tracks",
@@ -222,7 +159,7 @@ async fn each_refusal_says_why_and_changes_nothing() {
             &ada,
         )
         .await;
-        assert_eq!(notice(&page), "Choose at most 1 track(s).");
+        assert_eq!(notice(&page, "team-notice"), "Choose at most 1 track(s).");
         let outsider = app.sign_in("outsider@example.org").await;
         let (_, page) = act(
             &app,
@@ -251,7 +188,7 @@ async fn each_refusal_says_why_and_changes_nothing() {
 
 #[tokio::test]
 async fn the_lock_freezes_membership_at_its_instant_not_a_millisecond_before() {
-    each(|app| async move {
+    each_app(|app| async move {
         let event = app
             .store
             .event_by_slug("mistral-hackathon")
@@ -267,7 +204,7 @@ async fn the_lock_freezes_membership_at_its_instant_not_a_millisecond_before() {
             .time
             .clone();
         let at = resolve(&lock, chrono_tz::Europe::Paris);
-        let ada = participant(&app, "ada@example.org").await;
+        let ada = app.participant_looking_for_team("ada@example.org").await;
         act(
             &app,
             "create",
@@ -276,31 +213,31 @@ async fn the_lock_freezes_membership_at_its_instant_not_a_millisecond_before() {
         )
         .await;
         let code = code_of(&app, "Nebula").await;
-        let bob = participant(&app, "bob@example.org").await;
-        let carol = participant(&app, "carol@example.org").await;
+        let bob = app.participant_looking_for_team("bob@example.org").await;
+        let carol = app.participant_looking_for_team("carol@example.org").await;
 
         app.clock.set(at - Duration::milliseconds(1));
         let (_, page) = act(&app, "join", &[("code", &code)], &bob).await;
-        assert_eq!(notice(&page), "Welcome to team Nebula!");
+        assert_eq!(notice(&page, "team-notice"), "Welcome to team Nebula!");
 
         app.clock.set(at);
         let (_, page) = act(&app, "join", &[("code", &code)], &carol).await;
-        let said = notice(&page);
+        let said = notice(&page, "team-notice");
         assert!(
             said.starts_with("Team changes closed on Saturday 09:00"),
             "{said}"
         );
         let (_, page) = act(&app, "leave", &[], &bob).await;
         assert!(
-            notice(&page).starts_with("Team changes closed on"),
+            notice(&page, "team-notice").starts_with("Team changes closed on"),
             "leaving is frozen too"
         );
         // Captaincy and the track still change after the lock.
         let bob_id = app.user_id(&bob).await;
         let (_, page) = act(&app, "captain", &[("user_id", &bob_id.to_string())], &ada).await;
-        assert_eq!(notice(&page), "Captaincy handed over.");
+        assert_eq!(notice(&page, "team-notice"), "Captaincy handed over.");
         let (_, page) = act(&app, "tracks", &[("track", "anything-goes")], &ada).await;
-        assert_eq!(notice(&page), "Track saved: Anything goes.");
+        assert_eq!(notice(&page, "team-notice"), "Track saved: Anything goes.");
         let t = app.store.team_of(event.id, bob_id).await.unwrap().unwrap();
         assert_eq!((t.member_count, t.captain_id), (2, bob_id));
     })
@@ -309,9 +246,9 @@ async fn the_lock_freezes_membership_at_its_instant_not_a_millisecond_before() {
 
 #[tokio::test]
 async fn requests_from_the_finder_and_invitations_by_email_bring_people_in() {
-    each(|app| async move {
-        let event = event_id(&app).await;
-        let ada = participant(&app, "ada@example.org").await;
+    each_app(|app| async move {
+        let event = app.event_id().await;
+        let ada = app.participant_looking_for_team("ada@example.org").await;
         act(
             &app,
             "create",
@@ -331,7 +268,7 @@ async fn requests_from_the_finder_and_invitations_by_email_bring_people_in() {
             &ada,
         )
         .await;
-        let bob = participant(&app, "bob@example.org").await;
+        let bob = app.participant_looking_for_team("bob@example.org").await;
         let finder = app
             .get_as(&format!("{EVENT}/finder?skill=cuda"), &bob)
             .await
@@ -365,7 +302,7 @@ async fn requests_from_the_finder_and_invitations_by_email_bring_people_in() {
             .id
             .to_string();
         // Someone outside the team cannot accept it.
-        let eve = participant(&app, "eve@example.org").await;
+        let eve = app.participant_looking_for_team("eve@example.org").await;
         let res = app
             .post_form(
                 &format!("{EVENT}/team/accept"),
@@ -375,13 +312,16 @@ async fn requests_from_the_finder_and_invitations_by_email_bring_people_in() {
             .await;
         assert_eq!(res.status(), 403);
         let (_, page) = act(&app, "accept", &[("id", &request)], &ada).await;
-        assert_eq!(notice(&page), "Accepted: the team has a new member.");
+        assert_eq!(
+            notice(&page, "team-notice"),
+            "Accepted: the team has a new member."
+        );
         assert!(page.contains("Team Nebula · 2/5"));
 
         // Invite Carol by email: she gets a mail and accepts.
-        let carol = participant(&app, "carol@example.org").await;
+        let carol = app.participant_looking_for_team("carol@example.org").await;
         let (_, page) = act(&app, "invite", &[("who", "carol@example.org")], &bob).await;
-        assert_eq!(notice(&page), "Invitation sent.");
+        assert_eq!(notice(&page, "team-notice"), "Invitation sent.");
         let outbox = app.store.outbox().await.unwrap();
         let mail = outbox
             .iter()
@@ -396,12 +336,12 @@ async fn requests_from_the_finder_and_invitations_by_email_bring_people_in() {
         );
         let (_, page) = act(&app, "invite", &[("who", "carol@example.org")], &ada).await;
         assert_eq!(
-            notice(&page),
+            notice(&page, "team-notice"),
             "carol has already been invited or has already asked."
         );
         let (_, page) = act(&app, "invite", &[("who", "nobody@example.org")], &ada).await;
         assert_eq!(
-            notice(&page),
+            notice(&page, "team-notice"),
             "Nobody with that email address or handle has an account here yet."
         );
         let mine = app
@@ -419,7 +359,10 @@ async fn requests_from_the_finder_and_invitations_by_email_bring_people_in() {
             .id
             .to_string();
         let (_, page) = act(&app, "accept", &[("id", &invitation)], &carol).await;
-        assert_eq!(notice(&page), "Accepted: the team has a new member.");
+        assert_eq!(
+            notice(&page, "team-notice"),
+            "Accepted: the team has a new member."
+        );
         assert!(page.contains("Team Nebula · 3/5"));
         // In a team now: no longer listed as looking.
         let finder = app
@@ -435,9 +378,9 @@ async fn requests_from_the_finder_and_invitations_by_email_bring_people_in() {
 
 #[tokio::test]
 async fn a_captain_leaving_hands_over_and_the_last_member_leaving_ends_the_team() {
-    each(|app| async move {
-        let event = event_id(&app).await;
-        let ada = participant(&app, "ada@example.org").await;
+    each_app(|app| async move {
+        let event = app.event_id().await;
+        let ada = app.participant_looking_for_team("ada@example.org").await;
         act(
             &app,
             "create",
@@ -446,15 +389,18 @@ async fn a_captain_leaving_hands_over_and_the_last_member_leaving_ends_the_team(
         )
         .await;
         let code = code_of(&app, "Nebula").await;
-        let bob = participant(&app, "bob@example.org").await;
+        let bob = app.participant_looking_for_team("bob@example.org").await;
         act(&app, "join", &[("code", &code)], &bob).await;
         let (_, page) = act(&app, "leave", &[], &ada).await;
-        assert_eq!(notice(&page), "You left the team.");
+        assert_eq!(notice(&page, "team-notice"), "You left the team.");
         let bob_id = app.user_id(&bob).await;
         let team = app.store.team_of(event, bob_id).await.unwrap().unwrap();
         assert_eq!(team.captain_id, bob_id);
         let (_, page) = act(&app, "leave", &[], &bob).await;
-        assert_eq!(notice(&page), "You left, and the team, now empty, is gone.");
+        assert_eq!(
+            notice(&page, "team-notice"),
+            "You left, and the team, now empty, is gone."
+        );
         assert!(app.store.teams(event).await.unwrap().is_empty());
     })
     .await;
@@ -462,9 +408,9 @@ async fn a_captain_leaving_hands_over_and_the_last_member_leaving_ends_the_team(
 
 #[tokio::test]
 async fn organizers_see_every_team_move_people_with_a_reason_and_export_csv() {
-    each(|app| async move {
+    each_app(|app| async move {
         let now = app.clock.now();
-        let event = event_id(&app).await;
+        let event = app.event_id().await;
         let organizer = app.sign_in("org@example.org").await;
         app.store
             .grant_role(
@@ -476,7 +422,7 @@ async fn organizers_see_every_team_move_people_with_a_reason_and_export_csv() {
             )
             .await
             .unwrap();
-        let ada = participant(&app, "ada@example.org").await;
+        let ada = app.participant_looking_for_team("ada@example.org").await;
         act(
             &app,
             "create",
@@ -484,7 +430,7 @@ async fn organizers_see_every_team_move_people_with_a_reason_and_export_csv() {
             &ada,
         )
         .await;
-        let bob = participant(&app, "bob@example.org").await;
+        let bob = app.participant_looking_for_team("bob@example.org").await;
         let bob_id = app.user_id(&bob).await.to_string();
         let nebula = code_of(&app, "Nebula").await;
         let team_id = app
@@ -510,7 +456,7 @@ async fn organizers_see_every_team_move_people_with_a_reason_and_export_csv() {
             .await
             .unwrap();
         assert_eq!(
-            notice(&page),
+            notice(&page, "team-notice"),
             "Say why: organizer changes are recorded with a reason."
         );
         let res = app
@@ -530,7 +476,10 @@ async fn organizers_see_every_team_move_people_with_a_reason_and_export_csv() {
             .text()
             .await
             .unwrap();
-        assert_eq!(notice(&page), "Moved, and recorded in the audit log.");
+        assert_eq!(
+            notice(&page, "team-notice"),
+            "Moved, and recorded in the audit log."
+        );
         assert!(page.contains("moved bob"), "{page}");
         assert!(page.contains("asked at the desk"));
         assert!(page.contains("2/5"));
@@ -586,9 +535,9 @@ async fn organizers_see_every_team_move_people_with_a_reason_and_export_csv() {
 
 #[tokio::test]
 async fn members_of_another_team_cannot_touch_or_read_a_team() {
-    each(|app| async move {
-        let event = event_id(&app).await;
-        let ada = participant(&app, "ada@example.org").await;
+    each_app(|app| async move {
+        let event = app.event_id().await;
+        let ada = app.participant_looking_for_team("ada@example.org").await;
         act(
             &app,
             "create",
@@ -597,9 +546,9 @@ async fn members_of_another_team_cannot_touch_or_read_a_team() {
         )
         .await;
         let code = code_of(&app, "Nebula").await;
-        let bob = participant(&app, "bob@example.org").await;
+        let bob = app.participant_looking_for_team("bob@example.org").await;
         act(&app, "join", &[("code", &code)], &bob).await;
-        let eve = participant(&app, "eve@example.org").await;
+        let eve = app.participant_looking_for_team("eve@example.org").await;
         act(
             &app,
             "create",
@@ -611,7 +560,10 @@ async fn members_of_another_team_cannot_touch_or_read_a_team() {
 
         // Eve is captain of Comet, not Nebula: removing Bob fails.
         let (_, page) = act(&app, "remove", &[("user_id", &bob_id)], &eve).await;
-        assert_eq!(notice(&page), "That person is not in your team.");
+        assert_eq!(
+            notice(&page, "team-notice"),
+            "That person is not in your team."
+        );
         // Her page shows her team, never Nebula's code or members.
         let page = app
             .get_as(&format!("{EVENT}/team"), &eve)
@@ -647,9 +599,9 @@ async fn members_of_another_team_cannot_touch_or_read_a_team() {
 
 #[tokio::test]
 async fn text_a_teammate_typed_cannot_break_out_of_a_form_field() {
-    each(|app| async move {
-        let ada = participant(&app, "ada@example.org").await;
-        let bob = participant(&app, "bob@example.org").await;
+    each_app(|app| async move {
+        let ada = app.participant_looking_for_team("ada@example.org").await;
+        let bob = app.participant_looking_for_team("bob@example.org").await;
         let evil = "</textarea><script>alert(1)</script> & <b>bold</b>";
         act(
             &app,

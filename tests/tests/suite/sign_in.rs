@@ -3,18 +3,8 @@
 
 use chrono::Duration;
 use hackboard_domain::timeline::Clock;
-use hackboard_tests::{AppOptions, TestApp, engines, location, spawn_app};
+use hackboard_tests::{TestApp, each_app, location};
 use reqwest::StatusCode;
-
-async fn each<F, Fut>(test: F)
-where
-    F: Fn(TestApp) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for engine in engines() {
-        test(spawn_app(engine, AppOptions::default()).await).await;
-    }
-}
 
 fn session_cookie(res: &reqwest::Response) -> Option<String> {
     res.headers()
@@ -43,7 +33,7 @@ async fn sign_in(app: &TestApp, email: &str) -> String {
 
 #[tokio::test]
 async fn a_participant_signs_in_with_an_email_link_and_lands_where_they_were_going() {
-    each(|app| async move {
+    each_app(|app| async move {
         let res = post_form(
             &app,
             "/auth/email",
@@ -116,7 +106,7 @@ async fn a_participant_signs_in_with_an_email_link_and_lands_where_they_were_goi
 
 #[tokio::test]
 async fn the_answer_is_the_same_for_a_known_and_an_unknown_address() {
-    each(|app| async move {
+    each_app(|app| async move {
         sign_in(&app, "known@example.org").await;
         let known = post_form(&app, "/auth/email", &[("email", "known@example.org")], None).await;
         let unknown = post_form(
@@ -135,7 +125,7 @@ async fn the_answer_is_the_same_for_a_known_and_an_unknown_address() {
 
 #[tokio::test]
 async fn an_expired_link_or_a_bad_address_creates_no_session_and_says_what_to_do() {
-    each(|app| async move {
+    each_app(|app| async move {
         let res = post_form(&app, "/auth/email", &[("email", "not-an-address")], None).await;
         assert!(location(&res).contains("error=invalid_email"));
         assert!(app.store.outbox().await.unwrap().is_empty());
@@ -161,7 +151,7 @@ async fn an_expired_link_or_a_bad_address_creates_no_session_and_says_what_to_do
 
 #[tokio::test]
 async fn sign_in_links_are_rate_limited_per_address() {
-    each(|app| async move {
+    each_app(|app| async move {
         for _ in 0..5 {
             let res = post_form(&app, "/auth/email", &[("email", "busy@example.org")], None).await;
             assert_eq!(location(&res), "/sign-in/sent");
@@ -182,7 +172,7 @@ async fn sign_in_links_are_rate_limited_per_address() {
 
 #[tokio::test]
 async fn next_only_ever_redirects_within_the_site() {
-    each(|app| async move {
+    each_app(|app| async move {
         for evil in ["https://evil.example/", "//evil.example", "/\\evil.example"] {
             post_form(
                 &app,
@@ -201,7 +191,7 @@ async fn next_only_ever_redirects_within_the_site() {
 
 #[tokio::test]
 async fn state_changing_requests_from_other_sites_are_refused() {
-    each(|app| async move {
+    each_app(|app| async move {
         let cookie = sign_in(&app, "csrf@example.org").await;
         // No Origin, no Sec-Fetch-Site: refused.
         let res = app
@@ -259,7 +249,7 @@ async fn state_changing_requests_from_other_sites_are_refused() {
 
 #[tokio::test]
 async fn signing_out_ends_this_session_and_everywhere_ends_them_all() {
-    each(|app| async move {
+    each_app(|app| async move {
         let laptop = sign_in(&app, "out@example.org").await;
         let phone = sign_in(&app, "out@example.org").await;
         assert_ne!(laptop, phone, "every sign-in gets a new session id");
@@ -286,7 +276,7 @@ async fn signing_out_ends_this_session_and_everywhere_ends_them_all() {
 
 #[tokio::test]
 async fn a_session_presented_at_sign_in_is_replaced_not_reused() {
-    each(|app| async move {
+    each_app(|app| async move {
         let before = sign_in(&app, "rot@example.org").await;
         post_form(&app, "/auth/email", &[("email", "rot@example.org")], None).await;
         let token = last_link_token(&app, "rot@example.org").await;
@@ -307,7 +297,7 @@ async fn a_session_presented_at_sign_in_is_replaced_not_reused() {
 
 #[tokio::test]
 async fn a_personal_api_token_is_shown_once_works_as_bearer_and_stops_when_revoked() {
-    each(|app| async move {
+    each_app(|app| async move {
         let cookie = sign_in(&app, "tok@example.org").await;
         let res = post_form(
             &app,
@@ -382,7 +372,7 @@ async fn a_personal_api_token_is_shown_once_works_as_bearer_and_stops_when_revok
 
 #[tokio::test]
 async fn the_profile_saves_valid_fields_and_explains_invalid_ones() {
-    each(|app| async move {
+    each_app(|app| async move {
         let cookie = sign_in(&app, "prof@example.org").await;
         let res = post_form(
             &app,
@@ -443,7 +433,7 @@ async fn the_profile_saves_valid_fields_and_explains_invalid_ones() {
 
 #[tokio::test]
 async fn cached_anonymous_pages_are_never_personal_and_never_older_than_a_second() {
-    each(|app| async move {
+    each_app(|app| async move {
         let anonymous = app
             .get("/events/mistral-hackathon")
             .await

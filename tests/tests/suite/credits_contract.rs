@@ -4,55 +4,11 @@
 //! it holds under concurrent claims and distribution; imports are all or
 //! nothing; revocation is audited.
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
-use hackboard::store::accounts::NewIdentity;
+use chrono::Duration;
 use hackboard::store::{Claimed, Imported, Owner, Store};
 use hackboard_domain::credits::{CodeRow, parse_codes_csv};
-use hackboard_domain::demo::demo_event;
-use hackboard_tests::{TestDb, engines};
+use hackboard_tests::{each_event, people, t0};
 use std::collections::HashSet;
-
-fn t0() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap()
-}
-
-async fn each<F, Fut>(test: F)
-where
-    F: Fn(Store, i64) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for engine in engines() {
-        let db = TestDb::new(engine).await;
-        let store = db.store().await;
-        let event = store
-            .upsert_event(&demo_event(t0().date_naive()), t0())
-            .await
-            .unwrap();
-        test(store, event).await;
-    }
-}
-
-async fn people(store: &Store, n: usize, prefix: &str) -> Vec<i64> {
-    let mut ids = Vec::with_capacity(n);
-    for i in 0..n {
-        let email = format!("{prefix}{i}@x.org");
-        let (u, _) = store
-            .user_for_identity(
-                &NewIdentity {
-                    provider: "email".into(),
-                    subject: email.clone(),
-                    display_name: format!("{prefix}{i}"),
-                    email: Some(email),
-                    ..Default::default()
-                },
-                t0(),
-            )
-            .await
-            .unwrap();
-        ids.push(u);
-    }
-    ids
-}
 
 fn codes(n: usize, prefix: &str) -> Vec<CodeRow> {
     (0..n)
@@ -82,7 +38,7 @@ async fn claim(store: &Store, event: i64, offer: i64, owner: Owner) -> Claimed {
 
 #[tokio::test]
 async fn two_thousand_people_claiming_five_hundred_codes_get_exactly_five_hundred() {
-    each(|store, event| async move {
+    each_event(|store, event| async move {
         let offer = offer(&store, event, "mistral-api").await;
         assert_eq!(
             store
@@ -133,7 +89,7 @@ async fn two_thousand_people_claiming_five_hundred_codes_get_exactly_five_hundre
 
 #[tokio::test]
 async fn one_person_claiming_twenty_times_at_once_gets_one_code() {
-    each(|store, event| async move {
+    each_event(|store, event| async move {
         let offer = offer(&store, event, "mistral-api").await;
         store
             .import_codes(event, offer, &codes(50, "M"), t0())
@@ -175,7 +131,7 @@ async fn one_person_claiming_twenty_times_at_once_gets_one_code() {
 
 #[tokio::test]
 async fn distribution_racing_claims_still_gives_exactly_one_code_each() {
-    each(|store, event| async move {
+    each_event(|store, event| async move {
         let offer = offer(&store, event, "mistral-api").await;
         store
             .import_codes(event, offer, &codes(300, "M"), t0())
@@ -224,7 +180,7 @@ async fn distribution_racing_claims_still_gives_exactly_one_code_each() {
 
 #[tokio::test]
 async fn a_team_offer_gives_one_code_per_team_even_when_members_claim_together() {
-    each(|store, event| async move {
+    each_event(|store, event| async move {
         let offer = offer(&store, event, "aws").await;
         store
             .import_codes(event, offer, &codes(10, "AWS"), t0())
@@ -274,7 +230,7 @@ async fn a_team_offer_gives_one_code_per_team_even_when_members_claim_together()
 
 #[tokio::test]
 async fn an_import_is_all_or_nothing_and_reports_codes_imported_before() {
-    each(|store, event| async move {
+    each_event(|store, event| async move {
         let offer = offer(&store, event, "mistral-api").await;
         store
             .import_codes(event, offer, &codes(3, "M"), t0())
@@ -307,7 +263,7 @@ async fn an_import_is_all_or_nothing_and_reports_codes_imported_before() {
 
 #[tokio::test]
 async fn expired_and_revoked_codes_are_never_handed_out_and_revocation_is_audited() {
-    each(|store, event| async move {
+    each_event(|store, event| async move {
         let offer = offer(&store, event, "mistral-api").await;
         let mut rows = codes(3, "M");
         rows[0].expires_at = Some(t0() - Duration::days(1));
@@ -359,7 +315,7 @@ async fn expired_and_revoked_codes_are_never_handed_out_and_revocation_is_audite
 
 #[tokio::test]
 async fn a_code_is_reassigned_only_to_someone_without_one() {
-    each(|store, event| async move {
+    each_event(|store, event| async move {
         let offer = offer(&store, event, "mistral-api").await;
         store
             .import_codes(event, offer, &codes(3, "M"), t0())

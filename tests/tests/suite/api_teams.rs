@@ -2,78 +2,11 @@
 //! SQLite and PostgreSQL: forming a team, refusals with codes and words,
 //! and who may read or change what (the authorization table for teams).
 
-use hackboard::auth::token_hash;
 use hackboard::store::Role;
 use hackboard_domain::Slug;
 use hackboard_domain::timeline::Clock;
-use hackboard_tests::{AppOptions, TestApp, engines, spawn_app};
+use hackboard_tests::{API, each_app};
 use serde_json::{Value, json};
-
-const API: &str = "/api/v1/events/mistral-hackathon";
-
-async fn each<F, Fut>(test: F)
-where
-    F: Fn(TestApp) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for engine in engines() {
-        test(spawn_app(engine, AppOptions::default()).await).await;
-    }
-}
-
-/// Signs `email` in and gives them a personal API token.
-async fn token_for(app: &TestApp, email: &str) -> (i64, String) {
-    let cookie = app.sign_in(email).await;
-    let id = app.user_id(&cookie).await;
-    let token = format!("hb_test_{id}_{}", email.len());
-    app.store
-        .create_api_token(id, "test", &token_hash(&token), app.clock.now())
-        .await
-        .unwrap();
-    (id, token)
-}
-
-/// A registered participant with a token.
-async fn participant(app: &TestApp, email: &str) -> (i64, String) {
-    let (id, token) = token_for(app, email).await;
-    let (status, body) = call(
-        app,
-        "POST",
-        &format!("{API}/registration"),
-        Some(&token),
-        Some(json!({
-            "accept_rules": true,
-            "answers": {"experience": "Shipped something", "code_of_conduct": true},
-            "looking_for_team": true
-        })),
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
-    (id, token)
-}
-
-async fn call(
-    app: &TestApp,
-    method: &str,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-    let mut req = app.client.request(method, app.url(path));
-    match token {
-        Some(t) => req = req.bearer_auth(t),
-        // Anonymous calls come from our own origin, so what answers is the
-        // missing sign-in, not the cross-site guard.
-        None => req = req.header("origin", &app.base),
-    }
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let res = req.send().await.unwrap();
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap_or(Value::Null))
-}
 
 fn error_code(body: &Value) -> &str {
     body["error"]["code"].as_str().unwrap_or("")
@@ -81,13 +14,16 @@ fn error_code(body: &Value) -> &str {
 
 #[tokio::test]
 async fn a_team_forms_invites_accepts_and_chooses_a_track_through_the_api() {
-    each(|app| async move {
-        let (_, ada) = participant(&app, "ada@example.org").await;
-        let (bob_id, bob) = participant(&app, "bob@example.org").await;
-        let (_, cy) = participant(&app, "cy@example.org").await;
+    each_app(|app| async move {
+        let (_, ada) = app
+            .api_participant_looking_for_team("ada@example.org")
+            .await;
+        let (bob_id, bob) = app
+            .api_participant_looking_for_team("bob@example.org")
+            .await;
+        let (_, cy) = app.api_participant_looking_for_team("cy@example.org").await;
 
-        let (status, body) = call(
-            &app,
+        let (status, body) = app.call(
             "POST",
             &format!("{API}/team"),
             Some(&ada),
@@ -106,53 +42,55 @@ async fn a_team_forms_invites_accepts_and_chooses_a_track_through_the_api() {
         let team_id = team["id"].as_i64().unwrap();
 
         // Bob joins with the code.
-        let (status, body) = call(
-            &app,
-            "POST",
-            &format!("{API}/team/join"),
-            Some(&bob),
-            Some(json!({"code": code})),
-        )
-        .await;
+        let (status, body) = app
+            .call(
+                "POST",
+                &format!("{API}/team/join"),
+                Some(&bob),
+                Some(json!({"code": code})),
+            )
+            .await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(body["message"], "Welcome to team Nebula!");
         assert_eq!(body["view"]["team"]["size"], "2/5");
 
         // Cy asks to join; Bob (a member, not the captain) accepts.
-        let (status, body) = call(
-            &app,
-            "POST",
-            &format!("{API}/teams/{team_id}/requests"),
-            Some(&cy),
-            Some(json!({"message": "I do evals"})),
-        )
-        .await;
+        let (status, body) = app
+            .call(
+                "POST",
+                &format!("{API}/teams/{team_id}/requests"),
+                Some(&cy),
+                Some(json!({"message": "I do evals"})),
+            )
+            .await;
         assert_eq!(status, 200, "{body}");
-        let (_, body) = call(&app, "GET", &format!("{API}/team"), Some(&bob), None).await;
+        let (_, body) = app
+            .call("GET", &format!("{API}/team"), Some(&bob), None)
+            .await;
         let requests = body["team"]["requests"].as_array().unwrap().clone();
         assert_eq!(requests.len(), 1);
         assert_eq!(requests[0]["message"], "I do evals");
         let request_id = requests[0]["id"].as_i64().unwrap();
-        let (status, body) = call(
-            &app,
-            "POST",
-            &format!("{API}/requests/{request_id}/accept"),
-            Some(&bob),
-            None,
-        )
-        .await;
+        let (status, body) = app
+            .call(
+                "POST",
+                &format!("{API}/requests/{request_id}/accept"),
+                Some(&bob),
+                None,
+            )
+            .await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(body["view"]["team"]["size"], "3/5");
 
         // The captain picks the fine-tuning track.
-        let (status, body) = call(
-            &app,
-            "PUT",
-            &format!("{API}/team/tracks"),
-            Some(&ada),
-            Some(json!({"tracks": ["fine-tuning"]})),
-        )
-        .await;
+        let (status, body) = app
+            .call(
+                "PUT",
+                &format!("{API}/team/tracks"),
+                Some(&ada),
+                Some(json!({"tracks": ["fine-tuning"]})),
+            )
+            .await;
         assert_eq!(status, 200, "{body}");
         let chosen: Vec<&str> = body["view"]["tracks"]
             .as_array()
@@ -164,23 +102,23 @@ async fn a_team_forms_invites_accepts_and_chooses_a_track_through_the_api() {
         assert_eq!(chosen, ["fine-tuning"]);
 
         // Captaincy to Bob, then a PATCH that only changes the skills.
-        let (status, _) = call(
-            &app,
-            "POST",
-            &format!("{API}/team/captain"),
-            Some(&ada),
-            Some(json!({"user_id": bob_id})),
-        )
-        .await;
+        let (status, _) = app
+            .call(
+                "POST",
+                &format!("{API}/team/captain"),
+                Some(&ada),
+                Some(json!({"user_id": bob_id})),
+            )
+            .await;
         assert_eq!(status, 200);
-        let (status, body) = call(
-            &app,
-            "PATCH",
-            &format!("{API}/team"),
-            Some(&bob),
-            Some(json!({"looking_for_members": true, "wanted_skills": "CUDA"})),
-        )
-        .await;
+        let (status, body) = app
+            .call(
+                "PATCH",
+                &format!("{API}/team"),
+                Some(&bob),
+                Some(json!({"looking_for_members": true, "wanted_skills": "CUDA"})),
+            )
+            .await;
         assert_eq!(status, 200, "{body}");
         let team = &body["view"]["team"];
         assert_eq!(team["you_are_captain"], true);
@@ -189,15 +127,12 @@ async fn a_team_forms_invites_accepts_and_chooses_a_track_through_the_api() {
         assert_eq!(team["time_zone"], "Asia/Tokyo", "kept");
 
         // The finder lists the team for a registered person.
-        let (_, dee) = participant(&app, "dee@example.org").await;
-        let (status, body) = call(
-            &app,
-            "GET",
-            &format!("{API}/finder?skill=cuda"),
-            Some(&dee),
-            None,
-        )
-        .await;
+        let (_, dee) = app
+            .api_participant_looking_for_team("dee@example.org")
+            .await;
+        let (status, body) = app
+            .call("GET", &format!("{API}/finder?skill=cuda"), Some(&dee), None)
+            .await;
         assert_eq!(status, 200, "{body}");
         let names: Vec<&str> = body["teams"]
             .as_array()
@@ -225,15 +160,18 @@ async fn a_team_forms_invites_accepts_and_chooses_a_track_through_the_api() {
 
 #[tokio::test]
 async fn api_refusals_carry_a_status_a_code_and_words_and_change_nothing() {
-    each(|app| async move {
-        let (_, ada) = participant(&app, "ada@example.org").await;
-        let (_, bob) = participant(&app, "bob@example.org").await;
-        let (_, outsider) = token_for(&app, "not-registered@example.org").await;
+    each_app(|app| async move {
+        let (_, ada) = app
+            .api_participant_looking_for_team("ada@example.org")
+            .await;
+        let (_, bob) = app
+            .api_participant_looking_for_team("bob@example.org")
+            .await;
+        let (_, outsider) = app.api_token("not-registered@example.org").await;
         let create = |token: String, name: &'static str| {
             let app = &app;
             async move {
-                call(
-                    app,
+                app.call(
                     "POST",
                     &format!("{API}/team"),
                     Some(&token),
@@ -261,36 +199,40 @@ async fn api_refusals_carry_a_status_a_code_and_words_and_change_nothing() {
         let (status, body) = create(outsider.clone(), "Lonely").await;
         assert_eq!((status, error_code(&body)), (409, "not_registered"));
 
-        let (status, body) = call(
-            &app,
-            "POST",
-            &format!("{API}/team/join"),
-            Some(&bob),
-            Some(json!({"code": "nope"})),
-        )
-        .await;
+        let (status, body) = app
+            .call(
+                "POST",
+                &format!("{API}/team/join"),
+                Some(&bob),
+                Some(json!({"code": "nope"})),
+            )
+            .await;
         assert_eq!((status, error_code(&body)), (404, "unknown_code"));
-        let (status, body) = call(
-            &app,
-            "PUT",
-            &format!("{API}/team/tracks"),
-            Some(&ada),
-            Some(json!({"tracks": ["knitting"]})),
-        )
-        .await;
+        let (status, body) = app
+            .call(
+                "PUT",
+                &format!("{API}/team/tracks"),
+                Some(&ada),
+                Some(json!({"tracks": ["knitting"]})),
+            )
+            .await;
         assert_eq!((status, error_code(&body)), (422, "invalid"), "{body}");
-        let (status, body) = call(
-            &app,
-            "POST",
-            &format!("{API}/team/join"),
-            Some(&bob),
-            Some(json!({"kode": "x"})),
-        )
-        .await;
+        let (status, body) = app
+            .call(
+                "POST",
+                &format!("{API}/team/join"),
+                Some(&bob),
+                Some(json!({"kode": "x"})),
+            )
+            .await;
         assert_eq!((status, error_code(&body)), (422, "invalid"), "{body}");
-        let (status, body) = call(&app, "POST", &format!("{API}/team/leave"), None, None).await;
+        let (status, body) = app
+            .call("POST", &format!("{API}/team/leave"), None, None)
+            .await;
         assert_eq!((status, error_code(&body)), (401, "unauthorized"));
-        let (status, _) = call(&app, "GET", "/api/v1/events/nope/team", Some(&ada), None).await;
+        let (status, _) = app
+            .call("GET", "/api/v1/events/nope/team", Some(&ada), None)
+            .await;
         assert_eq!(status, 404);
 
         // Nothing changed: one team, one member, no track.
@@ -314,7 +256,7 @@ async fn api_refusals_carry_a_status_a_code_and_words_and_change_nothing() {
 /// organizer and another event's organizer.
 #[tokio::test]
 async fn the_authorization_table_holds_for_team_endpoints() {
-    each(|app| async move {
+    each_app(|app| async move {
         let now = app.clock.now();
         let event = app
             .store
@@ -326,38 +268,44 @@ async fn the_authorization_table_holds_for_team_endpoints() {
         other.slug = Slug::parse("other-hackathon").unwrap();
         let other_event = app.store.upsert_event(&other, now).await.unwrap();
 
-        let (_, ada) = participant(&app, "ada@example.org").await;
-        let (bob_id, bob) = participant(&app, "bob@example.org").await;
-        let (_, body) = call(
-            &app,
-            "POST",
-            &format!("{API}/team"),
-            Some(&ada),
-            Some(json!({"name": "Nebula"})),
-        )
-        .await;
+        let (_, ada) = app
+            .api_participant_looking_for_team("ada@example.org")
+            .await;
+        let (bob_id, bob) = app
+            .api_participant_looking_for_team("bob@example.org")
+            .await;
+        let (_, body) = app
+            .call(
+                "POST",
+                &format!("{API}/team"),
+                Some(&ada),
+                Some(json!({"name": "Nebula"})),
+            )
+            .await;
         let code = body["view"]["team"]["invite_code"]
             .as_str()
             .unwrap()
             .to_owned();
-        call(
-            &app,
+        app.call(
             "POST",
             &format!("{API}/team/join"),
             Some(&bob),
             Some(json!({ "code": code })),
         )
         .await;
-        let (_, eve) = participant(&app, "eve@example.org").await;
-        call(
-            &app,
+        let (_, eve) = app
+            .api_participant_looking_for_team("eve@example.org")
+            .await;
+        app.call(
             "POST",
             &format!("{API}/team"),
             Some(&eve),
             Some(json!({"name": "Comet"})),
         )
         .await;
-        let (_, solo) = participant(&app, "solo@example.org").await;
+        let (_, solo) = app
+            .api_participant_looking_for_team("solo@example.org")
+            .await;
         // Solo asks to join Nebula: a request only Nebula's members answer.
         let nebula_id = app
             .store
@@ -366,27 +314,27 @@ async fn the_authorization_table_holds_for_team_endpoints() {
             .unwrap()
             .unwrap()
             .id;
-        let (status, _) = call(
-            &app,
-            "POST",
-            &format!("{API}/teams/{nebula_id}/requests"),
-            Some(&solo),
-            Some(json!({})),
-        )
-        .await;
+        let (status, _) = app
+            .call(
+                "POST",
+                &format!("{API}/teams/{nebula_id}/requests"),
+                Some(&solo),
+                Some(json!({})),
+            )
+            .await;
         assert_eq!(status, 200);
         let request_id = app.store.requests_of_team(nebula_id).await.unwrap()[0].id;
-        let (judge_id, judge) = token_for(&app, "judge@example.org").await;
+        let (judge_id, judge) = app.api_token("judge@example.org").await;
         app.store
             .grant_role(event.id, judge_id, Role::Judge, None, now)
             .await
             .unwrap();
-        let (org_id, org) = token_for(&app, "org@example.org").await;
+        let (org_id, org) = app.api_token("org@example.org").await;
         app.store
             .grant_role(event.id, org_id, Role::Organizer, None, now)
             .await
             .unwrap();
-        let (other_org_id, other_org) = token_for(&app, "other@example.org").await;
+        let (other_org_id, other_org) = app.api_token("other@example.org").await;
         app.store
             .grant_role(other_event, other_org_id, Role::Organizer, None, now)
             .await
@@ -402,7 +350,7 @@ async fn the_authorization_table_holds_for_team_endpoints() {
         ];
         for (i, (name, token)) in who.iter().enumerate() {
             // The organizers' list.
-            let (status, body) = call(&app, "GET", &format!("{API}/teams"), *token, None).await;
+            let (status, body) = app.call("GET", &format!("{API}/teams"), *token, None).await;
             let expected = match i {
                 0 => 401,
                 4 => 200,
@@ -413,20 +361,20 @@ async fn the_authorization_table_holds_for_team_endpoints() {
                 assert_eq!(body["rows"].as_array().unwrap().len(), 2);
             }
             // Their own team view never shows Nebula's code or members.
-            let (status, body) = call(&app, "GET", &format!("{API}/team"), *token, None).await;
+            let (status, body) = app.call("GET", &format!("{API}/team"), *token, None).await;
             assert_eq!(status, if i == 0 { 401 } else { 200 }, "{name}: GET team");
             let text = body.to_string();
             assert!(!text.contains(&code), "{name}: sees Nebula's code");
             assert!(!text.contains("bob@"), "{name}: sees Nebula's members");
             // Removing Bob, handing captaincy to him, answering Solo's request.
-            let (status, body) = call(
-                &app,
-                "POST",
-                &format!("{API}/team/remove"),
-                *token,
-                Some(json!({ "user_id": bob_id })),
-            )
-            .await;
+            let (status, body) = app
+                .call(
+                    "POST",
+                    &format!("{API}/team/remove"),
+                    *token,
+                    Some(json!({ "user_id": bob_id })),
+                )
+                .await;
             let expected = if i == 0 {
                 401
             } else if i == 1 {
@@ -435,23 +383,23 @@ async fn the_authorization_table_holds_for_team_endpoints() {
                 409
             };
             assert_eq!(status, expected, "{name}: remove Bob: {body}");
-            let (status, _) = call(
-                &app,
-                "POST",
-                &format!("{API}/team/captain"),
-                *token,
-                Some(json!({ "user_id": bob_id })),
-            )
-            .await;
+            let (status, _) = app
+                .call(
+                    "POST",
+                    &format!("{API}/team/captain"),
+                    *token,
+                    Some(json!({ "user_id": bob_id })),
+                )
+                .await;
             assert_eq!(status, expected, "{name}: make Bob captain");
-            let (status, body) = call(
-                &app,
-                "POST",
-                &format!("{API}/requests/{request_id}/accept"),
-                *token,
-                None,
-            )
-            .await;
+            let (status, body) = app
+                .call(
+                    "POST",
+                    &format!("{API}/requests/{request_id}/accept"),
+                    *token,
+                    None,
+                )
+                .await;
             assert_eq!(
                 status,
                 if i == 0 { 401 } else { 403 },
@@ -460,30 +408,32 @@ async fn the_authorization_table_holds_for_team_endpoints() {
             // Moving people is for this event's organizers (tested last so
             // the others' attempts run against the same teams).
             if i != 4 {
-                let (status, _) = call(
-                    &app,
-                    "POST",
-                    &format!("{API}/teams/moves"),
-                    *token,
-                    Some(json!({"user_id": bob_id, "reason": "because"})),
-                )
-                .await;
+                let (status, _) = app
+                    .call(
+                        "POST",
+                        &format!("{API}/teams/moves"),
+                        *token,
+                        Some(json!({"user_id": bob_id, "reason": "because"})),
+                    )
+                    .await;
                 assert_eq!(status, if i == 0 { 401 } else { 403 }, "{name}: move");
             }
         }
         let nebula = app.store.team(event.id, nebula_id).await.unwrap().unwrap();
         assert_eq!(nebula.member_count, 2, "nobody could change Nebula");
         // The organizer can move Bob out, with a reason.
-        let (status, body) = call(
-            &app,
-            "POST",
-            &format!("{API}/teams/moves"),
-            Some(&org),
-            Some(json!({"user_id": bob_id, "reason": "asked by email"})),
-        )
-        .await;
+        let (status, body) = app
+            .call(
+                "POST",
+                &format!("{API}/teams/moves"),
+                Some(&org),
+                Some(json!({"user_id": bob_id, "reason": "asked by email"})),
+            )
+            .await;
         assert_eq!(status, 200, "{body}");
-        let (_, body) = call(&app, "GET", &format!("{API}/teams"), Some(&org), None).await;
+        let (_, body) = app
+            .call("GET", &format!("{API}/teams"), Some(&org), None)
+            .await;
         let audit = body["audit"].to_string();
         assert!(audit.contains("asked by email"), "{audit}");
     })

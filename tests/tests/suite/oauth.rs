@@ -3,7 +3,7 @@
 //! `/user`, Hugging Face's OpenID Connect userinfo), on both databases.
 
 use base64::Engine as _;
-use hackboard_tests::{AppOptions, TestApp, engines, location, spawn_app};
+use hackboard_tests::{AppOptions, TestApp, each_app_and, location, set_cookie, spawn_app};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -102,16 +102,6 @@ async fn start_provider() -> (String, Arc<Provider>) {
     (base, provider)
 }
 
-/// A cookie's `name=value` from a response, if it sets one with a value.
-fn set_cookie(res: &reqwest::Response, name: &str) -> Option<String> {
-    res.headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with(&format!("{name}=")) && !c.starts_with(&format!("{name}=;")))
-        .map(|c| c.split(';').next().unwrap_or_default().to_owned())
-}
-
 /// Starts a flow: (the flow cookie, the provider's redirect back to us).
 async fn start_flow(app: &TestApp, provider: &str) -> (String, String) {
     let res = app
@@ -135,28 +125,19 @@ async fn finish(app: &TestApp, callback: &str, flow: &str) -> reqwest::Response 
         .unwrap()
 }
 
-async fn each<F, Fut>(test: F)
-where
-    F: Fn(TestApp, Arc<Provider>) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for engine in engines() {
-        let (base, provider) = start_provider().await;
-        let app = spawn_app(
-            engine,
-            AppOptions {
-                oauth_base: Some(base),
-                ..Default::default()
-            },
-        )
-        .await;
-        test(app, provider).await;
-    }
+/// A fake provider to sign in with, and the server configured against it.
+async fn with_provider() -> (AppOptions, Arc<Provider>) {
+    let (base, provider) = start_provider().await;
+    let options = AppOptions {
+        oauth_base: Some(base),
+        ..Default::default()
+    };
+    (options, provider)
 }
 
 #[tokio::test]
 async fn signing_in_with_github_creates_an_account_keyed_by_githubs_id() {
-    each(|app, _| async move {
+    each_app_and(with_provider, |app, _| async move {
         let (flow, callback) = start_flow(&app, "github").await;
         assert!(
             callback.starts_with(&app.url("/auth/github/callback?code=")),
@@ -185,7 +166,7 @@ async fn signing_in_with_github_creates_an_account_keyed_by_githubs_id() {
 
 #[tokio::test]
 async fn signing_in_with_hugging_face_records_the_event_org_membership() {
-    each(|app, _| async move {
+    each_app_and(with_provider, |app, _| async move {
         let (flow, callback) = start_flow(&app, "huggingface").await;
         let res = finish(&app, &callback, &flow).await;
         let session = set_cookie(&res, "hb_session").expect("signed in");
@@ -215,7 +196,7 @@ async fn signing_in_with_hugging_face_records_the_event_org_membership() {
 
 #[tokio::test]
 async fn a_signed_in_person_links_github_to_their_account() {
-    each(|app, _| async move {
+    each_app_and(with_provider, |app, _| async move {
         let cookie = app.sign_in("ada@example.org").await;
         let res = app.get_as("/auth/github/start", &cookie).await;
         let flow = set_cookie(&res, "hb_oauth").unwrap();
@@ -238,7 +219,7 @@ async fn a_signed_in_person_links_github_to_their_account() {
 
 #[tokio::test]
 async fn a_state_mismatch_creates_no_session() {
-    each(|app, _| async move {
+    each_app_and(with_provider, |app, _| async move {
         let (_, callback) = start_flow(&app, "github").await;
         let (other_flow, _) = start_flow(&app, "github").await;
         let res = finish(&app, &callback, &other_flow).await;
@@ -263,7 +244,7 @@ async fn a_state_mismatch_creates_no_session() {
 
 #[tokio::test]
 async fn a_wrong_pkce_verifier_is_refused_by_the_provider_and_no_session_is_made() {
-    each(|app, provider| async move {
+    each_app_and(with_provider, |app, provider| async move {
         *provider.wrong_challenge.lock().unwrap() = true;
         let (flow, callback) = start_flow(&app, "github").await;
         let res = finish(&app, &callback, &flow).await;
@@ -275,7 +256,7 @@ async fn a_wrong_pkce_verifier_is_refused_by_the_provider_and_no_session_is_made
 
 #[tokio::test]
 async fn a_denied_consent_says_so_and_creates_no_session() {
-    each(|app, provider| async move {
+    each_app_and(with_provider, |app, provider| async move {
         *provider.deny.lock().unwrap() = true;
         let (flow, callback) = start_flow(&app, "huggingface").await;
         assert!(callback.contains("error=access_denied"));
@@ -295,7 +276,7 @@ async fn a_denied_consent_says_so_and_creates_no_session() {
 
 #[tokio::test]
 async fn a_replayed_callback_is_refused() {
-    each(|app, _| async move {
+    each_app_and(with_provider, |app, _| async move {
         let (flow, callback) = start_flow(&app, "github").await;
         assert!(set_cookie(&finish(&app, &callback, &flow).await, "hb_session").is_some());
         let replay = finish(&app, &callback, &flow).await;
