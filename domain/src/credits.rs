@@ -367,71 +367,86 @@ impl std::fmt::Display for RowError {
 /// The longest code accepted.
 pub const MAX_CODE: usize = 200;
 
+/// What the CSV reader reads after the text: it must come out as a record
+/// of its own, or it went into a quoted field that the text left open (the
+/// `csv` crate ends such a field at the end of the input without a word).
+const SENTINEL: &str = "end";
+
+/// Line breaks in `s` as the reader splits records: CRLF, LF or a lone CR.
+fn line_breaks(s: &str) -> usize {
+    s.matches('\n').count()
+        + s.match_indices('\r')
+            .filter(|(i, _)| !s[i + 1..].starts_with('\n'))
+            .count()
+}
+
+/// Whether `field`, as the `csv` crate read it, starts with spaces and then
+/// a quote: a quoted field after spaces, which the crate reads as text.
+fn opens_after_spaces(field: &str) -> bool {
+    let rest = field.trim_start_matches(|c: char| c.is_whitespace() && !matches!(c, '\r' | '\n'));
+    rest.len() < field.len() && rest.starts_with('"')
+}
+
 /// Splits CSV text into records of fields, each with the line it starts
-/// on: RFC 4180 quoting (`""` inside quotes, commas and line breaks in
-/// quoted fields), CRLF or LF, a leading byte-order mark; blank lines are
-/// skipped.
-fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, RowError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+/// on, with the `csv` crate: RFC 4180 quoting (`""` inside quotes, commas
+/// and line breaks in quoted fields), CRLF, LF or CR, a leading byte-order
+/// mark; blank lines are skipped. Stricter than the crate on two points: a
+/// quoted field left open is refused (which stops the reading), and so is a
+/// quote after leading spaces (the crate would read it, and any comma
+/// after it, as text: ` "B,2"` gives two fields).
+fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, Vec<RowError>> {
+    let source = format!("{text}\n{SENTINEL}");
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(source.as_bytes());
     let mut out = Vec::new();
-    let mut fields: Vec<String> = Vec::new();
-    let mut field = String::new();
-    let mut line = 1;
-    let mut start = 1;
-    let mut quoted = false;
-    let mut was_quoted = false;
-    let mut chars = text.chars().peekable();
-    let finish = |fields: &mut Vec<String>, field: &mut String, out: &mut Vec<_>, start| {
-        fields.push(std::mem::take(field));
-        let record = std::mem::take(fields);
-        if !(record.len() == 1 && record[0].trim().is_empty()) {
-            out.push((start, record));
-        }
-    };
-    while let Some(c) = chars.next() {
-        if quoted {
-            match c {
-                '"' if chars.peek() == Some(&'"') => {
-                    chars.next();
-                    field.push('"');
-                }
-                '"' => quoted = false,
-                '\n' => {
-                    line += 1;
-                    field.push('\n');
-                }
-                _ => field.push(c),
-            }
-            continue;
-        }
-        match c {
-            '"' if field.trim().is_empty() && !was_quoted => {
-                field.clear();
-                quoted = true;
-                was_quoted = true;
-            }
-            ',' => {
-                fields.push(std::mem::take(&mut field));
-                was_quoted = false;
-            }
-            '\r' if chars.peek() == Some(&'\n') => {}
-            '\n' | '\r' => {
-                finish(&mut fields, &mut field, &mut out, start);
-                was_quoted = false;
-                line += 1;
-                start = line;
-            }
-            _ => field.push(c),
+    // A record's `position()` is where the reader stopped after the record
+    // before: ahead of the LF of its CRLF and of the blank lines skipped
+    // since, and its `line()` counts no lone CR. So the line is counted
+    // here, from the byte where the record really starts.
+    let (mut counted, mut line) = (0, 1);
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            vec![RowError {
+                line,
+                message: e.to_string(),
+            }]
+        })?;
+        let from = record.position().map_or(counted, |p| p.byte() as usize);
+        let start = from
+            + source.as_bytes()[from..]
+                .iter()
+                .take_while(|b| matches!(b, b'\r' | b'\n'))
+                .count();
+        line += line_breaks(&source[counted..start]);
+        counted = start;
+        out.push((line, record.iter().map(str::to_owned).collect::<Vec<_>>()));
+    }
+    match out.pop() {
+        Some((_, last)) if last == [SENTINEL] => {}
+        last => {
+            return Err(vec![RowError {
+                line: last.map_or(line, |(line, _)| line),
+                message: "a quoted field is not closed".into(),
+            }]);
         }
     }
-    if quoted {
-        return Err(RowError {
-            line: start,
-            message: "a quoted field is not closed".into(),
-        });
+    out.retain(|(_, fields)| !(fields.len() == 1 && fields[0].trim().is_empty()));
+    let misquoted: Vec<RowError> = out
+        .iter()
+        .filter(|(_, fields)| fields.iter().any(|f| opens_after_spaces(f)))
+        .map(|(line, _)| RowError {
+            line: *line,
+            message: "a quoted field starts after spaces; remove the spaces before its quote"
+                .into(),
+        })
+        .collect();
+    if misquoted.is_empty() {
+        Ok(out)
+    } else {
+        Err(misquoted)
     }
-    finish(&mut fields, &mut field, &mut out, start);
-    Ok(out)
 }
 
 fn parse_expiry(raw: &str) -> Option<DateTime<Utc>> {
@@ -450,7 +465,7 @@ fn parse_expiry(raw: &str) -> Option<DateTime<Utc>> {
 /// reported by line number (empty code, a code twice in the file, a
 /// malformed expiry, a code too long).
 pub fn parse_codes_csv(text: &str) -> Result<Vec<CodeRow>, Vec<RowError>> {
-    let records = records(text).map_err(|e| vec![e])?;
+    let records = records(text)?;
     let mut columns = (0usize, Some(1usize), Some(2usize));
     let mut body = &records[..];
     if let Some((_, first)) = records.first()
@@ -585,6 +600,62 @@ mod tests {
         let rows = parse_codes_csv("A,\"two\nlines\"\nC").unwrap();
         assert_eq!(rows[0].value.as_deref(), Some("two\nlines"));
         assert_eq!((rows[1].line, rows[1].code.as_str()), (3, "C"));
+    }
+
+    #[test]
+    fn a_quote_left_open_at_the_end_is_refused_even_after_an_escaped_quote() {
+        for text in ["A,\"ab\"\"", "A\nB,\"x\ny", "\"", "A\n\"\"\"\n"] {
+            let errors = parse_codes_csv(text).unwrap_err();
+            assert_eq!(errors.len(), 1, "{text:?}");
+            assert!(errors[0].message.contains("not closed"), "{text:?}");
+        }
+        assert_eq!(
+            errors_of("A\nB,\"x\ny"),
+            ["line 2: a quoted field is not closed"]
+        );
+        let rows = parse_codes_csv("A,\"ab\"\"\"\nB,\"\"").unwrap();
+        assert_eq!(rows[0].value.as_deref(), Some("ab\""));
+        assert_eq!(
+            (rows[1].code.as_str(), rows[1].value.as_deref()),
+            ("B", None)
+        );
+    }
+
+    #[test]
+    fn a_quote_after_spaces_is_refused_not_read_as_text() {
+        // The csv crate reads ` "B,2"` as the two fields ` "B` and `2"`.
+        assert_eq!(
+            errors_of("code,value\nA, \"$1,5\"\nB,$2\n  \"C\"\n"),
+            [
+                "line 2: a quoted field starts after spaces; remove the spaces before its quote",
+                "line 4: a quoted field starts after spaces; remove the spaces before its quote",
+            ]
+        );
+        let rows = parse_codes_csv("A,\"$1,5\"  \nB,x\"y\"").unwrap();
+        assert_eq!(rows[0].value.as_deref(), Some("$1,5"));
+        assert_eq!(rows[1].value.as_deref(), Some("x\"y\""));
+    }
+
+    #[test]
+    fn lines_are_counted_over_blank_lines_and_cr_lf_or_lone_cr_ends() {
+        let duplicate = ["line 5: the code is already on line 2"];
+        assert_eq!(errors_of("code\nA\n\n  \nA\n"), duplicate);
+        assert_eq!(errors_of("code\r\nA\r\n\r\n  \r\nA\r\n"), duplicate);
+        assert_eq!(errors_of("code\rA\r\r  \rA\r"), duplicate);
+        assert_eq!(
+            errors_of("\n\ncode\r\n,\r\n"),
+            ["line 4: the code is empty"]
+        );
+        assert!(parse_codes_csv("").unwrap().is_empty());
+        assert!(parse_codes_csv("\u{feff}\r\n \n").unwrap().is_empty());
+    }
+
+    fn errors_of(text: &str) -> Vec<String> {
+        parse_codes_csv(text)
+            .unwrap_err()
+            .iter()
+            .map(ToString::to_string)
+            .collect()
     }
 
     #[test]

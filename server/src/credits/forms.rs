@@ -212,9 +212,18 @@ async fn export_csv(
             .map(|t| t.to_rfc3339())
             .unwrap_or_default()
     };
-    let mut out = String::from(
-        "code,value,expires_at,state,person,email,team,assigned_at,revoked_reason\r\n",
-    );
+    let columns = [
+        "code",
+        "value",
+        "expires_at",
+        "state",
+        "person",
+        "email",
+        "team",
+        "assigned_at",
+        "revoked_reason",
+    ];
+    let mut lines = Vec::with_capacity(rows.len());
     for r in rows {
         let state_word = match (&r.revoked_at, &r.assigned_at) {
             (Some(_), _) => "revoked",
@@ -232,10 +241,12 @@ async fn export_csv(
             when(r.assigned_at),
             r.revoked_reason.unwrap_or_default(),
         ];
-        let line: Vec<String> = cells.iter().map(|c| csv_field(c)).collect();
-        out.push_str(&line.join(","));
-        out.push_str("\r\n");
+        lines.push(cells);
     }
+    let out = match crate::web::csv::document(columns, lines) {
+        Ok(out) => out,
+        Err(e) => return internal(e),
+    };
     (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),

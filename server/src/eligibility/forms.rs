@@ -168,9 +168,19 @@ async fn export_csv(
         Ok(r) => r,
         Err(e) => return internal(e),
     };
-    let mut out = String::from(
-        "submission_id,team,title,submission_status,eligibility,checked_at,to_fix,to_review,pending,decisions\r\n",
-    );
+    let columns = [
+        "submission_id",
+        "team",
+        "title",
+        "submission_status",
+        "eligibility",
+        "checked_at",
+        "to_fix",
+        "to_review",
+        "pending",
+        "decisions",
+    ];
+    let mut lines = Vec::with_capacity(rows.len());
     for r in &rows {
         let content = SubmissionContent::from_json(&r.submission.content);
         let of = |status: hackboard_domain::eligibility::Status| {
@@ -212,10 +222,12 @@ async fn export_csv(
             of(Status::Pending),
             decisions,
         ];
-        let line: Vec<String> = cells.iter().map(|c| csv_field(c)).collect();
-        out.push_str(&line.join(","));
-        out.push_str("\r\n");
+        lines.push(cells);
     }
+    let out = match crate::web::csv::document(columns, lines) {
+        Ok(out) => out,
+        Err(e) => return internal(e),
+    };
     (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),

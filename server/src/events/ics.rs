@@ -4,6 +4,12 @@
 //! a *floating* time (no zone), which RFC 5545 defines as "the same wall-clock
 //! time wherever the attendee is" — exactly what "Sunday 16:00 local time"
 //! means.
+//!
+//! Written by hand rather than with the `icalendar` crate (0.17): it does
+//! write floating times, but its TEXT escaping leaves carriage returns and
+//! other control characters as they are, so a CR in an event's name or a
+//! milestone's title (TOML allows `"\r"`) would end up raw inside a content
+//! line; `escape` drops them.
 
 use crate::state::AppState;
 use crate::web::error::ApiError;
@@ -154,5 +160,11 @@ mod tests {
     #[test]
     fn text_values_escape_separators_and_newlines() {
         assert_eq!(escape("a,b;c\\d\ne"), "a\\,b\\;c\\\\d\\ne");
+    }
+
+    #[test]
+    fn text_values_carry_no_control_characters() {
+        // The `icalendar` crate would keep the CR and the bell as they are.
+        assert_eq!(escape("a\r\nb\rc\u{7}d\te"), "a\\nbcde");
     }
 }

@@ -7,7 +7,7 @@ use crate::state::AppState;
 use crate::store::{RegisterOutcome, RegistrationFilter, RegistrationStatus, StoreError};
 use crate::web::extract::{FormEvent, FormOrganizer, form_page, organizers_form};
 use crate::web::urlencode;
-use crate::web::{csv_field, internal};
+use crate::web::internal;
 use axum::Form;
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -231,14 +231,20 @@ async fn export_csv(
         Err(e) => return internal(e),
     };
     let questions = &event.definition.registration.questions;
-    let mut out = String::from(
-        "position,status,name,email,hugging_face,in_hf_org,in_hf_snapshot,looking_for_team,registered_at",
-    );
-    for q in questions {
-        out.push(',');
-        out.push_str(&csv_field(&q.id));
-    }
-    out.push_str("\r\n");
+    let columns = [
+        "position",
+        "status",
+        "name",
+        "email",
+        "hugging_face",
+        "in_hf_org",
+        "in_hf_snapshot",
+        "looking_for_team",
+        "registered_at",
+    ]
+    .into_iter()
+    .chain(questions.iter().map(|q| q.id.as_str()));
+    let mut lines = Vec::with_capacity(rows.len());
     for r in rows {
         let answers: BTreeMap<String, serde_json::Value> =
             serde_json::from_str(&r.answers).unwrap_or_default();
@@ -274,15 +280,12 @@ async fn export_csv(
                 _ => String::new(),
             });
         }
-        out.push_str(
-            &cells
-                .iter()
-                .map(|c| csv_field(c))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        out.push_str("\r\n");
+        lines.push(cells);
     }
+    let out = match crate::web::csv::document(columns, lines) {
+        Ok(out) => out,
+        Err(e) => return internal(e),
+    };
     (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
@@ -295,18 +298,4 @@ async fn export_csv(
         out,
     )
         .into_response()
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::web::csv_field;
-
-    #[test]
-    fn csv_fields_are_quoted_and_formulas_defused() {
-        assert_eq!(csv_field("plain"), "plain");
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(csv_field("-1"), "'-1");
-    }
 }

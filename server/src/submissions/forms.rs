@@ -38,15 +38,29 @@ async fn export_csv(
     FormOrganizer { event, .. }: FormOrganizer,
     Path(slug): Path<String>,
 ) -> Response {
-    use crate::web::csv_field;
     use axum::http::header;
     let items = match crate::submissions::api::submission_items(&state, event.id).await {
         Ok(i) => i,
         Err(e) => return e.into_response(),
     };
-    let mut out = String::from(
-        "team,status,version,title,tagline,tracks,github_url,hf_urls,demo_video_url,live_demo_url,built_with,sha256,updated_at,submitted_at,extended_until\r\n",
-    );
+    let columns = [
+        "team",
+        "status",
+        "version",
+        "title",
+        "tagline",
+        "tracks",
+        "github_url",
+        "hf_urls",
+        "demo_video_url",
+        "live_demo_url",
+        "built_with",
+        "sha256",
+        "updated_at",
+        "submitted_at",
+        "extended_until",
+    ];
+    let mut lines = Vec::with_capacity(items.len());
     let time =
         |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| t.to_rfc3339()).unwrap_or_default();
     for i in items {
@@ -67,10 +81,12 @@ async fn export_csv(
             time(i.submitted_at),
             time(i.extended_until),
         ];
-        let line: Vec<String> = cells.iter().map(|c| csv_field(c)).collect();
-        out.push_str(&line.join(","));
-        out.push_str("\r\n");
+        lines.push(cells);
     }
+    let out = match crate::web::csv::document(columns, lines) {
+        Ok(out) => out,
+        Err(e) => return internal(e),
+    };
     (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),

@@ -279,8 +279,18 @@ async fn export_csv(
         Ok(v) => v,
         Err(e) => return internal(e),
     };
-    let mut out =
-        String::from("team,time_zone,tracks,members,captain,member,email,github,hugging_face\r\n");
+    let columns = [
+        "team",
+        "time_zone",
+        "tracks",
+        "members",
+        "captain",
+        "member",
+        "email",
+        "github",
+        "hugging_face",
+    ];
+    let mut lines = Vec::with_capacity(members.len());
     for t in &teams {
         let track_list: Vec<&str> = tracks
             .iter()
@@ -299,11 +309,13 @@ async fn export_csv(
                 m.github_handle.clone().unwrap_or_default(),
                 m.hf_handle.clone().unwrap_or_default(),
             ];
-            let line: Vec<String> = cells.iter().map(|c| crate::web::csv_field(c)).collect();
-            out.push_str(&line.join(","));
-            out.push_str("\r\n");
+            lines.push(cells);
         }
     }
+    let out = match crate::web::csv::document(columns, lines) {
+        Ok(out) => out,
+        Err(e) => return internal(e),
+    };
     (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),

@@ -1,15 +1,89 @@
-//! CSV for organizers' exports.
+//! CSV for organizers' exports: the `csv` crate writes the records (a field
+//! quoted only when it holds a comma, a quote or a line break; lines end
+//! with CRLF), and every cell is defused first so that a spreadsheet does
+//! not run it as a formula.
 
-/// One CSV field: quoted when needed, and spreadsheet formulas defused.
-pub(crate) fn csv_field(value: &str) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
+use std::borrow::Cow;
+
+/// `value`, with a leading `'` when a spreadsheet would read it as a
+/// formula: it starts with `=`, `+`, `-`, `@`, a tab or a carriage return.
+pub(crate) fn defuse(value: &str) -> Cow<'_, str> {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{value}"))
     } else {
-        value.to_owned()
-    };
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value
+        Cow::Borrowed(value)
+    }
+}
+
+/// A whole CSV document: `header`, then one line per row, every cell
+/// defused. A row with not as many cells as the header is an error.
+pub(crate) fn document<H, R>(header: H, rows: impl IntoIterator<Item = R>) -> csv::Result<String>
+where
+    H: IntoIterator<Item: AsRef<str>>,
+    R: IntoIterator<Item: AsRef<str>>,
+{
+    let mut out = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    line(&mut out, header)?;
+    for row in rows {
+        line(&mut out, row)?;
+    }
+    let bytes = out.into_inner().map_err(|e| e.into_error())?;
+    // Only whole `str` cells and ASCII punctuation went in.
+    String::from_utf8(bytes)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e).into())
+}
+
+fn line<W: std::io::Write>(
+    out: &mut csv::Writer<W>,
+    cells: impl IntoIterator<Item: AsRef<str>>,
+) -> csv::Result<()> {
+    for cell in cells {
+        out.write_field(defuse(cell.as_ref()).as_bytes())?;
+    }
+    out.write_record(None::<&[u8]>)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{defuse, document};
+
+    #[test]
+    fn cells_are_quoted_only_when_needed_and_formulas_defused() {
+        // The line a cell gives, beside a plain one.
+        let cell = |value: &str| {
+            let doc = document(["h", "x"], [[value, "x"]]).unwrap();
+            doc.strip_prefix("h,x\r\n").unwrap().to_owned()
+        };
+        assert_eq!(cell("plain"), "plain,x\r\n");
+        assert_eq!(cell(""), ",x\r\n");
+        assert_eq!(cell("a,b"), "\"a,b\",x\r\n");
+        assert_eq!(cell("say \"hi\""), "\"say \"\"hi\"\"\",x\r\n");
+        assert_eq!(cell("two\nlines"), "\"two\nlines\",x\r\n");
+        assert_eq!(
+            cell("=HYPERLINK(\"x\")"),
+            "\"'=HYPERLINK(\"\"x\"\")\",x\r\n"
+        );
+        assert_eq!(cell("-1"), "'-1,x\r\n");
+        assert_eq!(cell("\rcr"), "\"'\rcr\",x\r\n");
+        for start in ["=", "+", "-", "@", "\t", "\r"] {
+            assert_eq!(defuse(&format!("{start}1")), format!("'{start}1"));
+        }
+        assert_eq!(defuse("1-2"), "1-2");
+        // The header goes through the same writer.
+        assert_eq!(
+            document(["a b", "c,d", "@e"], [[""; 3]]).unwrap(),
+            "a b,\"c,d\",'@e\r\n,,\r\n"
+        );
+    }
+
+    #[test]
+    fn a_row_of_another_length_is_refused() {
+        assert!(document(["a", "b"], [vec!["1", "2"], vec!["3"]]).is_err());
+        assert_eq!(
+            document(["a", "b"], Vec::<[&str; 2]>::new()).unwrap(),
+            "a,b\r\n"
+        );
     }
 }

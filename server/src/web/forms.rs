@@ -3,6 +3,7 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 /// A posted form, as name/value pairs (names may repeat, as checkboxes do).
 pub(crate) type Fields = Vec<(String, String)>;
@@ -26,14 +27,42 @@ pub(crate) fn internal(e: impl std::fmt::Display) -> Response {
         .into_response()
 }
 
+/// What [`urlencode`] escapes: every byte but the unreserved characters of
+/// RFC 3986 (`A-Z a-z 0-9 - _ . ~`).
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
 /// Percent-encodes `s` for a URL query value (unreserved characters kept).
 pub fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    utf8_percent_encode(s, QUERY_VALUE).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::urlencode;
+    use percent_encoding::percent_decode_str;
+    use proptest::prelude::*;
+
+    #[test]
+    fn only_unreserved_characters_are_kept() {
+        assert_eq!(
+            urlencode("a b&c=d#e+f%g/é"),
+            "a%20b%26c%3Dd%23e%2Bf%25g%2F%C3%A9"
+        );
+        assert_eq!(urlencode("A-z_0.9~"), "A-z_0.9~");
+    }
+
+    proptest! {
+        #[test]
+        fn decoding_gives_the_input_back(s in any::<String>()) {
+            let encoded = urlencode(&s);
+            let kept = |b: u8| b.is_ascii_alphanumeric() || b"-_.~%".contains(&b);
+            prop_assert!(encoded.bytes().all(kept), "{encoded}");
+            let decoded = percent_decode_str(&encoded).decode_utf8().unwrap();
+            prop_assert_eq!(decoded, s.as_str());
+        }
+    }
 }
