@@ -6,7 +6,6 @@
 use crate::credits::actions::{CreditActor, CreditFail, CreditResult, failure_words};
 use crate::state::AppState;
 use crate::store::{StoredEvent, User};
-use crate::web::csv_field;
 use crate::web::extract::{FormEvent, FormOrganizer, organizers_form};
 use crate::web::{Fields, form_field as field};
 use crate::web::{internal, notice_url};

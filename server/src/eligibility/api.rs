@@ -4,7 +4,7 @@
 
 use crate::eligibility::actions::{DecisionFail, ReportRow, decide, report};
 use crate::state::AppState;
-use crate::submissions::actions::{SubmitActor, SubmitFail};
+use crate::submissions::actions::SubmitActor;
 use crate::web::error::{ApiError, ErrorBody};
 use crate::web::extract::{EventPath, Organizer, SignedIn};
 use axum::Json;
@@ -162,17 +162,6 @@ fn report_item(r: &ReportRow) -> ReportItemOut {
     }
 }
 
-fn submit_failure(e: SubmitFail) -> Response {
-    match e {
-        SubmitFail::Refused(m) => {
-            ApiError::Refused(StatusCode::CONFLICT, "refused", m).into_response()
-        }
-        SubmitFail::Store(e) => ApiError::Internal(e).into_response(),
-        _ => ApiError::Refused(StatusCode::FORBIDDEN, "forbidden", "Not allowed.".into())
-            .into_response(),
-    }
-}
-
 /// The caller's team's submission and its report row.
 async fn my_row(
     state: &AppState,
@@ -186,7 +175,10 @@ async fn my_row(
         user,
         now: state.backend.clock.now(),
     };
-    let (_, sub) = actor.current().await.map_err(submit_failure)?;
+    let (_, sub) = actor
+        .current()
+        .await
+        .map_err(|e| ApiError::from(e).into_response())?;
     let Some(sub) = sub else {
         return Err(ApiError::Refused(
             StatusCode::CONFLICT,
@@ -281,7 +273,7 @@ pub(crate) async fn cover(
 ) -> Response {
     if let Err(e) = crate::eligibility::forms::put_cover(&state, &event, &user, body.to_vec()).await
     {
-        return submit_failure(e);
+        return ApiError::from(e).into_response();
     }
     let store = &state.backend.store;
     let sub = match store.team_of(event.id, user.id).await {

@@ -7,7 +7,6 @@ use crate::eligibility::actions::{DecisionFail, decide, report};
 use crate::state::AppState;
 use crate::store::eligibility::Cover;
 use crate::submissions::actions::{SubmitActor, SubmitFail};
-use crate::web::csv_field;
 use crate::web::extract::{FormEvent, FormOrganizer, form_page, organizers_form};
 use crate::web::{Fields, form_field as field, internal, notice_url};
 use axum::Form;

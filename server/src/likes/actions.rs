@@ -224,6 +224,64 @@ impl crate::state::AppBackend {
         .write(id, like)
         .await
     }
+
+    /// Likes or withdraws a like for the viewer (the like button and the
+    /// plain form); `None` when the event is unknown or nobody is signed in.
+    pub(crate) async fn like_as_viewer(
+        &self,
+        slug: &str,
+        headers: &http::HeaderMap,
+        id: i64,
+        like: bool,
+    ) -> Result<Option<hackboard_app::wire::LikeOut>, hackboard_app::ssr::BackendError> {
+        let Some(event) = self
+            .event_for_like(slug)
+            .await
+            .map_err(crate::web::logged)?
+        else {
+            return Ok(None);
+        };
+        let Some(user) = self.signed_in(headers).await? else {
+            return Ok(None);
+        };
+        let (event_id, user_id) = (event.id, user.id);
+        let current = |error: String| async move {
+            let likes = self
+                .store
+                .like_count(id)
+                .await
+                .map_err(crate::web::logged)?;
+            let liked = self
+                .store
+                .liked_by(event_id, user_id)
+                .await
+                .map_err(crate::web::logged)?
+                .contains(&id);
+            Ok::<_, hackboard_app::ssr::BackendError>(hackboard_app::wire::LikeOut {
+                likes,
+                liked,
+                error: Some(error),
+            })
+        };
+        let (peer, agent) = (
+            header_value(headers, crate::web::peer::PEER_HEADER),
+            header_value(headers, "user-agent"),
+        );
+        match self.like_as(event, &user, id, like, peer, agent).await {
+            Ok(s) => Ok(Some(hackboard_app::wire::LikeOut {
+                likes: s.likes,
+                liked: s.liked,
+                error: None,
+            })),
+            Err(LikeFail::Store(e)) => Err(crate::web::logged(e)),
+            Err(LikeFail::NoProject) => Ok(Some(hackboard_app::wire::LikeOut {
+                likes: 0,
+                liked: false,
+                error: Some(LikeFail::NoProject.to_string()),
+            })),
+            Err(e) => current(e.to_string()).await.map(Some),
+        }
+    }
 }
 
 /// One project in the results: frozen (or live) count, adjustments for
@@ -369,4 +427,12 @@ pub async fn confirm_wild_card(
         ));
     }
     Ok(())
+}
+
+/// A request header's text ("" when absent or not text).
+fn header_value<'a>(headers: &'a http::HeaderMap, name: &str) -> &'a str {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
 }

@@ -1,7 +1,7 @@
 //! The gallery, the likes results and the organizers' likes review, as
 //! pages; the like button's state for a viewer.
 
-use crate::likes::actions::{GALLERY_ORDERS, LikeFail, gallery_order, standings};
+use crate::likes::actions::{GALLERY_ORDERS, gallery_order, standings};
 use crate::state::AppBackend;
 use crate::store::{StoredEvent, User};
 use crate::web::logged;
@@ -10,8 +10,8 @@ use chrono::{DateTime, Duration};
 use chrono_tz::Tz;
 use hackboard_app::ssr::BackendError;
 use hackboard_app::wire::{
-    GalleryCard, GalleryView, LikeButtonView, LikeOut, LikesReviewView, Notice, ResultsView,
-    ReviewGroup, ReviewLike, StandingRow,
+    GalleryCard, GalleryView, LikeButtonView, LikesReviewView, Notice, ResultsView, ReviewGroup,
+    ReviewLike, StandingRow,
 };
 use hackboard_domain::gallery::{self, WILD_CARD_RULE, likes_cutoff, visitor_order};
 use hackboard_domain::submission::SubmissionContent;
@@ -113,53 +113,6 @@ impl AppBackend {
             liked: viewer.liked.contains(&id),
             can_like: note.is_none(),
             note,
-        }
-    }
-
-    /// Likes or withdraws a like for the viewer (the like button and the
-    /// plain form); `None` when the event is unknown or nobody is signed in.
-    pub(crate) async fn like_as_viewer(
-        &self,
-        slug: &str,
-        headers: &http::HeaderMap,
-        id: i64,
-        like: bool,
-    ) -> Result<Option<LikeOut>, BackendError> {
-        let Some(event) = self.event_for_like(slug).await.map_err(logged)? else {
-            return Ok(None);
-        };
-        let Some(user) = self.signed_in(headers).await? else {
-            return Ok(None);
-        };
-        let (event_id, user_id) = (event.id, user.id);
-        let current = |error: String| async move {
-            let likes = self.store.like_count(id).await.map_err(logged)?;
-            let liked = self
-                .store
-                .liked_by(event_id, user_id)
-                .await
-                .map_err(logged)?
-                .contains(&id);
-            Ok::<LikeOut, BackendError>(LikeOut {
-                likes,
-                liked,
-                error: Some(error),
-            })
-        };
-        let (peer, agent) = (header(headers, PEER_HEADER), header(headers, "user-agent"));
-        match self.like_as(event, &user, id, like, peer, agent).await {
-            Ok(s) => Ok(Some(LikeOut {
-                likes: s.likes,
-                liked: s.liked,
-                error: None,
-            })),
-            Err(LikeFail::Store(e)) => Err(logged(e)),
-            Err(LikeFail::NoProject) => Ok(Some(LikeOut {
-                likes: 0,
-                liked: false,
-                error: Some(LikeFail::NoProject.to_string()),
-            })),
-            Err(e) => current(e.to_string()).await.map(Some),
         }
     }
 

@@ -146,40 +146,6 @@ fn at(ms: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(ms).unwrap_or_default()
 }
 
-/// A failure in the API's error shape; field errors and conflicts carry
-/// their details next to `code` and `message`.
-fn failure(e: SubmitFail) -> Response {
-    match e {
-        SubmitFail::Fields(fields) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Json(serde_json::json!({"error": {
-                "code": "invalid",
-                "message": "Some fields need attention; nothing was saved.",
-                "fields": fields.iter().map(|f| serde_json::json!({"field": f.field, "message": f.message})).collect::<Vec<_>>(),
-            }})),
-        )
-            .into_response(),
-        SubmitFail::Conflict(current) => (
-            StatusCode::CONFLICT,
-            Json(serde_json::json!({"error": {
-                "code": "conflict",
-                "message": "Someone in your team saved a newer version first. Your text was kept in the history; merge it into the current version and save again.",
-                "current": {
-                    "version": current.version,
-                    "status": current.status,
-                    "content": ContentIo::from(SubmissionContent::from_json(&current.content)),
-                },
-            }})),
-        )
-            .into_response(),
-        SubmitFail::Refused(m) => ApiError::Refused(StatusCode::CONFLICT, "refused", m).into_response(),
-        SubmitFail::Forbidden(m) => {
-            ApiError::Refused(StatusCode::FORBIDDEN, "forbidden", m.into()).into_response()
-        }
-        SubmitFail::Store(e) => ApiError::Internal(e).into_response(),
-    }
-}
-
 /// The caller's team's submission, with every version.
 #[utoipa::path(get, path = "/api/v1/events/{slug}/submission", tag = "submissions",
     params(("slug" = String, Path, description = "The event's slug")),
@@ -204,12 +170,12 @@ pub(crate) async fn mine(
     };
     let (team, sub) = match actor.current().await {
         Ok(v) => v,
-        Err(e) => return failure(e),
+        Err(e) => return ApiError::from(e).into_response(),
     };
     let closed_because = match actor.open(&team).await {
         Ok(()) => None,
         Err(SubmitFail::Refused(m)) => Some(m),
-        Err(e) => return failure(e),
+        Err(e) => return ApiError::from(e).into_response(),
     };
     let history = match &sub {
         Some(s) => match state.backend.store.submission_versions(s.id).await {
@@ -288,7 +254,7 @@ pub(crate) async fn save(
             hash: d.hash,
         })
         .into_response(),
-        Err(e) => failure(e),
+        Err(e) => ApiError::from(e).into_response(),
     }
 }
 
@@ -318,7 +284,7 @@ pub(crate) async fn extend(
     };
     match actor.extend(id, &input.until, &input.reason).await {
         Ok(until) => Json(ExtensionOut { until }).into_response(),
-        Err(e) => failure(e),
+        Err(e) => ApiError::from(e).into_response(),
     }
 }
 
@@ -382,4 +348,45 @@ pub(crate) async fn submission_items(
         });
     }
     Ok(out)
+}
+
+/// A failure in the API's error shape; field errors and conflicts carry
+/// their details next to `code` and `message`.
+impl From<SubmitFail> for ApiError {
+    fn from(fail: SubmitFail) -> Self {
+        let details = |value: serde_json::Value| match value {
+            serde_json::Value::Object(map) => map,
+            _ => serde_json::Map::new(),
+        };
+        match fail {
+            SubmitFail::Fields(fields) => ApiError::Detailed(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                "Some fields need attention; nothing was saved.".into(),
+                details(serde_json::json!({
+                    "fields": fields
+                        .iter()
+                        .map(|f| serde_json::json!({"field": f.field, "message": f.message}))
+                        .collect::<Vec<_>>(),
+                })),
+            ),
+            SubmitFail::Conflict(current) => ApiError::Detailed(
+                StatusCode::CONFLICT,
+                "conflict",
+                "Someone in your team saved a newer version first. Your text was kept in the history; merge it into the current version and save again.".into(),
+                details(serde_json::json!({
+                    "current": {
+                        "version": current.version,
+                        "status": current.status,
+                        "content": ContentIo::from(
+                            hackboard_domain::submission::SubmissionContent::from_json(&current.content),
+                        ),
+                    },
+                })),
+            ),
+            SubmitFail::Refused(m) => ApiError::Refused(StatusCode::CONFLICT, "refused", m),
+            SubmitFail::Forbidden(m) => ApiError::Refused(StatusCode::FORBIDDEN, "forbidden", m.into()),
+            SubmitFail::Store(e) => ApiError::Internal(e),
+        }
+    }
 }

@@ -24,6 +24,16 @@ pub enum ApiError {
     /// A failure already logged where it happened.
     #[error("internal (logged)")]
     Logged,
+    /// A refusal whose body carries more than the code and the message
+    /// (which fields need attention, the version saved first): `details`
+    /// are added beside `code` and `message`.
+    #[error("{2}")]
+    Detailed(
+        StatusCode,
+        &'static str,
+        String,
+        serde_json::Map<String, serde_json::Value>,
+    ),
 }
 
 impl From<hackboard_app::ssr::BackendError> for ApiError {
@@ -48,6 +58,11 @@ pub struct ErrorDetail {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        if let ApiError::Detailed(status, code, message, mut details) = self {
+            details.insert("code".into(), code.into());
+            details.insert("message".into(), message.into());
+            return (status, Json(serde_json::json!({ "error": details }))).into_response();
+        }
         let (status, code, message) = match self {
             ApiError::NotFound(m) => (StatusCode::NOT_FOUND, "not_found", m),
             ApiError::BadRequest(m) => (StatusCode::BAD_REQUEST, "bad_request", m),
@@ -65,7 +80,7 @@ impl IntoResponse for ApiError {
                     "Something went wrong on our side. Please try again.".to_owned(),
                 )
             }
-            ApiError::Logged => (
+            ApiError::Logged | ApiError::Detailed(..) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
                 "Something went wrong on our side. Please try again.".to_owned(),
