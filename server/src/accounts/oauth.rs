@@ -151,9 +151,12 @@ struct GithubUser {
     email: Option<String>,
 }
 
+/// An organization in Hugging Face's userinfo answer. Each entry carries
+/// both `name` (the display name) and `preferred_username` (the handle we
+/// match on), and more we do not read; an alias of one to the other made
+/// serde refuse every org member's answer ("duplicate field").
 #[derive(Deserialize)]
 struct HfOrg {
-    #[serde(alias = "name")]
     preferred_username: Option<String>,
 }
 

@@ -90,9 +90,18 @@ async fn start_provider() -> (String, Arc<Provider>) {
         .route("/oauth/token", post(token))
         .route("/user", get(|| async { axum::Json(serde_json::json!({"id": 4242, "login": "octocat", "name": "Octo Cat", "email": "Octo@Example.org"})) }))
         .route("/oauth/userinfo", get(|| async {
+            // As Hugging Face answers (../shared/EXTERNAL-APIS.md): every org
+            // entry carries both `name` and `preferred_username`, and more.
             axum::Json(serde_json::json!({
-                "sub": "hf-123", "preferred_username": "hf-ada", "name": "Ada", "email": "ada@hf.example",
-                "orgs": [{"sub": "o1", "preferred_username": "mistral-hackaton-2026"}]
+                "sub": "hf-123", "name": "Ada", "preferred_username": "hf-ada",
+                "profile": "https://huggingface.co/hf-ada", "picture": "https://cdn.example/ada.png",
+                "website": "https://ada.example", "email": "ada@hf.example", "email_verified": true,
+                "isPro": false, "canPay": false,
+                "orgs": [{
+                    "sub": "o1", "name": "Mistral Hackaton 2026", "preferred_username": "mistral-hackaton-2026",
+                    "picture": "https://cdn.example/org.png", "isEnterprise": false, "canPay": false,
+                    "roleInOrg": "read", "pendingSSO": false, "missingMFA": false
+                }]
             }))
         }))
         .with_state(provider.clone());
