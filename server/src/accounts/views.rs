@@ -3,7 +3,7 @@
 use crate::state::AppBackend;
 use crate::web::logged;
 use chrono::DateTime;
-use hackboard_app::ssr::BackendError;
+use hackboard_app::port::BackendError;
 use hackboard_app::wire::{ProfileView, TokenView};
 
 impl AppBackend {

@@ -7,7 +7,7 @@ use crate::state::AppBackend;
 use crate::store::Owner;
 use crate::web::logged;
 use chrono_tz::Tz;
-use hackboard_app::ssr::{Backend, BackendError};
+use hackboard_app::port::{Backend, BackendError};
 use hackboard_app::wire::{CodeRowView, CreditCard, CreditsView, Notice, StockView};
 use hackboard_domain::OfferUnit;
 use hackboard_domain::credits::{Delivery, eligibility, window};

@@ -6,7 +6,7 @@ use crate::eligibility::actions::{checklist_view, status_label};
 use crate::state::AppBackend;
 use crate::web::logged;
 use chrono_tz::Tz;
-use hackboard_app::ssr::BackendError;
+use hackboard_app::port::BackendError;
 use hackboard_app::wire::{EligibilityReportView, EligibilityRow, Notice};
 
 /// The statuses in the order the report counts them.

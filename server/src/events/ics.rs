@@ -89,7 +89,7 @@ pub fn calendar(event: &EventDefinition, base_url: &str, now: DateTime<Utc>) -> 
                 utc_stamp(*utc),
                 format!(
                     "Defined as {}.",
-                    hackboard_app::ssr::describe_defined(&m.time)
+                    hackboard_app::events::views::describe_defined(&m.time)
                 ),
             ),
             MilestoneTime::Local { local } => (

@@ -95,7 +95,7 @@ pub async fn layer(
             .path_and_query()
             .map(|p| p.as_str().to_owned())
             .unwrap_or_default(),
-        zone: hackboard_app::ssr::viewer_zone_from_headers(headers).map(|z| z.name().to_owned()),
+        zone: hackboard_app::port::viewer_zone_from_headers(headers).map(|z| z.name().to_owned()),
         encoding: encoding(headers),
         order,
     };

@@ -1,11 +1,11 @@
-//! The page port: the server's side of `hackboard_app::ssr::Backend`, the
+//! The page port: the server's side of `hackboard_app::port::Backend`, the
 //! one trait the pages and server functions call. Each method hands over to
 //! the feature that owns the page.
 
 use crate::state::AppBackend;
 use crate::web::logged;
 use chrono::{DateTime, Utc};
-use hackboard_app::ssr::{Backend, BackendError};
+use hackboard_app::port::{Backend, BackendError};
 use hackboard_app::wire::{ProfileView, RegistrationPageView, RegistrationsView, ViewerView};
 use hackboard_domain::EventDefinition;
 

@@ -8,7 +8,7 @@ use crate::web::logged;
 use crate::web::peer::PEER_HEADER;
 use chrono::{DateTime, Duration};
 use chrono_tz::Tz;
-use hackboard_app::ssr::BackendError;
+use hackboard_app::port::BackendError;
 use hackboard_app::wire::{
     GalleryCard, GalleryView, LikeButtonView, LikesReviewView, Notice, ResultsView, ReviewGroup,
     ReviewLike, StandingRow,

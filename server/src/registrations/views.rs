@@ -5,7 +5,7 @@
 use crate::state::AppBackend;
 use crate::web::logged;
 use chrono::DateTime;
-use hackboard_app::ssr::BackendError;
+use hackboard_app::port::BackendError;
 use hackboard_app::wire::{
     HfOrgNotice, HfOrgSummary, InviteRow, QuestionView, RegistrationPageView, RegistrationRow,
     RegistrationsView, StaffRow,
@@ -242,7 +242,7 @@ impl AppBackend {
             .milestones
             .iter()
             .find(|m| m.kind == hackboard_domain::MilestoneKind::HfOrgDeadline)
-            .map(|m| hackboard_app::ssr::describe_defined(&m.time));
+            .map(|m| hackboard_app::events::views::describe_defined(&m.time));
         let snapshot = self.store.hf_snapshot(event.id).await.map_err(logged)?;
         let Some(handle) = &user.hf_handle else {
             let link_account = self.config.huggingface.as_ref().map(|_| {

@@ -7,7 +7,7 @@ use crate::submissions::actions::{SubmitActor, SubmitFail};
 use crate::web::logged;
 use chrono::DateTime;
 use chrono_tz::Tz;
-use hackboard_app::ssr::{Backend, BackendError};
+use hackboard_app::port::{Backend, BackendError};
 use hackboard_app::wire::{FieldProblem, HistoryRow, Notice, ProjectView, SubmissionPageView};
 use hackboard_domain::MilestoneKind;
 use hackboard_domain::submission::{SubmissionContent, check};

@@ -6,7 +6,7 @@ use crate::state::AppBackend;
 use crate::store::{StoredEvent, Team, User};
 use crate::web::logged;
 use chrono::{DateTime, Utc};
-use hackboard_app::ssr::{Backend, BackendError};
+use hackboard_app::port::{Backend, BackendError};
 use hackboard_app::wire::*;
 use hackboard_domain::team::{lock_at, membership_open, utc_offset_hours};
 use hackboard_domain::timeline::resolve;

@@ -36,8 +36,8 @@ pub enum ApiError {
     ),
 }
 
-impl From<hackboard_app::ssr::BackendError> for ApiError {
-    fn from(_: hackboard_app::ssr::BackendError) -> Self {
+impl From<hackboard_app::port::BackendError> for ApiError {
+    fn from(_: hackboard_app::port::BackendError) -> Self {
         ApiError::Logged
     }
 }

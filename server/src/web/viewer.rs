@@ -4,7 +4,7 @@
 
 use crate::state::AppBackend;
 use crate::store::StoreError;
-use hackboard_app::ssr::BackendError;
+use hackboard_app::port::BackendError;
 
 /// Logs a store failure where a page is rendered; the page says only
 /// that something went wrong.

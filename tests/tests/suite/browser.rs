@@ -4,7 +4,7 @@
 
 use chrono::Utc;
 use hackboard::store::Engine;
-use hackboard_app::format::short;
+use hackboard_app::ui::format::short;
 use hackboard_domain::MilestoneKind;
 use hackboard_domain::timeline::resolve;
 use hackboard_tests::{AppOptions, free_port, spawn_app, workspace_root};

@@ -2,7 +2,7 @@
 //! program see it, on SQLite and PostgreSQL.
 
 use chrono::{Duration, Utc};
-use hackboard_app::format::short;
+use hackboard_app::ui::format::short;
 use hackboard_domain::MilestoneKind;
 use hackboard_domain::timeline::resolve;
 use hackboard_tests::{AppOptions, each_app_with, engines, spawn_app, t0};

@@ -2,12 +2,17 @@
 //! what to fix after a save that could not be applied, the deadline in the
 //! team's time and the viewer's, and every saved version. Plain HTML forms.
 
-use crate::api::get_submission;
-use crate::pages::NotFound;
+pub mod server;
+
+use crate::eligibility::Checklist;
+use crate::likes::LikeButton;
+use crate::ui::NotFound;
+use crate::ui::format::textarea_text;
 use crate::wire::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
+use server::{get_project, get_submission};
 
 #[component]
 pub fn SubmissionPage() -> impl IntoView {
@@ -86,7 +91,7 @@ fn Submission(v: SubmissionPageView) -> impl IntoView {
                         <section aria-labelledby="checklist-title">
                             <h2 id="checklist-title">"Eligibility checklist"</h2>
                             <p class="meta">"Checked automatically against GitHub and Hugging Face on every save, at the deadline and before judging."</p>
-                            <crate::eligibility::Checklist c id="checklist".to_owned() />
+                            <Checklist c id="checklist".to_owned() />
                             <form method="post" action=recheck><button type="submit" class="button secondary">"Check again"</button></form>
                         </section>
                     }
@@ -108,7 +113,7 @@ fn Submission(v: SubmissionPageView) -> impl IntoView {
                         <input id="tagline" name="tagline" maxlength="200" value=v.tagline.clone() />
                         {problems_of(&v, "tagline")}
                         <label for="description">"Description (markdown)"</label>
-                        <textarea id="description" name="description" rows="8">{crate::format::textarea_text(&v.description)}</textarea>
+                        <textarea id="description" name="description" rows="8">{textarea_text(&v.description)}</textarea>
                         {problems_of(&v, "description")}
                         <fieldset>
                             <legend>{if single { "Track" } else { "Tracks" }}</legend>
@@ -127,7 +132,7 @@ fn Submission(v: SubmissionPageView) -> impl IntoView {
                         <input id="github_url" name="github_url" inputmode="url" placeholder="https://github.com/owner/repository" value=v.github_url.clone() />
                         {problems_of(&v, "github_url")}
                         <label for="hf_urls">"Hugging Face models, datasets or Spaces (one per line)"</label>
-                        <textarea id="hf_urls" name="hf_urls" rows="3" placeholder="https://huggingface.co/owner/model">{crate::format::textarea_text(&v.hf_urls)}</textarea>
+                        <textarea id="hf_urls" name="hf_urls" rows="3" placeholder="https://huggingface.co/owner/model">{textarea_text(&v.hf_urls)}</textarea>
                         {problems_of(&v, "hf_urls")}
                         <label for="demo_video_url">"Demo video"</label>
                         <input id="demo_video_url" name="demo_video_url" inputmode="url" value=v.demo_video_url.clone() />
@@ -194,7 +199,7 @@ pub fn ProjectPage() -> impl IntoView {
         },
         |(slug, id)| async move {
             match id {
-                Some(id) => crate::api::get_project(slug, id).await,
+                Some(id) => get_project(slug, id).await,
                 None => Ok(None),
             }
         },
@@ -230,7 +235,7 @@ fn Project(p: ProjectView) -> impl IntoView {
                 {p.tracks.join(", ")}
                 " · "<a href=event_link>{p.event_name.clone()}</a>
             </p>
-            <crate::gallery::LikeButton b=p.like.clone() />
+            <LikeButton b=p.like.clone() />
             <div class="prose" inner_html=p.description_html.clone()></div>
             <h2>"Links"</h2>
             <ul id="project-links">

@@ -2,10 +2,12 @@
 //! with personal API tokens, and the site header. Plain HTML forms (POST,
 //! then a redirect back), so they work without JavaScript.
 
-use crate::api::{get_profile, get_providers, get_viewer};
+pub mod server;
+
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use server::{get_profile, get_providers, get_viewer};
 
 /// What an error code in `?error=` means, in words.
 fn sign_in_error(code: &str) -> &'static str {
@@ -178,7 +180,7 @@ pub fn ProfilePage() -> impl IntoView {
                             <label for="skills">"Skills (comma-separated)"</label>
                             <input id="skills" name="skills" maxlength="500" value=p.skills.clone() />
                             <label for="bio">"Bio"</label>
-                            <textarea id="bio" name="bio" maxlength="2000" rows="4">{crate::format::textarea_text(&p.bio)}</textarea>
+                            <textarea id="bio" name="bio" maxlength="2000" rows="4">{crate::ui::format::textarea_text(&p.bio)}</textarea>
                             <button type="submit" class="button">"Save profile"</button>
                         </form>
                         <h2>"Sign-in methods"</h2>

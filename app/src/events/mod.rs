@@ -1,95 +1,20 @@
-//! The pages. They render on the server only (islands mode): plain HTML that
-//! works without JavaScript, with `islands` hydrated where something moves.
+//! The home page (every event, grouped live / upcoming / past) and an
+//! event's page (timeline, tracks, credits, links, rules). Server-rendered;
+//! the countdown and the viewer's times are the `ui` islands.
 
-use crate::account::{ProfilePage, SignInConfirmPage, SignInPage, SignInSentPage, SiteHeader};
-use crate::api::{get_event, get_home};
-use crate::islands::{Countdown, ViewerTime};
-use crate::registration::{RegisterPage, RegistrationsPage};
+pub mod server;
+#[cfg(feature = "ssr")]
+pub mod views;
+
+use crate::ui::{Countdown, NotFound, ServerTrouble, ViewerTime};
 use crate::wire::{EventCard, EventView};
 use leptos::prelude::*;
-use leptos_meta::{Title, provide_meta_context};
-use leptos_router::{
-    SsrMode,
-    components::{Route, Router, Routes},
-    hooks::use_params_map,
-    path,
-};
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+use server::{get_event, get_home};
 
 #[component]
-pub fn App() -> impl IntoView {
-    provide_meta_context();
-    view! {
-        <a class="skip-link" href="#main">"Skip to content"</a>
-        <Router>
-            <SiteHeader />
-            <main id="main">
-                <Routes fallback=|| view! { <NotFound /> }>
-                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
-                    <Route path=path!("/events/:slug") view=EventPage ssr=SsrMode::Async />
-                    <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
-                    <Route path=path!("/sign-in/sent") view=SignInSentPage ssr=SsrMode::Async />
-                    <Route path=path!("/sign-in/confirm") view=SignInConfirmPage ssr=SsrMode::Async />
-                    <Route path=path!("/me") view=ProfilePage ssr=SsrMode::Async />
-                    <Route path=path!("/events/:slug/register") view=RegisterPage ssr=SsrMode::Async />
-                    <Route path=path!("/events/:slug/registrations") view=RegistrationsPage ssr=SsrMode::Async />
-                    <Route path=path!("/events/:slug/team") view=crate::teams::MyTeamPage ssr=SsrMode::Async />
-                    <Route path=path!("/events/:slug/finder") view=crate::teams::FinderPage ssr=SsrMode::Async />
-                    <Route path=path!("/events/:slug/teams") view=crate::teams::TeamsAdminPage ssr=SsrMode::Async />
-                    <Route path=path!("/events/:slug/credits") view=crate::credits::CreditsPage ssr=SsrMode::Async />
-                    <Route path=path!("/events/:slug/submission") view=crate::submission::SubmissionPage ssr=SsrMode::Async />
-                    <Route path=path!("/events/:slug/projects/:id") view=crate::submission::ProjectPage ssr=SsrMode::Async />
-                    <Route path=path!("/events/:slug/eligibility") view=crate::eligibility::EligibilityPage ssr=SsrMode::Async />
-                    <Route path=path!("/events/:slug/gallery") view=crate::gallery::GalleryPage ssr=SsrMode::Async />
-                    <Route path=path!("/events/:slug/results") view=crate::gallery::ResultsPage ssr=SsrMode::Async />
-                    <Route path=path!("/events/:slug/likes/review") view=crate::gallery::LikesReviewPage ssr=SsrMode::Async />
-                </Routes>
-            </main>
-        </Router>
-        <footer class="site-footer">
-            <p>"Hackboard — hackathons, end to end. "<a href="/api/v1/openapi.json">"API"</a></p>
-        </footer>
-    }
-}
-
-/// Sets the HTTP status of the page being rendered.
-fn set_status(code: u16) {
-    #[cfg(feature = "ssr")]
-    if let (Some(res), Ok(status)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        http::StatusCode::from_u16(code),
-    ) {
-        res.set_status(status);
-    }
-    #[cfg(not(feature = "ssr"))]
-    let _ = code;
-}
-
-#[component]
-pub fn NotFound() -> impl IntoView {
-    set_status(404);
-    view! {
-        <Title text="Not found · Hackboard" />
-        <section class="panel">
-            <h1>"Page not found"</h1>
-            <p>"There is no event or page at this address. "<a href="/">"See all events"</a></p>
-        </section>
-    }
-}
-
-#[component]
-fn ServerTrouble() -> impl IntoView {
-    set_status(500);
-    view! {
-        <Title text="Something went wrong · Hackboard" />
-        <section class="panel">
-            <h1>"Something went wrong on our side"</h1>
-            <p>"Nothing you did caused this. Please try again in a moment."</p>
-        </section>
-    }
-}
-
-#[component]
-fn HomePage() -> impl IntoView {
+pub fn HomePage() -> impl IntoView {
     let home = Resource::new(|| (), |_| get_home());
     view! {
         <Title text="Events · Hackboard" />
@@ -141,7 +66,7 @@ fn EventGroup(title: &'static str, id: &'static str, cards: Vec<EventCard>) -> i
 }
 
 #[component]
-fn EventPage() -> impl IntoView {
+pub fn EventPage() -> impl IntoView {
     let params = use_params_map();
     let event = Resource::new(
         move || params.read().get("slug").unwrap_or_default(),
@@ -161,7 +86,7 @@ fn EventPage() -> impl IntoView {
 }
 
 #[component]
-fn EventDetails(ev: EventView) -> impl IntoView {
+pub fn EventDetails(ev: EventView) -> impl IntoView {
     let zone_note = match &ev.viewer_zone {
         Some(z) => format!("Times are shown in the zone each was defined in and in yours ({z})."),
         None => "Times are shown in the zone each was defined in and in yours.".to_owned(),

@@ -3,12 +3,14 @@
 //! import, distribution, revocation, reassignment and the CSV export.
 //! Plain HTML forms.
 
-use crate::api::get_credits;
-use crate::pages::NotFound;
+pub mod server;
+
+use crate::ui::NotFound;
 use crate::wire::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
+use server::get_credits;
 
 #[component]
 pub fn CreditsPage() -> impl IntoView {

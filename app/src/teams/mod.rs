@@ -1,33 +1,16 @@
 //! Team pages: "My team", the team finder and the organizers' team list.
 //! Plain HTML forms, so everything works without JavaScript.
 
-use crate::api::{answer_team_request, get_finder, get_my_team, get_teams_admin};
-use crate::pages::NotFound;
-use crate::wire::TeamAnswer;
+pub mod islands;
+pub mod server;
+
+use crate::ui::{NotFound, NoticeLine, q};
 use crate::wire::*;
+use islands::TeamLive;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
-
-/// The page's query parameters among `keys`, for the server function.
-pub(crate) fn q(keys: &[&str]) -> std::collections::BTreeMap<String, String> {
-    let map = use_query_map().read_untracked();
-    keys.iter()
-        .filter_map(|k| map.get(k).map(|v| ((*k).to_owned(), v)))
-        .collect()
-}
-
-#[component]
-pub(crate) fn NoticeLine(notice: Option<Notice>) -> impl IntoView {
-    notice.map(|n| {
-        let (class, role) = if n.ok {
-            ("notice ok", "status")
-        } else {
-            ("notice", "alert")
-        };
-        view! { <p class=class role=role id="team-notice">{n.text}</p> }
-    })
-}
+use leptos_router::hooks::use_params_map;
+use server::{get_finder, get_my_team, get_teams_admin};
 
 #[component]
 pub fn MyTeamPage() -> impl IntoView {
@@ -214,7 +197,7 @@ fn TeamPanel(t: TeamView, v: MyTeamView) -> impl IntoView {
             <h2 id="details-title">"Team details"</h2>
             <form method="post" action=format!("{base}/update") class="stack narrow">
                 <label for="details-description">"Description"</label>
-                <textarea id="details-description" name="description" rows="3" maxlength="1000">{crate::format::textarea_text(&t.description)}</textarea>
+                <textarea id="details-description" name="description" rows="3" maxlength="1000">{crate::ui::format::textarea_text(&t.description)}</textarea>
                 <label for="details-zone">"Time zone"</label>
                 <input id="details-zone" name="time_zone" required value=t.time_zone.clone() />
                 <div>
@@ -471,122 +454,5 @@ fn TeamsAdmin(v: TeamsAdminView) -> impl IntoView {
                 </table>
             }.into_any() }}
         </section>
-    }
-}
-
-/// The team's members and the requests waiting for an answer. Once
-/// hydrated, accepting or declining happens in place: the answer goes
-/// through a server function and the list and count redraw from the team
-/// it returns. Without JavaScript the same forms post and redirect.
-#[island]
-pub fn TeamLive(slug: String, team: TeamView) -> impl IntoView {
-    let team = RwSignal::new(team);
-    let notice = RwSignal::new(None::<Notice>);
-    // Effects run only in the browser: the mark says the island is live.
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
-    let base = format!("/events/{slug}/team");
-    let answer = move |ev: leptos::ev::SubmitEvent, id: i64, accept: bool, slug: String| {
-        ev.prevent_default();
-        leptos::task::spawn_local(async move {
-            match answer_team_request(slug, id, accept).await {
-                Ok(Some(TeamAnswer {
-                    notice: n,
-                    team: fresh,
-                })) => {
-                    notice.set(Some(n));
-                    if let Some(fresh) = fresh {
-                        team.set(fresh);
-                    }
-                }
-                Ok(None) => notice.set(Some(Notice {
-                    ok: false,
-                    text: "Your session has ended: sign in again.".into(),
-                })),
-                Err(_) => notice.set(Some(Notice {
-                    ok: false,
-                    text: "Something went wrong on our side. Please try again.".into(),
-                })),
-            }
-        });
-    };
-    view! {
-        <div id="team-live" data-hydrated=move || hydrated.get().then_some("true")>
-        {move || notice.get().map(|n| {
-            let (class, role) = if n.ok { ("notice ok", "status") } else { ("notice", "alert") };
-            view! { <p class=class role=role id="team-live-notice">{n.text}</p> }
-        })}
-        {move || {
-            let t = team.get();
-            let base = base.clone();
-            let slug = slug.clone();
-            view! {
-                <h2 id="team-title">{format!("Team {} · {}", t.name, t.size)}</h2>
-                {(!t.description.is_empty()).then(|| view! { <p>{t.description.clone()}</p> })}
-                <ul id="team-members">
-                    {t.members.clone().into_iter().map(|m| {
-                        let who = format!("{}{}{}", m.name, if m.captain { " (captain)" } else { "" }, if m.you { " — you" } else { "" });
-                        let remove_label = format!("Remove {}", m.name);
-                        let captain_label = format!("Make {} captain", m.name);
-                        let show = t.you_are_captain && !m.you;
-                        let uid = m.user_id.to_string();
-                        let base = base.clone();
-                        view! {
-                            <li>
-                                {who}
-                                {(!m.skills.is_empty()).then(|| view! { <span class="meta">{format!(" · {}", m.skills)}</span> })}
-                                <span class="meta">{format!(" · {}", m.time_zone)}</span>
-                                {show.then(|| view! {
-                                    " "
-                                    <form method="post" action=format!("{base}/captain") class="inline">
-                                        <input type="hidden" name="user_id" value=uid.clone() />
-                                        <button type="submit" class="link-button" aria-label=captain_label>"Make captain"</button>
-                                    </form>
-                                    " "
-                                    <form method="post" action=format!("{base}/remove") class="inline">
-                                        <input type="hidden" name="user_id" value=uid.clone() />
-                                        <button type="submit" class="link-button" aria-label=remove_label>"Remove"</button>
-                                    </form>
-                                })}
-                            </li>
-                        }
-                    }).collect_view()}
-                </ul>
-                {(!t.requests.is_empty()).then(|| view! {
-                    <h3>"Waiting for an answer"</h3>
-                    <ul class="requests" id="team-requests">
-                        {t.requests.clone().into_iter().map(|r| {
-                            let is_request = r.kind != "invitation";
-                            let text = if is_request {
-                                format!("{} asks to join{}", r.person, if r.message.is_empty() { ".".to_owned() } else { format!(": “{}”", r.message) })
-                            } else {
-                                format!("{} was invited.", r.person)
-                            };
-                            let id = r.id;
-                            let (slug_a, slug_d) = (slug.clone(), slug.clone());
-                            view! {
-                                <li>
-                                    {text}" "
-                                    {is_request.then(|| view! {
-                                        <form method="post" action=format!("{base}/accept") class="inline"
-                                            on:submit=move |ev| answer(ev, id, true, slug_a.clone())>
-                                            <input type="hidden" name="id" value=id.to_string() />
-                                            <button type="submit" class="link-button">"Accept"</button>
-                                        </form>
-                                    })}
-                                    " "
-                                    <form method="post" action=format!("{base}/decline") class="inline"
-                                        on:submit=move |ev| answer(ev, id, false, slug_d.clone())>
-                                        <input type="hidden" name="id" value=id.to_string() />
-                                        <button type="submit" class="link-button">{if is_request { "Decline" } else { "Cancel" }}</button>
-                                    </form>
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ul>
-                })}
-            }
-        }}
-        </div>
     }
 }

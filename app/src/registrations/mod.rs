@@ -1,12 +1,14 @@
 //! Registering for an event, and the organizers' registration list. Plain
 //! HTML forms, so they work without JavaScript.
 
-use crate::api::{get_registration, get_registrations};
-use crate::pages::NotFound;
+pub mod server;
+
+use crate::ui::NotFound;
 use crate::wire::{QuestionView, RegistrationPageView, RegistrationsView};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
+use server::{get_registration, get_registrations};
 
 fn outcome_message(
     query: &leptos_router::params::ParamsMap,

@@ -2,13 +2,14 @@
 //! organizers' report with filters, CSV export and decisions. Plain HTML
 //! forms.
 
-use crate::api::get_eligibility_report;
-use crate::pages::NotFound;
-use crate::teams::{NoticeLine, q};
+pub mod server;
+
+use crate::ui::{NotFound, NoticeLine, q};
 use crate::wire::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
+use server::get_eligibility_report;
 
 /// A checklist: one line per item with its state, what to do and what was
 /// seen.

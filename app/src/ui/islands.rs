@@ -1,9 +1,9 @@
-//! The only parts of a page that run in the browser (Leptos islands): the
-//! live countdown and times re-rendered in the viewer's own zone. Everything
-//! else is server-rendered HTML, which keeps the WebAssembly bundle small and
-//! the pages usable with JavaScript off.
+//! The shared islands (Leptos islands run in the browser): the live
+//! countdown and times re-rendered in the viewer's own zone. Everything else
+//! on these pages is server-rendered HTML, which keeps the WebAssembly bundle
+//! small and the pages usable with JavaScript off.
 
-use crate::format;
+use super::format;
 use crate::wire::CountdownItem;
 use leptos::prelude::*;
 
