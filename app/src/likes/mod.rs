@@ -35,6 +35,21 @@ pub fn GalleryPage() -> impl IntoView {
     }
 }
 
+/// A gallery page's address: its order, page, track and search, each
+/// encoded (a search for "C++" or "#1" keeps its text).
+fn gallery_link(here: &str, sort: &str, page: usize, track: &str, text: &str) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    query.append_pair("sort", sort);
+    query.append_pair("page", &page.to_string());
+    if !track.is_empty() {
+        query.append_pair("track", track);
+    }
+    if !text.is_empty() {
+        query.append_pair("q", text);
+    }
+    format!("{here}?{}", query.finish())
+}
+
 #[component]
 fn Gallery(v: GalleryView) -> impl IntoView {
     let base = format!("/events/{}", v.slug);
@@ -42,19 +57,7 @@ fn Gallery(v: GalleryView) -> impl IntoView {
     let link = {
         let (here, track, text, sort) =
             (here.clone(), v.track.clone(), v.q.clone(), v.sort.clone());
-        move |page: usize| {
-            let mut url = format!("{here}?sort={sort}&page={page}");
-            if !track.is_empty() {
-                url.push_str(&format!("&track={track}"));
-            }
-            if !text.is_empty() {
-                url.push_str(&format!(
-                    "&q={}",
-                    text.replace('&', "%26").replace(' ', "+")
-                ));
-            }
-            url
-        }
+        move |page: usize| gallery_link(&here, &sort, page, &track, &text)
     };
     view! {
         <Title text=format!("Gallery · {}", v.event_name) />
@@ -252,5 +255,35 @@ fn Review(v: LikesReviewView) -> impl IntoView {
         }).collect_view()}
         <h2>"Voided likes"</h2>
         <div class="table-wrap" id="voided">{table(v.voided.clone())}</div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_gallery_page_link_keeps_a_search_with_plus_hash_ampersand_percent_and_equals() {
+        let url = super::gallery_link(
+            "/events/x/gallery",
+            "likes",
+            2,
+            "fine-tuning",
+            "C++ #1 & 100% = ok",
+        );
+        let (path, query) = url.split_once('?').unwrap();
+        assert_eq!(path, "/events/x/gallery");
+        assert!(!query.contains('#'), "{query}");
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect();
+        let expected = [
+            ("sort", "likes"),
+            ("page", "2"),
+            ("track", "fine-tuning"),
+            ("q", "C++ #1 & 100% = ok"),
+        ];
+        assert_eq!(
+            pairs,
+            expected.map(|(k, v)| (k.to_owned(), v.to_owned())).to_vec()
+        );
     }
 }

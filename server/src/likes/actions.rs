@@ -233,7 +233,7 @@ impl crate::state::AppBackend {
         headers: &http::HeaderMap,
         id: i64,
         like: bool,
-    ) -> Result<Option<hackboard_app::wire::LikeOut>, hackboard_app::ssr::BackendError> {
+    ) -> Result<Option<hackboard_app::wire::LikeOut>, hackboard_app::port::BackendError> {
         let Some(event) = self
             .event_for_like(slug)
             .await
@@ -257,7 +257,7 @@ impl crate::state::AppBackend {
                 .await
                 .map_err(crate::web::logged)?
                 .contains(&id);
-            Ok::<_, hackboard_app::ssr::BackendError>(hackboard_app::wire::LikeOut {
+            Ok::<_, hackboard_app::port::BackendError>(hackboard_app::wire::LikeOut {
                 likes,
                 liked,
                 error: Some(error),

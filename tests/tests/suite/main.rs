@@ -8,6 +8,7 @@ mod accounts_contract;
 mod api_registration;
 mod api_submissions;
 mod api_teams;
+mod architecture;
 mod authorization;
 mod browser;
 mod credits;
