@@ -6,6 +6,7 @@ use crate::credits::actions::CreditActor;
 use crate::state::AppBackend;
 use crate::store::Owner;
 use crate::web::logged;
+use crate::web::viewer::PageViewer;
 use chrono_tz::Tz;
 use hackboard_app::port::{Backend, BackendError};
 use hackboard_app::wire::{CodeRowView, CreditCard, CreditsView, Notice, StockView};
@@ -28,11 +29,10 @@ impl AppBackend {
         headers: &http::HeaderMap,
         q: &[(String, String)],
     ) -> Result<Option<CreditsView>, BackendError> {
-        let Some(event) = self.store.event_by_slug(slug).await.map_err(logged)? else {
+        let Some(PageViewer { event, user }) = self.page_viewer(slug, headers).await? else {
             return Ok(None);
         };
         let now = self.clock.now();
-        let user = self.signed_in(headers).await?;
         let def = &event.definition;
         let get = |k: &str| {
             q.iter()

@@ -5,6 +5,7 @@ use crate::eligibility::actions::{ReportRow, report};
 use crate::eligibility::actions::{checklist_view, status_label};
 use crate::state::AppBackend;
 use crate::web::logged;
+use crate::web::viewer::PageViewer;
 use chrono_tz::Tz;
 use hackboard_app::port::BackendError;
 use hackboard_app::wire::{EligibilityReportView, EligibilityRow, Notice};
@@ -48,7 +49,7 @@ impl AppBackend {
         headers: &http::HeaderMap,
         q: &[(String, String)],
     ) -> Result<Option<EligibilityReportView>, BackendError> {
-        let Some(event) = self.store.event_by_slug(slug).await.map_err(logged)? else {
+        let Some(PageViewer { event, user }) = self.page_viewer(slug, headers).await? else {
             return Ok(None);
         };
         let mut view = EligibilityReportView {
@@ -62,7 +63,7 @@ impl AppBackend {
             counts: vec![],
             rows: vec![],
         };
-        let user = match self.staff_viewer(event.id, headers).await? {
+        let user = match self.staff_viewer(event.id, user).await? {
             Some((user, true)) => user,
             signed_in => {
                 view.signed_in = signed_in.is_some();

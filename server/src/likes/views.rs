@@ -6,6 +6,7 @@ use crate::state::AppBackend;
 use crate::store::{StoredEvent, User};
 use crate::web::logged;
 use crate::web::peer::PEER_HEADER;
+use crate::web::viewer::PageViewer;
 use chrono::{DateTime, Duration};
 use chrono_tz::Tz;
 use hackboard_app::port::BackendError;
@@ -347,12 +348,11 @@ impl AppBackend {
         headers: &http::HeaderMap,
         q: &[(String, String)],
     ) -> Result<Option<ResultsView>, BackendError> {
-        let Some(event) = self.store.event_by_slug(slug).await.map_err(logged)? else {
+        let Some(PageViewer { event, user }) = self.page_viewer(slug, headers).await? else {
             return Ok(None);
         };
         let def = &event.definition;
         let now = self.clock.now();
-        let user = self.signed_in(headers).await?;
         let organizer = match &user {
             Some(u) => crate::auth::may_organize(&self.store, event.id, u)
                 .await
@@ -455,7 +455,7 @@ impl AppBackend {
         headers: &http::HeaderMap,
         q: &[(String, String)],
     ) -> Result<Option<LikesReviewView>, BackendError> {
-        let Some(event) = self.store.event_by_slug(slug).await.map_err(logged)? else {
+        let Some(PageViewer { event, user }) = self.page_viewer(slug, headers).await? else {
             return Ok(None);
         };
         let mut view = LikesReviewView {
@@ -468,7 +468,7 @@ impl AppBackend {
             groups: vec![],
             voided: vec![],
         };
-        let user = match self.staff_viewer(event.id, headers).await? {
+        let user = match self.staff_viewer(event.id, user).await? {
             Some((user, true)) => user,
             signed_in => {
                 view.signed_in = signed_in.is_some();

@@ -4,6 +4,7 @@
 
 use crate::state::AppBackend;
 use crate::web::logged;
+use crate::web::viewer::PageViewer;
 use chrono::DateTime;
 use hackboard_app::port::BackendError;
 use hackboard_app::wire::{
@@ -25,10 +26,9 @@ impl AppBackend {
         headers: &http::HeaderMap,
     ) -> Result<Option<RegistrationPageView>, BackendError> {
         let now = self.clock.now();
-        let Some(event) = self.store.event_by_slug(slug).await.map_err(logged)? else {
+        let Some(PageViewer { event, user }) = self.page_viewer(slug, headers).await? else {
             return Ok(None);
         };
-        let user = self.signed_in(headers).await?;
         let def = &event.definition;
         let zone = user
             .as_ref()
@@ -98,10 +98,9 @@ impl AppBackend {
         filter: &[(String, String)],
     ) -> Result<Option<RegistrationsView>, BackendError> {
         let now = self.clock.now();
-        let Some(event) = self.store.event_by_slug(slug).await.map_err(logged)? else {
+        let Some(PageViewer { event, user }) = self.page_viewer(slug, headers).await? else {
             return Ok(None);
         };
-        let user = self.signed_in(headers).await?;
         let allowed = match &user {
             Some(u) => crate::auth::may_organize(&self.store, event.id, u)
                 .await

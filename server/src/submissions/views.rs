@@ -5,6 +5,7 @@
 use crate::state::AppBackend;
 use crate::submissions::actions::{SubmitActor, SubmitFail};
 use crate::web::logged;
+use crate::web::viewer::PageViewer;
 use chrono::DateTime;
 use chrono_tz::Tz;
 use hackboard_app::port::{Backend, BackendError};
@@ -21,11 +22,10 @@ impl AppBackend {
         headers: &http::HeaderMap,
         q: &[(String, String)],
     ) -> Result<Option<SubmissionPageView>, BackendError> {
-        let Some(event) = self.store.event_by_slug(slug).await.map_err(logged)? else {
+        let Some(PageViewer { event, user }) = self.page_viewer(slug, headers).await? else {
             return Ok(None);
         };
         let now = self.clock.now();
-        let user = self.signed_in(headers).await?;
         let def = &event.definition;
         let get = |k: &str| {
             q.iter()
@@ -213,7 +213,7 @@ impl AppBackend {
         id: i64,
         headers: &http::HeaderMap,
     ) -> Result<Option<ProjectView>, BackendError> {
-        let Some(event) = self.store.event_by_slug(slug).await.map_err(logged)? else {
+        let Some(PageViewer { event, user }) = self.page_viewer(slug, headers).await? else {
             return Ok(None);
         };
         let Some(sub) = self
@@ -232,7 +232,6 @@ impl AppBackend {
         let preview = if public {
             None
         } else {
-            let user = self.signed_in(headers).await?;
             let Some(user) = user else {
                 return Ok(None);
             };

@@ -5,6 +5,7 @@
 use crate::state::AppBackend;
 use crate::store::{StoredEvent, Team, User};
 use crate::web::logged;
+use crate::web::viewer::PageViewer;
 use chrono::{DateTime, Utc};
 use hackboard_app::port::{Backend, BackendError};
 use hackboard_app::wire::*;
@@ -35,18 +36,6 @@ impl AppBackend {
             .map(|(ok, text)| Notice { ok, text })
     }
 
-    async fn event_and_viewer(
-        &self,
-        slug: &str,
-        headers: &http::HeaderMap,
-    ) -> Result<Option<(StoredEvent, Option<User>)>, BackendError> {
-        let Some(event) = self.store.event_by_slug(slug).await.map_err(logged)? else {
-            return Ok(None);
-        };
-        let user = self.signed_in(headers).await?;
-        Ok(Some((event, user)))
-    }
-
     /// Accepts or declines as the signed-in viewer, through the same
     /// `teams::Actor` as the form and the API.
     pub(crate) async fn answer_team_request_now(
@@ -56,7 +45,11 @@ impl AppBackend {
         id: i64,
         accept: bool,
     ) -> Result<Option<Notice>, BackendError> {
-        let Some((event, Some(user))) = self.event_and_viewer(slug, headers).await? else {
+        let Some(PageViewer {
+            event,
+            user: Some(user),
+        }) = self.page_viewer(slug, headers).await?
+        else {
             return Ok(None);
         };
         let actor = crate::teams::actions::Actor {
@@ -189,7 +182,7 @@ impl AppBackend {
         q: Query<'_>,
     ) -> Result<Option<MyTeamView>, BackendError> {
         let now = self.clock.now();
-        let Some((event, user)) = self.event_and_viewer(slug, headers).await? else {
+        let Some(PageViewer { event, user }) = self.page_viewer(slug, headers).await? else {
             return Ok(None);
         };
         let def = &event.definition;
@@ -266,7 +259,7 @@ impl AppBackend {
         q: Query<'_>,
     ) -> Result<Option<FinderView>, BackendError> {
         let now = self.clock.now();
-        let Some((event, user)) = self.event_and_viewer(slug, headers).await? else {
+        let Some(PageViewer { event, user }) = self.page_viewer(slug, headers).await? else {
             return Ok(None);
         };
         let def = &event.definition;
@@ -381,7 +374,7 @@ impl AppBackend {
         headers: &http::HeaderMap,
         q: Query<'_>,
     ) -> Result<Option<TeamsAdminView>, BackendError> {
-        let Some((event, user)) = self.event_and_viewer(slug, headers).await? else {
+        let Some(PageViewer { event, user }) = self.page_viewer(slug, headers).await? else {
             return Ok(None);
         };
         let def = &event.definition;

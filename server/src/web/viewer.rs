@@ -13,6 +13,15 @@ pub(crate) fn logged(e: StoreError) -> BackendError {
     BackendError
 }
 
+/// Who looks at one of an event's pages: the event and the signed-in
+/// account, if any. The pages' counterpart of the handlers' extractors
+/// (`web::extract`): page views come through the page port with the
+/// request's headers, not as axum requests.
+pub(crate) struct PageViewer {
+    pub event: std::sync::Arc<crate::store::StoredEvent>,
+    pub user: Option<crate::store::User>,
+}
+
 impl AppBackend {
     /// The account a request is signed in as (session cookie or API
     /// token), or `None`; a store failure is logged, never shown.
@@ -25,15 +34,29 @@ impl AppBackend {
             .map_err(logged)
     }
 
+    /// The event `slug` and who is looking at its page (`None`: no such
+    /// event); the event from the revision-checked cache.
+    pub(crate) async fn page_viewer(
+        &self,
+        slug: &str,
+        headers: &http::HeaderMap,
+    ) -> Result<Option<PageViewer>, BackendError> {
+        let Some(event) = self.stored_event(slug).await.map_err(logged)? else {
+            return Ok(None);
+        };
+        let user = self.signed_in(headers).await?;
+        Ok(Some(PageViewer { event, user }))
+    }
+
     /// Who is looking at one of the event's organizers' pages: nobody
     /// signed in (`Ok(None)`), or the account and whether it organizes
     /// the event.
     pub(crate) async fn staff_viewer(
         &self,
         event_id: i64,
-        headers: &http::HeaderMap,
+        user: Option<crate::store::User>,
     ) -> Result<Option<(crate::store::User, bool)>, BackendError> {
-        let Some(user) = self.signed_in(headers).await? else {
+        let Some(user) = user else {
             return Ok(None);
         };
         let organizer = crate::auth::may_organize(&self.store, event_id, &user)
