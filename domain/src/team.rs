@@ -190,6 +190,44 @@ pub fn membership_open(
     }
 }
 
+/// Until when a team may move to `new_zone`: its zone places its
+/// local-time deadlines, so it is fixed from the moment hacking starts —
+/// in the team's zone or in the new one, whichever is first (a team past
+/// its own deadline cannot reopen it by moving west) — and from the team
+/// formation lock. Without a hacking start, the end of hacking fixes it.
+/// `Ok(until)` is the instant the change stops being possible (checked
+/// again by the statement that writes it); `Err` says why it is closed.
+pub fn zone_change_open(
+    milestones: &[Milestone],
+    now: DateTime<Utc>,
+    team_zone: Tz,
+    new_zone: Tz,
+    viewer_zone: Tz,
+) -> Result<DateTime<Utc>, TeamError> {
+    membership_open(milestones, now, team_zone, viewer_zone)?;
+    let fixing = [MilestoneKind::HackingStarts, MilestoneKind::HackingEnds]
+        .into_iter()
+        .find_map(|kind| milestones.iter().find(|m| m.kind == kind));
+    let lock = milestones
+        .iter()
+        .find(|m| m.kind == MilestoneKind::TeamFormationLock);
+    let mut until = DateTime::<Utc>::MAX_UTC;
+    for m in fixing.into_iter().chain(lock) {
+        for zone in [team_zone, new_zone] {
+            let at = resolve(&m.time, zone);
+            if now >= at {
+                return Err(TeamError::Locked(format!(
+                    "The team's time zone is fixed since \"{}\" ({}).",
+                    m.title,
+                    closed_words(m, at, zone, viewer_zone)
+                )));
+            }
+            until = until.min(at);
+        }
+    }
+    Ok(until)
+}
+
 /// The track can change until the submission deadline (hacking ends) in the
 /// team's zone.
 pub fn tracks_open(

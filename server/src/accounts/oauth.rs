@@ -17,9 +17,10 @@ use crate::auth;
 use crate::config::OAuthProvider;
 use crate::state::AppState;
 use crate::store::accounts::NewIdentity;
+use crate::web::error::ApiPath;
 use crate::web::internal;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -71,7 +72,7 @@ pub struct Start {
 
 async fn start(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     headers: HeaderMap,
     Query(q): Query<Start>,
 ) -> Response {
@@ -172,7 +173,7 @@ struct HfUser {
 
 async fn callback(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     headers: HeaderMap,
     Query(q): Query<Callback>,
 ) -> Response {

@@ -4,10 +4,10 @@
 
 use crate::credits::actions::CreditActor;
 use crate::state::AppState;
-use crate::web::error::{ApiError, ApiJson, ErrorBody};
+use crate::web::error::{ApiError, ApiJson, ApiPath, ErrorBody};
 use crate::web::extract::{EventPath, SignedIn};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use hackboard_app::wire::CreditsView;
 use hackboard_domain::credits::OfferInput;
@@ -115,7 +115,7 @@ macro_rules! with_actor {
 pub(crate) async fn my_credits(
     State(state): State<AppState>,
     _: SignedIn,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     headers: HeaderMap,
 ) -> Result<Json<CreditsView>, ApiError> {
     state
@@ -143,7 +143,7 @@ pub(crate) async fn claim(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
     EventPath(event): EventPath,
-    Path((_slug, offer)): Path<(String, String)>,
+    ApiPath((_slug, offer)): ApiPath<(String, String)>,
 ) -> Result<Json<ClaimOut>, ApiError> {
     let c = with_actor!(state, user, event, |a| a.claim(&offer))?;
     Ok(Json(ClaimOut {
@@ -167,7 +167,7 @@ pub(crate) async fn import(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
     EventPath(event): EventPath,
-    Path((_slug, offer)): Path<(String, String)>,
+    ApiPath((_slug, offer)): ApiPath<(String, String)>,
     ApiJson(input): ApiJson<ImportIn>,
 ) -> Result<Json<ImportOut>, ApiError> {
     let imported = with_actor!(state, user, event, |a| a.import(&offer, &input.csv))?;
@@ -189,7 +189,7 @@ pub(crate) async fn distribute(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
     EventPath(event): EventPath,
-    Path((_slug, offer)): Path<(String, String)>,
+    ApiPath((_slug, offer)): ApiPath<(String, String)>,
 ) -> Result<Json<DistributeOut>, ApiError> {
     let d = with_actor!(state, user, event, |a| a.distribute(&offer))?;
     Ok(Json(DistributeOut {
@@ -214,7 +214,7 @@ pub(crate) async fn revoke(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
     EventPath(event): EventPath,
-    Path((_slug, id)): Path<(String, i64)>,
+    ApiPath((_slug, id)): ApiPath<(String, i64)>,
     ApiJson(input): ApiJson<RevokeIn>,
 ) -> Result<Json<DoneOut>, ApiError> {
     with_actor!(state, user, event, |a| a.revoke(id, &input.reason))?;
@@ -239,7 +239,7 @@ pub(crate) async fn save_offer(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
     EventPath(event): EventPath,
-    Path(_slug): Path<String>,
+    ApiPath(_slug): ApiPath<String>,
     ApiJson(input): ApiJson<OfferIn>,
 ) -> Result<Json<DoneOut>, ApiError> {
     let input = OfferInput {

@@ -6,12 +6,13 @@
 use crate::credits::actions::{CreditActor, CreditFail, CreditResult, failure_words};
 use crate::state::AppState;
 use crate::store::{StoredEvent, User};
+use crate::web::error::ApiPath;
 use crate::web::extract::{FormEvent, FormOrganizer, organizers_form};
+use crate::web::forms::Form;
 use crate::web::{Fields, form_field as field};
 use crate::web::{internal, notice_url};
-use axum::Form;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -63,7 +64,7 @@ fn actor<'a>(state: &'a AppState, event: &'a StoredEvent, user: &'a User) -> Cre
 async fn claim(
     State(state): State<AppState>,
     FormEvent { event, user }: FormEvent,
-    Path((slug, offer)): Path<(String, String)>,
+    ApiPath((slug, offer)): ApiPath<(String, String)>,
 ) -> Response {
     let back = format!("/events/{slug}/credits");
     let result = actor(&state, &event, &user).claim(&offer).await.map(|c| {
@@ -79,7 +80,7 @@ async fn claim(
 async fn import(
     State(state): State<AppState>,
     FormOrganizer { event, user }: FormOrganizer,
-    Path((slug, offer)): Path<(String, String)>,
+    ApiPath((slug, offer)): ApiPath<(String, String)>,
     Form(fields): Form<Fields>,
 ) -> Response {
     let result = actor(&state, &event, &user)
@@ -92,7 +93,7 @@ async fn import(
 async fn distribute(
     State(state): State<AppState>,
     FormOrganizer { event, user }: FormOrganizer,
-    Path((slug, offer)): Path<(String, String)>,
+    ApiPath((slug, offer)): ApiPath<(String, String)>,
 ) -> Response {
     let result = actor(&state, &event, &user)
         .distribute(&offer)
@@ -113,7 +114,7 @@ async fn distribute(
 async fn save_offer(
     State(state): State<AppState>,
     FormOrganizer { event, user }: FormOrganizer,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     Form(input): Form<hackboard_domain::credits::OfferInput>,
 ) -> Response {
     let result = actor(&state, &event, &user)
@@ -126,7 +127,7 @@ async fn save_offer(
 async fn revoke(
     State(state): State<AppState>,
     FormOrganizer { event, user }: FormOrganizer,
-    Path((slug, id)): Path<(String, String)>,
+    ApiPath((slug, id)): ApiPath<(String, String)>,
     Form(fields): Form<Fields>,
 ) -> Response {
     let result = match id.parse::<i64>() {
@@ -142,7 +143,7 @@ async fn revoke(
 async fn reassign(
     State(state): State<AppState>,
     FormOrganizer { event, user }: FormOrganizer,
-    Path((slug, offer)): Path<(String, String)>,
+    ApiPath((slug, offer)): ApiPath<(String, String)>,
     Form(fields): Form<Fields>,
 ) -> Response {
     let back = format!("/events/{slug}/credits");
@@ -194,7 +195,7 @@ async fn person(state: &AppState, who: &str) -> Result<Option<i64>, Response> {
 async fn export_csv(
     State(state): State<AppState>,
     FormOrganizer { event, .. }: FormOrganizer,
-    Path((slug, offer)): Path<(String, String)>,
+    ApiPath((slug, offer)): ApiPath<(String, String)>,
 ) -> Response {
     let store = &state.backend.store;
     let offer_id = match store.offer_id(event.id, &offer).await {

@@ -5,11 +5,11 @@
 use crate::eligibility::actions::{DecisionFail, ReportRow, decide, report};
 use crate::state::AppState;
 use crate::submissions::actions::SubmitActor;
-use crate::web::error::{ApiError, ErrorBody};
+use crate::web::error::{ApiError, ApiPath, ErrorBody};
 use crate::web::extract::{EventPath, Organizer, SignedIn};
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
@@ -332,7 +332,7 @@ pub(crate) async fn all(
 pub(crate) async fn check_one(
     State(state): State<AppState>,
     Organizer { event, .. }: Organizer,
-    Path((_slug, id)): Path<(String, i64)>,
+    ApiPath((_slug, id)): ApiPath<(String, i64)>,
 ) -> Response {
     queue(&state, event.id, id).await
 }
@@ -351,7 +351,7 @@ pub(crate) async fn check_one(
 pub(crate) async fn decision(
     State(state): State<AppState>,
     Organizer { event, user }: Organizer,
-    Path((_slug, id)): Path<(String, i64)>,
+    ApiPath((_slug, id)): ApiPath<(String, i64)>,
     crate::web::error::ApiJson(input): crate::web::error::ApiJson<DecisionIn>,
 ) -> Result<Json<ReportItemOut>, ApiError> {
     let now = state.backend.clock.now();

@@ -7,11 +7,12 @@ use crate::eligibility::actions::{DecisionFail, decide, report};
 use crate::state::AppState;
 use crate::store::eligibility::Cover;
 use crate::submissions::actions::{SubmitActor, SubmitFail};
+use crate::web::error::ApiPath;
 use crate::web::extract::{FormEvent, FormOrganizer, form_page, organizers_form};
+use crate::web::forms::Form;
 use crate::web::{Fields, form_field as field, internal, notice_url};
-use axum::Form;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -60,7 +61,7 @@ pub fn router() -> Router<AppState> {
 async fn check_mine(
     State(state): State<AppState>,
     FormEvent { event, user }: FormEvent,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
 ) -> Response {
     let back = format!("/events/{slug}/submission");
     let actor = SubmitActor {
@@ -103,7 +104,7 @@ async fn check_mine(
 async fn check_one(
     State(state): State<AppState>,
     FormOrganizer { event, .. }: FormOrganizer,
-    Path((slug, id)): Path<(String, i64)>,
+    ApiPath((slug, id)): ApiPath<(String, i64)>,
 ) -> Response {
     let back = format!("/events/{slug}/eligibility");
     let now = state.backend.clock.now();
@@ -133,7 +134,7 @@ async fn check_one(
 async fn decision(
     State(state): State<AppState>,
     FormOrganizer { event, user }: FormOrganizer,
-    Path((slug, id)): Path<(String, i64)>,
+    ApiPath((slug, id)): ApiPath<(String, i64)>,
     Form(fields): Form<Fields>,
 ) -> Response {
     let back = format!("/events/{slug}/eligibility");
@@ -161,7 +162,7 @@ async fn decision(
 async fn export_csv(
     State(state): State<AppState>,
     FormOrganizer { event, .. }: FormOrganizer,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
 ) -> Response {
     let rows = match report(&state.backend.store, event.id).await {
         Ok(r) => r,
@@ -266,7 +267,7 @@ async fn cover_bytes(mut form: Multipart) -> Result<Vec<u8>, String> {
 async fn upload_cover(
     State(state): State<AppState>,
     FormEvent { event, user }: FormEvent,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     form: Multipart,
 ) -> Response {
     let back = format!("/events/{slug}/submission");
@@ -322,7 +323,7 @@ pub(crate) async fn put_cover(
 /// A project's cover, to whoever may see the project.
 async fn cover(
     State(state): State<AppState>,
-    Path((slug, id)): Path<(String, i64)>,
+    ApiPath((slug, id)): ApiPath<(String, i64)>,
     headers: HeaderMap,
 ) -> Response {
     match state.backend.project_view(&slug, id, &headers).await {

@@ -2,9 +2,9 @@
 //! timeline, tracks and offers.
 
 use crate::state::AppState;
-use crate::web::error::{ApiError, ErrorBody};
+use crate::web::error::{ApiError, ApiPath, ErrorBody};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use chrono::{DateTime, Utc};
 use hackboard_domain::timeline::{self, EventStatus, Phase};
 use hackboard_domain::{EventDefinition, MilestoneTime};
@@ -261,7 +261,7 @@ pub(crate) async fn list_events(
     ))]
 pub(crate) async fn get_event(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
 ) -> Result<Json<EventOut>, ApiError> {
     let def = state
         .backend

@@ -12,8 +12,8 @@
 //! line; `escape` drops them.
 
 use crate::state::AppState;
-use crate::web::error::ApiError;
-use axum::extract::{Path, State};
+use crate::web::error::{ApiError, ApiPath};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
@@ -120,7 +120,7 @@ pub fn calendar(event: &EventDefinition, base_url: &str, now: DateTime<Utc>) -> 
 /// `GET /events/{slug}/calendar.ics`.
 pub async fn calendar_feed(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     let def = state
         .backend

@@ -3,13 +3,13 @@
 //! wild card's confirmation.
 
 use crate::state::AppState;
-use crate::web::error::{ApiError, ApiJson, ErrorBody};
+use crate::web::error::{ApiError, ApiJson, ApiPath, ErrorBody};
 use crate::web::extract::{Organizer, SignedIn};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::web::peer::PEER_HEADER;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use hackboard_app::wire::{GalleryView, LikeOut, ProjectView, ResultsView};
 use serde::{Deserialize, Serialize};
@@ -46,7 +46,7 @@ fn query_pairs(q: BTreeMap<String, String>) -> Vec<(String, String)> {
     ))]
 pub(crate) async fn gallery(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     Query(q): Query<BTreeMap<String, String>>,
     headers: HeaderMap,
 ) -> Result<Json<GalleryView>, ApiError> {
@@ -69,7 +69,7 @@ pub(crate) async fn gallery(
     ))]
 pub(crate) async fn project(
     State(state): State<AppState>,
-    Path((slug, id)): Path<(String, i64)>,
+    ApiPath((slug, id)): ApiPath<(String, i64)>,
     headers: HeaderMap,
 ) -> Result<Json<ProjectView>, ApiError> {
     state
@@ -95,7 +95,7 @@ pub(crate) async fn project(
 pub(crate) async fn like(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
-    Path((slug, id)): Path<(String, i64)>,
+    ApiPath((slug, id)): ApiPath<(String, i64)>,
     headers: HeaderMap,
 ) -> Result<Json<LikeOut>, ApiError> {
     set(&state, &user, &slug, id, &headers, true).await
@@ -114,7 +114,7 @@ pub(crate) async fn like(
 pub(crate) async fn unlike(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
-    Path((slug, id)): Path<(String, i64)>,
+    ApiPath((slug, id)): ApiPath<(String, i64)>,
     headers: HeaderMap,
 ) -> Result<Json<LikeOut>, ApiError> {
     set(&state, &user, &slug, id, &headers, false).await
@@ -168,7 +168,7 @@ async fn set(
     ))]
 pub(crate) async fn results(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     headers: HeaderMap,
 ) -> Result<Json<ResultsView>, ApiError> {
     state
@@ -244,7 +244,7 @@ pub struct WildCardIn {
 pub(crate) async fn confirm(
     State(state): State<AppState>,
     Organizer { event, user }: Organizer,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     headers: HeaderMap,
     ApiJson(input): ApiJson<WildCardIn>,
 ) -> Result<Json<ResultsView>, ApiError> {

@@ -3,11 +3,12 @@
 //! then back to the page with a signed notice.
 
 use crate::state::AppState;
+use crate::web::error::ApiPath;
 use crate::web::extract::{FormOrganizer, organizers_form};
+use crate::web::forms::Form;
 use crate::web::{Fields, form_field as field, internal, notice_url};
-use axum::Form;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
@@ -33,7 +34,7 @@ pub fn router() -> Router<AppState> {
 
 async fn like_form(
     State(state): State<AppState>,
-    Path((slug, id)): Path<(String, i64)>,
+    ApiPath((slug, id)): ApiPath<(String, i64)>,
     headers: HeaderMap,
     Form(fields): Form<Fields>,
 ) -> Response {
@@ -84,7 +85,7 @@ pub(crate) fn checked_reason(reason: &str) -> Result<&str, String> {
 async fn void_form(
     State(state): State<AppState>,
     FormOrganizer { event, user }: FormOrganizer,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     Form(fields): Form<Fields>,
 ) -> Response {
     let back = format!("/events/{slug}/likes/review");
@@ -118,7 +119,7 @@ async fn void_form(
 async fn confirm_form(
     State(state): State<AppState>,
     FormOrganizer { event, user }: FormOrganizer,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     Form(fields): Form<Fields>,
 ) -> Response {
     let back = format!("/events/{slug}/results");

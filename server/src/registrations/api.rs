@@ -5,12 +5,12 @@
 use crate::registrations::actions::in_snapshot;
 use crate::state::AppState;
 use crate::store::RevokeOutcome;
-use crate::web::error::{ApiError, ApiJson, ApiQuery, ErrorBody};
+use crate::web::error::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody};
 use crate::web::extract::{EventPath, Organizer, SignedIn};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -514,7 +514,7 @@ pub(crate) async fn list_invites(
 pub(crate) async fn create_invite(
     State(state): State<AppState>,
     Organizer { event, .. }: Organizer,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     ApiJson(input): ApiJson<InviteIn>,
 ) -> Result<(StatusCode, Json<InviteOut>), ApiError> {
     let now = state.backend.clock.now();
@@ -562,7 +562,7 @@ pub(crate) async fn create_invite(
 pub(crate) async fn end_invite(
     State(state): State<AppState>,
     Organizer { event, .. }: Organizer,
-    Path((_slug, id)): Path<(String, String)>,
+    ApiPath((_slug, id)): ApiPath<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let unknown = || ApiError::NotFound("No such invite link, or it had already ended.".into());
     let id: i64 = id.parse().map_err(|_| unknown())?;

@@ -5,12 +5,13 @@
 use crate::registrations::actions::{Refusal, RegistrationInput, register_user};
 use crate::state::AppState;
 use crate::store::{RegisterOutcome, RegistrationFilter, RegistrationStatus, StoreError};
+use crate::web::error::ApiPath;
 use crate::web::extract::{FormEvent, FormOrganizer, form_page, organizers_form};
+use crate::web::forms::Form;
 use crate::web::internal;
 use crate::web::urlencode;
-use axum::Form;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -47,7 +48,7 @@ pub fn router() -> Router<AppState> {
 async fn register(
     State(state): State<AppState>,
     FormEvent { event, user }: FormEvent,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
     let page = format!("/events/{slug}/register");
@@ -96,7 +97,7 @@ async fn register(
 async fn withdraw(
     State(state): State<AppState>,
     FormEvent { event, user }: FormEvent,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
 ) -> Response {
     let page = format!("/events/{slug}/register");
     let now = state.backend.clock.now();
@@ -124,7 +125,7 @@ pub struct StatusChange {
 async fn change_status(
     State(state): State<AppState>,
     FormOrganizer { event, .. }: FormOrganizer,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     Form(form): Form<StatusChange>,
 ) -> Response {
     let page = format!("/events/{slug}/registrations");
@@ -217,7 +218,7 @@ impl Filter {
 async fn export_csv(
     State(state): State<AppState>,
     FormOrganizer { event, .. }: FormOrganizer,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     Query(filter): Query<Filter>,
 ) -> Response {
     let _page = format!("/events/{slug}/registrations");

@@ -6,12 +6,13 @@ use crate::auth;
 use crate::state::AppState;
 use crate::store::{RevokeOutcome, Role};
 use crate::web::Fields;
+use crate::web::error::ApiPath;
 
 use crate::web::extract::{FormOrganizer, organizers_form};
+use crate::web::forms::Form;
 use crate::web::internal;
-use axum::Form;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
@@ -56,7 +57,7 @@ fn back(slug: &str, query: &str) -> Response {
 async fn create_invite(
     State(state): State<AppState>,
     FormOrganizer { event, .. }: FormOrganizer,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     Form(fields): Form<Fields>,
 ) -> Response {
     let now = state.backend.clock.now();
@@ -105,7 +106,7 @@ async fn create_invite(
 async fn revoke_invite(
     State(state): State<AppState>,
     FormOrganizer { event, .. }: FormOrganizer,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     Form(fields): Form<Fields>,
 ) -> Response {
     let Ok(Some(id)) = number(&fields, "id") else {
@@ -122,7 +123,7 @@ async fn revoke_invite(
 async fn grant_role(
     State(state): State<AppState>,
     FormOrganizer { event, user: by }: FormOrganizer,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     Form(fields): Form<Fields>,
 ) -> Response {
     let Some(role) = Role::parse(field(&fields, "role")) else {
@@ -154,7 +155,7 @@ async fn grant_role(
 async fn revoke_role(
     State(state): State<AppState>,
     FormOrganizer { event, .. }: FormOrganizer,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     Form(fields): Form<Fields>,
 ) -> Response {
     let (Some(role), Ok(Some(user_id))) = (

@@ -34,7 +34,7 @@ pub use outbox::{Mail, OutboxMessage};
 pub use registrations::{HfOrgStatus, Invite, MailFor};
 pub use registrations::{RegisterOutcome, Registration, RegistrationFilter, RegistrationStatus};
 pub use submissions::{SaveRequest, Saved, StoredSubmission, SubmissionVersion};
-pub use teams::{AuditEntry, Left, Seeker, Team, TeamMember, TeamRequest};
+pub use teams::{AuditEntry, Left, Seeker, Team, TeamMember, TeamRequest, ZoneMove};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");

@@ -54,6 +54,15 @@ macro_rules! after_departure {
 }
 pub(super) use after_departure;
 
+/// A team moving to another zone: written only from the zone the caller
+/// read, and only before the instant the move closes (milliseconds).
+#[derive(Debug, Clone, Copy)]
+pub struct ZoneMove<'a> {
+    pub from: &'a str,
+    pub now: i64,
+    pub until: i64,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Team {
     pub id: i64,
@@ -521,29 +530,43 @@ impl Store {
         })
     }
 
-    /// Changes what the team says about itself.
+    /// Changes what the team says about itself. A zone move (`zone_move`)
+    /// is written only if the team is still in the zone the caller read and
+    /// the move is still open at the caller's instant (the statement checks
+    /// both, so two moves cannot cross and none lands after the freeze);
+    /// `false` when it was not written.
     pub async fn update_team(
         &self,
         team_id: i64,
         description: &str,
         time_zone: &str,
+        zone_move: Option<ZoneMove<'_>>,
         looking_for_members: bool,
         wanted_skills: &str,
-    ) -> Result<(), StoreError> {
-        on_pool!(self, |p| {
+    ) -> Result<bool, StoreError> {
+        let (from, now, until) = match zone_move {
+            Some(m) => (m.from, m.now, m.until),
+            None => (time_zone, 0, 1),
+        };
+        let done = on_pool!(self, |p| {
             sqlx::query(
                 "UPDATE teams SET description = $2, time_zone = $3, looking_for_members = $4, \
-                 wanted_skills = $5 WHERE id = $1",
+                 wanted_skills = $5 WHERE id = $1 \
+                 AND (time_zone = $3 OR (time_zone = $6 AND $7 < $8))",
             )
             .bind(team_id)
             .bind(description)
             .bind(time_zone)
             .bind(looking_for_members)
             .bind(wanted_skills)
+            .bind(from)
+            .bind(now)
+            .bind(until)
             .execute(p)
-            .await?;
+            .await?
+            .rows_affected()
         });
-        Ok(())
+        Ok(done == 1)
     }
 
     /// Replaces the team's join code: the old link stops working.

@@ -4,10 +4,10 @@
 
 use crate::state::AppState;
 use crate::submissions::actions::{SubmitActor, SubmitFail};
-use crate::web::error::{ApiError, ApiJson, ErrorBody};
+use crate::web::error::{ApiError, ApiJson, ApiPath, ErrorBody};
 use crate::web::extract::{EventPath, Organizer, SignedIn};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
@@ -272,7 +272,7 @@ pub(crate) async fn extend(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
     EventPath(event): EventPath,
-    Path((_slug, id)): Path<(String, i64)>,
+    ApiPath((_slug, id)): ApiPath<(String, i64)>,
     ApiJson(input): ApiJson<ExtensionIn>,
 ) -> Response {
     let actor = SubmitActor {

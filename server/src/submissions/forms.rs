@@ -6,12 +6,13 @@
 use crate::state::AppState;
 use crate::submissions::actions::{SubmitActor, SubmitFail};
 use crate::web::Fields;
+use crate::web::error::ApiPath;
 use crate::web::extract::{FormEvent, FormOrganizer, form_page, organizers_form};
 
+use crate::web::forms::Form;
 use crate::web::{internal, notice_url};
-use axum::Form;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
@@ -36,7 +37,7 @@ pub fn router() -> Router<AppState> {
 async fn export_csv(
     State(state): State<AppState>,
     FormOrganizer { event, .. }: FormOrganizer,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
 ) -> Response {
     use axum::http::header;
     let items = match crate::submissions::api::submission_items(&state, event.id).await {
@@ -132,7 +133,7 @@ fn content(fields: &Fields) -> SubmissionContent {
 async fn save(
     State(state): State<AppState>,
     FormEvent { event, user }: FormEvent,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     Form(fields): Form<Fields>,
 ) -> Response {
     let back = format!("/events/{slug}/submission");

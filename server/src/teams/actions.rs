@@ -4,7 +4,7 @@
 //! (`http::api`) both call these, so the two cannot drift apart.
 
 use crate::config::Config;
-use crate::store::{Left, Store, StoreError, StoredEvent, Team, User};
+use crate::store::{Left, Store, StoreError, StoredEvent, Team, User, ZoneMove};
 use crate::web::error::ApiError;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
@@ -12,6 +12,7 @@ use chrono_tz::Tz;
 use hackboard_domain::email::EmailAddress;
 use hackboard_domain::team::{
     TeamError, choose_tracks, free_text, membership_open, name_key, team_name, tracks_open,
+    zone_change_open,
 };
 use hackboard_domain::timeline::zone_or_utc as zone;
 
@@ -169,19 +170,42 @@ impl Actor<'_> {
         let description = free_text(description)?;
         let wanted = free_text(wanted_skills)?;
         let tz: Tz = time_zone.trim().parse().map_err(|_| TeamError::TimeZone)?;
-        if tz.name() != team.time_zone {
-            self.open_for(zone(&team.time_zone))?;
-        }
-        Ok(self
+        let zone_move = if tz.name() == team.time_zone {
+            None
+        } else {
+            let until = zone_change_open(
+                self.milestones(),
+                self.now,
+                zone(&team.time_zone),
+                tz,
+                self.viewer_zone(),
+            )?;
+            Some(ZoneMove {
+                from: &team.time_zone,
+                now: self.now.timestamp_millis(),
+                until: until.timestamp_millis(),
+            })
+        };
+        let written = self
             .store
             .update_team(
                 team.id,
                 &description,
                 tz.name(),
+                zone_move,
                 looking_for_members,
                 &wanted,
             )
-            .await?)
+            .await?;
+        if written {
+            Ok(())
+        } else {
+            Err(ActionError::Refused(TeamError::Locked(
+                "The team's time zone changed meanwhile or can no longer change: reload the \
+                 team page to see it."
+                    .into(),
+            )))
+        }
     }
 
     /// A new join code: the old invite link stops working.

@@ -5,10 +5,10 @@
 
 use crate::state::AppState;
 use crate::teams::actions::Actor;
-use crate::web::error::{ApiError, ApiJson, ApiQuery, ErrorBody};
+use crate::web::error::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody};
 use crate::web::extract::{EventPath, Organizer, SignedIn};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use hackboard_app::wire::{FinderView, MyTeamView, TeamsAdminView};
 use serde::{Deserialize, Serialize};
@@ -171,7 +171,7 @@ type Out = Result<Json<TeamActionOut>, ApiError>;
 pub(crate) async fn my_team(
     State(state): State<AppState>,
     _: SignedIn,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     headers: HeaderMap,
 ) -> Result<Json<MyTeamView>, ApiError> {
     Ok(Json(view(&state, &slug, &headers).await?))
@@ -191,7 +191,7 @@ pub(crate) async fn create_team(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
     EventPath(event): EventPath,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     headers: HeaderMap,
     ApiJson(input): ApiJson<CreateTeamIn>,
 ) -> Out {
@@ -216,7 +216,7 @@ pub(crate) async fn update_team(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
     EventPath(event): EventPath,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     headers: HeaderMap,
     ApiJson(input): ApiJson<UpdateTeamIn>,
 ) -> Out {
@@ -251,7 +251,7 @@ pub(crate) async fn join_team(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
     EventPath(event): EventPath,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     headers: HeaderMap,
     ApiJson(input): ApiJson<JoinIn>,
 ) -> Out {
@@ -275,7 +275,7 @@ pub(crate) async fn leave_team(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
     EventPath(event): EventPath,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     headers: HeaderMap,
 ) -> Out {
     act!(state, slug, headers, user, event, |a| async {
@@ -296,7 +296,7 @@ pub(crate) async fn remove_member(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
     EventPath(event): EventPath,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     headers: HeaderMap,
     ApiJson(input): ApiJson<MemberIn>,
 ) -> Out {
@@ -319,7 +319,7 @@ pub(crate) async fn hand_over(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
     EventPath(event): EventPath,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     headers: HeaderMap,
     ApiJson(input): ApiJson<MemberIn>,
 ) -> Out {
@@ -342,7 +342,7 @@ pub(crate) async fn new_code(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
     EventPath(event): EventPath,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     headers: HeaderMap,
 ) -> Out {
     act!(state, slug, headers, user, event, |a| async {
@@ -365,7 +365,7 @@ pub(crate) async fn set_tracks(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
     EventPath(event): EventPath,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     headers: HeaderMap,
     ApiJson(input): ApiJson<TracksIn>,
 ) -> Out {
@@ -389,7 +389,7 @@ pub(crate) async fn invite(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
     EventPath(event): EventPath,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     headers: HeaderMap,
     ApiJson(input): ApiJson<TeamInviteIn>,
 ) -> Out {
@@ -414,7 +414,7 @@ pub(crate) async fn ask_to_join(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
     EventPath(event): EventPath,
-    Path((slug, id)): Path<(String, i64)>,
+    ApiPath((slug, id)): ApiPath<(String, i64)>,
     headers: HeaderMap,
     ApiJson(input): ApiJson<AskIn>,
 ) -> Out {
@@ -440,7 +440,7 @@ pub(crate) async fn accept(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
     EventPath(event): EventPath,
-    Path((slug, id)): Path<(String, i64)>,
+    ApiPath((slug, id)): ApiPath<(String, i64)>,
     headers: HeaderMap,
 ) -> Out {
     act!(state, slug, headers, user, event, |a| async {
@@ -464,7 +464,7 @@ pub(crate) async fn decline(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
     EventPath(event): EventPath,
-    Path((slug, id)): Path<(String, i64)>,
+    ApiPath((slug, id)): ApiPath<(String, i64)>,
     headers: HeaderMap,
 ) -> Out {
     act!(state, slug, headers, user, event, |a| async {
@@ -488,7 +488,7 @@ pub(crate) async fn decline(
 pub(crate) async fn finder(
     State(state): State<AppState>,
     _: SignedIn,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     headers: HeaderMap,
     ApiQuery(q): ApiQuery<FinderQuery>,
 ) -> Result<Json<FinderView>, ApiError> {
@@ -522,7 +522,7 @@ pub(crate) async fn set_finder(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
     EventPath(event): EventPath,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     headers: HeaderMap,
     ApiJson(input): ApiJson<FinderIn>,
 ) -> Out {
@@ -548,7 +548,7 @@ pub(crate) async fn set_finder(
 pub(crate) async fn teams_admin(
     State(state): State<AppState>,
     _: Organizer,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     headers: HeaderMap,
     ApiQuery(q): ApiQuery<TeamsQuery>,
 ) -> Result<Json<TeamsAdminView>, ApiError> {
@@ -579,7 +579,7 @@ pub(crate) async fn organizer_move(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
     EventPath(event): EventPath,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     headers: HeaderMap,
     ApiJson(input): ApiJson<MoveIn>,
 ) -> Out {

@@ -5,13 +5,14 @@
 use crate::state::AppState;
 use crate::store::Left;
 use crate::teams::actions::{ActionError, ActionResult, Actor};
+use crate::web::error::ApiPath;
 use crate::web::extract::{FormEvent, FormOrganizer, form_page, organizers_form};
 use crate::web::{Fields, form_field as field};
 
+use crate::web::forms::Form;
 use crate::web::{internal, notice_url};
-use axum::Form;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -67,7 +68,7 @@ fn finish(state: &AppState, back: &str, result: ActionResult<String>) -> Respons
 async fn team_form(
     State(state): State<AppState>,
     who: FormEvent,
-    Path((slug, action)): Path<(String, String)>,
+    ApiPath((slug, action)): ApiPath<(String, String)>,
     Form(fields): Form<Fields>,
 ) -> Response {
     team_action(
@@ -84,7 +85,7 @@ async fn team_form(
 async fn ask_form(
     State(state): State<AppState>,
     who: FormEvent,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     Form(fields): Form<Fields>,
 ) -> Response {
     team_action(
@@ -101,7 +102,7 @@ async fn ask_form(
 async fn finder_form(
     State(state): State<AppState>,
     who: FormEvent,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     Form(fields): Form<Fields>,
 ) -> Response {
     team_action(
@@ -241,7 +242,7 @@ async fn team_action(
 async fn organizer_move(
     State(state): State<AppState>,
     FormOrganizer { event, user }: FormOrganizer,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
     Form(fields): Form<Fields>,
 ) -> Response {
     let back = format!("/events/{slug}/teams");
@@ -267,7 +268,7 @@ async fn organizer_move(
 async fn export_csv(
     State(state): State<AppState>,
     FormOrganizer { event, .. }: FormOrganizer,
-    Path(slug): Path<String>,
+    ApiPath(slug): ApiPath<String>,
 ) -> Response {
     let _back = format!("/events/{slug}/teams");
     let store = &state.backend.store;

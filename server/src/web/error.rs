@@ -110,8 +110,29 @@ where
 
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
         use axum::extract::rejection::JsonRejection;
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(v)) => Ok(ApiJson(v)),
+        match Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(Json(v)) => {
+                if let Some(field) = control_character_in(&v, "") {
+                    return Err(ApiError::Refused(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "invalid",
+                        format!(
+                            "`{field}` holds a control character (such as NUL): text may hold \
+                             line breaks and tabs, but no other invisible characters."
+                        ),
+                    ));
+                }
+                T::deserialize(v).map(ApiJson).map_err(|e| {
+                    ApiError::Refused(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "invalid",
+                        format!(
+                            "The JSON body does not have the expected fields: {}. See /api/v1/openapi.json.",
+                            serde_detail(&e.to_string())
+                        ),
+                    )
+                })
+            }
             Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::Refused(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "bad_request",
@@ -122,20 +143,51 @@ where
                 "bad_request",
                 "The body is not valid JSON.".into(),
             )),
-            Err(JsonRejection::JsonDataError(e)) => Err(ApiError::Refused(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid",
-                format!(
-                    "The JSON body does not have the expected fields: {}. See /api/v1/openapi.json.",
-                    serde_detail(&e.body_text())
-                ),
-            )),
             Err(e) => Err(ApiError::Refused(
                 e.status(),
                 "bad_request",
                 "The request body could not be read.".into(),
             )),
         }
+    }
+}
+
+/// Whether `c` may stand in text people send: anything but the control
+/// characters, of which only line breaks and tabs are text (a NUL is
+/// refused by PostgreSQL and invisible everywhere).
+pub(crate) fn allowed_in_text(c: char) -> bool {
+    !c.is_control() || matches!(c, '\n' | '\r' | '\t')
+}
+
+/// The field (`team.description`, `tags[2]`) of the first string in `v`
+/// that holds a control character, if any; names are checked too.
+fn control_character_in(v: &serde_json::Value, at: &str) -> Option<String> {
+    use serde_json::Value;
+    let here = |name: &str| {
+        if at.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{at}.{name}")
+        }
+    };
+    match v {
+        Value::String(s) if !s.chars().all(allowed_in_text) => Some(if at.is_empty() {
+            "body".into()
+        } else {
+            at.into()
+        }),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| control_character_in(item, &format!("{at}[{i}]"))),
+        Value::Object(fields) => fields.iter().find_map(|(name, value)| {
+            if name.chars().all(allowed_in_text) {
+                control_character_in(value, &here(name))
+            } else {
+                Some(here("(a field name)"))
+            }
+        }),
+        _ => None,
     }
 }
 
@@ -163,6 +215,37 @@ where
                     serde_detail(&e.body_text())
                 ),
             )),
+        }
+    }
+}
+
+/// `axum::extract::Path` with our error shape: a path whose id is not a
+/// whole number that fits (`/projects/abc`, `/projects/99999999999999999999`)
+/// names nothing, so it is a 404 in the API's shape, and the answer neither
+/// echoes the input nor names a Rust type.
+pub struct ApiPath<T>(pub T);
+
+impl<S, T> axum::extract::FromRequestParts<S> for ApiPath<T>
+where
+    T: serde::de::DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, ApiError> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(ApiPath(v)),
+            Err(e) => {
+                tracing::debug!(rejection = %e.body_text(), "path refused");
+                Err(ApiError::NotFound(
+                    "Nothing is at this address: an id in the path must be a whole number \
+                     that names an existing item."
+                        .into(),
+                ))
+            }
         }
     }
 }

@@ -1,12 +1,57 @@
 //! Posted HTML forms: their fields, the plain 500 a form endpoint
 //! answers, and the percent-encoding of query values.
 
+use crate::web::error::allowed_in_text;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 /// A posted form, as name/value pairs (names may repeat, as checkboxes do).
 pub(crate) type Fields = Vec<(String, String)>;
+
+/// `axum::Form`, refusing text with control characters (a NUL, a
+/// vertical tab pasted from a word processor): they are invisible, and
+/// PostgreSQL refuses a NUL. Line breaks and tabs are text.
+pub(crate) struct Form<T>(pub T);
+
+impl<S, T> axum::extract::FromRequest<S> for Form<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Response> {
+        let (parts, body) = req.into_parts();
+        let bytes = axum::body::Bytes::from_request(
+            axum::extract::Request::from_parts(parts.clone(), body),
+            state,
+        )
+        .await
+        .map_err(IntoResponse::into_response)?;
+        let bad = form_urlencoded::parse(&bytes)
+            .find(|(name, value)| !name.chars().chain(value.chars()).all(allowed_in_text));
+        if let Some((name, _)) = bad {
+            return Err((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!(
+                    "The field \"{}\" holds an invisible control character (often pasted from \
+                     another program). Go back, remove it and send the form again.",
+                    name.chars()
+                        .filter(|c| allowed_in_text(*c))
+                        .take(60)
+                        .collect::<String>()
+                ),
+            )
+                .into_response());
+        }
+        let req = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes));
+        axum::Form::<T>::from_request(req, state)
+            .await
+            .map(|axum::Form(v)| Form(v))
+            .map_err(IntoResponse::into_response)
+    }
+}
 
 /// The first value posted under `name`, or "".
 pub(crate) fn form_field<'a>(fields: &'a Fields, name: &str) -> &'a str {

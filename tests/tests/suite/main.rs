@@ -15,6 +15,7 @@ mod credits;
 mod credits_contract;
 mod eligibility;
 mod eligibility_fetch;
+mod hardening;
 mod hf_org;
 mod http;
 mod likes;

@@ -2,7 +2,7 @@
 //! team per person and captaincy under concurrent requests; requests and
 //! invitations; tracks; the finder; organizers' moves and their audit log.
 
-use hackboard::store::{Left, RegisterOutcome, Store, StoreError};
+use hackboard::store::{Left, RegisterOutcome, Store, StoreError, ZoneMove};
 use hackboard_domain::team::TeamError;
 use hackboard_tests::{each_event, people, t0};
 
@@ -41,6 +41,78 @@ async fn team(store: &Store, event: i64, captain: i64, name: &str) -> i64 {
         )
         .await
         .unwrap()
+}
+
+/// A move out of Europe/Paris, read at instant 0 and open until `until`.
+fn paris_until(until: i64) -> ZoneMove<'static> {
+    ZoneMove {
+        from: "Europe/Paris",
+        now: 0,
+        until,
+    }
+}
+
+#[tokio::test]
+async fn a_zone_move_is_written_only_from_the_zone_read_and_only_before_it_closes() {
+    each_event(|store, event| async move {
+        let p = participants(&store, event, 1, "z", true).await;
+        let a = team(&store, event, p[0], "Zones").await;
+        let closed = ZoneMove {
+            now: 5,
+            ..paris_until(5)
+        };
+        assert!(
+            !store
+                .update_team(a, "", "Pacific/Pago_Pago", Some(closed), false, "")
+                .await
+                .unwrap(),
+            "a move at the instant it closes is not written"
+        );
+        let from_tokyo = ZoneMove {
+            from: "Asia/Tokyo",
+            ..paris_until(10)
+        };
+        assert!(
+            !store
+                .update_team(a, "", "Pacific/Pago_Pago", Some(from_tokyo), false, "")
+                .await
+                .unwrap(),
+            "a move from a zone the team is no longer in is not written"
+        );
+        assert!(
+            store
+                .update_team(a, "Moved", "Asia/Tokyo", Some(paris_until(10)), false, "")
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store
+                .update_team(
+                    a,
+                    "Stale",
+                    "America/New_York",
+                    Some(paris_until(10)),
+                    false,
+                    ""
+                )
+                .await
+                .unwrap(),
+            "the second of two moves read from the same zone is not written"
+        );
+        assert!(
+            !store
+                .update_team(a, "Stale", "Europe/Paris", None, false, "")
+                .await
+                .unwrap(),
+            "details saved with a zone that is no longer the team's are not written"
+        );
+        let t = store.team_of(event, p[0]).await.unwrap().unwrap();
+        assert_eq!(
+            (t.description.as_str(), t.time_zone.as_str()),
+            ("Moved", "Asia/Tokyo")
+        );
+    })
+    .await;
 }
 
 fn refusal(r: Result<impl std::fmt::Debug, StoreError>) -> TeamError {
@@ -352,7 +424,14 @@ async fn tracks_and_team_details_are_kept() {
             .unwrap();
         assert_eq!(store.team_tracks(a).await.unwrap(), vec!["fine-tuning"]);
         store
-            .update_team(a, "We tune", "Asia/Tokyo", true, "CUDA, Rust")
+            .update_team(
+                a,
+                "We tune",
+                "Asia/Tokyo",
+                Some(paris_until(1)),
+                true,
+                "CUDA, Rust",
+            )
             .await
             .unwrap();
         store.replace_invite_code(a, "new-code").await.unwrap();

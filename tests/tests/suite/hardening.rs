@@ -1,0 +1,229 @@
+//! Hardening: what a careless script or an attacker sends is refused in
+//! the API's error shape, the same on SQLite and PostgreSQL, and no rule
+//! can be walked around by changing something else first.
+
+use chrono::Duration;
+use hackboard_domain::MilestoneKind;
+use hackboard_domain::timeline::{Clock, resolve};
+use hackboard_tests::{API, EVENT, TestApp, each_app};
+use serde_json::{Value, json};
+
+async fn save(app: &TestApp, token: &str, base: i64) -> (u16, Value) {
+    let content = json!({
+        "title": "Sakura",
+        "tagline": "A tutor",
+        "description": "Built in Tokyo.",
+        "tracks": ["fine-tuning"],
+        "github_url": "https://github.com/ada/sakura",
+        "hf_urls": ["https://huggingface.co/mistral-hackaton-2026/sakura"],
+    });
+    app.call(
+        "PUT",
+        &format!("{API}/submission"),
+        Some(token),
+        Some(json!({"base_version": base, "submit": false, "content": content})),
+    )
+    .await
+}
+
+async fn move_team(app: &TestApp, token: &str, zone: &str) -> (u16, Value) {
+    app.call(
+        "PATCH",
+        &format!("{API}/team"),
+        Some(token),
+        Some(json!({ "time_zone": zone })),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_team_past_its_local_deadline_cannot_reopen_it_by_moving_to_a_later_zone() {
+    each_app(|app| async move {
+        // The event of the report: no team formation lock.
+        let mut stored = app
+            .store
+            .event_by_slug("mistral-hackathon")
+            .await
+            .unwrap()
+            .unwrap();
+        stored
+            .definition
+            .milestones
+            .retain(|m| m.kind != MilestoneKind::TeamFormationLock);
+        app.store
+            .upsert_event(&stored.definition, app.clock.now())
+            .await
+            .unwrap();
+        let at = |kind: MilestoneKind| {
+            let m = stored.definition.milestones.iter().find(|m| m.kind == kind);
+            resolve(&m.unwrap().time, chrono_tz::Asia::Tokyo)
+        };
+        let (_, ada) = app.api_participant("ada@example.org").await;
+        let (status, body) = app
+            .call(
+                "POST",
+                &format!("{API}/team"),
+                Some(&ada),
+                Some(json!({"name": "Sakura", "time_zone": "Europe/Paris"})),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+
+        // Before hacking starts anywhere, the team may still move.
+        app.clock
+            .set(at(MilestoneKind::HackingStarts) - Duration::hours(1));
+        let (status, body) = move_team(&app, &ada, "Asia/Tokyo").await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["view"]["team"]["time_zone"], "Asia/Tokyo");
+
+        // Tokyo's Sunday 16:00 has passed: saving is refused…
+        app.clock.set(at(MilestoneKind::HackingEnds));
+        let (status, body) = save(&app, &ada, 0).await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (409, Some("refused"))
+        );
+        // …moving to a zone where it is still Sunday morning is refused…
+        let (status, body) = move_team(&app, &ada, "Pacific/Pago_Pago").await;
+        assert_eq!(status, 409, "{body}");
+        let message = body["error"]["message"].as_str().unwrap();
+        assert!(
+            message.starts_with("The team's time zone is fixed since"),
+            "{message}"
+        );
+        // …so saving stays refused, and the zone is Tokyo's.
+        let (status, _) = save(&app, &ada, 0).await;
+        assert_eq!(status, 409);
+        let (_, body) = app
+            .call("GET", &format!("{API}/team"), Some(&ada), None)
+            .await;
+        assert_eq!(body["team"]["time_zone"], "Asia/Tokyo");
+
+        // Once hacking has started in the team's zone, it cannot move either.
+        app.clock
+            .set(at(MilestoneKind::HackingStarts) + Duration::minutes(1));
+        let (status, _) = move_team(&app, &ada, "Europe/Paris").await;
+        assert_eq!(status, 409);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn text_with_a_control_character_is_refused_with_422_on_both_databases() {
+    each_app(|app| async move {
+        let (_, ada) = app.api_participant("ada@example.org").await;
+        let (status, body) = app
+            .call(
+                "POST",
+                &format!("{API}/team"),
+                Some(&ada),
+                Some(json!({"name": "Nebula", "description": "tiny\u{0}models"})),
+            )
+            .await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (422, Some("invalid")),
+            "{body}"
+        );
+        let message = body["error"]["message"].as_str().unwrap();
+        assert!(message.contains("`description`"), "{message}");
+        let (status, body) = app
+            .call(
+                "POST",
+                &format!("{API}/team/join"),
+                Some(&ada),
+                Some(json!({"code": "abc\u{0}"})),
+            )
+            .await;
+        assert_eq!(status, 422, "{body}");
+        let (status, body) = app
+            .call(
+                "POST",
+                &format!("{API}/team"),
+                Some(&ada),
+                Some(json!({"name": "Nebula", "description": "line one\r\nline two\ttabbed"})),
+            )
+            .await;
+        assert_eq!(status, 200, "line breaks and tabs are text: {body}");
+
+        // The same through an HTML form (a vertical tab pasted from a word processor).
+        let cookie = app.participant("bob@example.org").await;
+        let res = app
+            .post_form(
+                &format!("{EVENT}/team/create"),
+                &[("name", "Vertical\u{b}Tab"), ("time_zone", "Europe/Paris")],
+                Some(&cookie),
+            )
+            .await;
+        assert_eq!(res.status(), 422);
+        let text = res.text().await.unwrap();
+        assert!(text.contains("control character"), "{text}");
+        assert!(
+            app.store
+                .teams(app.event_id().await)
+                .await
+                .unwrap()
+                .iter()
+                .all(|t| !t.name.contains('\u{b}'))
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_id_in_the_path_that_is_not_a_number_gets_a_json_404_that_echoes_nothing() {
+    each_app(|app| async move {
+        let (_, org) = app.api_token("org@example.org").await;
+        let org_id = app.store.users_by_email("org@example.org").await.unwrap()[0].id;
+        app.grant_organizer(org_id).await;
+        let huge = "99999999999999999999";
+        for (method, path) in [
+            ("GET", format!("{API}/projects/{huge}")),
+            ("PUT", format!("{API}/projects/{huge}/like")),
+            ("DELETE", format!("{API}/projects/abc/like")),
+            ("POST", format!("{API}/credits/codes/{huge}/revoke")),
+            ("POST", format!("{API}/requests/{huge}/accept")),
+            ("POST", format!("{API}/requests/1.5/decline")),
+            ("POST", format!("{API}/teams/{huge}/requests")),
+            ("POST", format!("{API}/teams/-{huge}/extension")),
+            ("DELETE", format!("{API}/invites/{huge}")),
+            (
+                "POST",
+                format!("{API}/submissions/{huge}/eligibility/check"),
+            ),
+            (
+                "POST",
+                format!("{API}/submissions/{huge}/eligibility/decisions"),
+            ),
+        ] {
+            let res = app
+                .client
+                .request(method.parse().unwrap(), app.url(&path))
+                .bearer_auth(&org)
+                .json(&json!({}))
+                .send()
+                .await
+                .unwrap();
+            let status = res.status().as_u16();
+            let kind = res
+                .headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_owned();
+            let text = res.text().await.unwrap();
+            assert_eq!(status, 404, "{method} {path}: {text}");
+            assert!(
+                kind.starts_with("application/json"),
+                "{method} {path}: {kind}"
+            );
+            let body: Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(body["error"]["code"], "not_found", "{method} {path}");
+            assert!(
+                !text.contains(huge) && !text.contains("i64") && !text.contains("abc"),
+                "{method} {path} echoes its input: {text}"
+            );
+        }
+    })
+    .await;
+}
