@@ -60,6 +60,11 @@ impl TestApp {
         self.web_participant(email, &[]).await
     }
 
+    /// As [`participant`](Self::participant), named `display_name`.
+    pub async fn participant_named(&self, email: &str, display_name: &str) -> String {
+        self.web_participant_named(email, display_name, &[]).await
+    }
+
     /// As [`participant`](Self::participant), ticking "looking for a team".
     pub async fn participant_looking_for_team(&self, email: &str) -> String {
         self.web_participant(email, &[("looking_for_team", "on")])
@@ -67,8 +72,17 @@ impl TestApp {
     }
 
     async fn web_participant(&self, email: &str, more: &[(&str, &str)]) -> String {
-        let cookie = self.sign_in(email).await;
         let name = email.split('@').next().unwrap_or("x");
+        self.web_participant_named(email, name, more).await
+    }
+
+    async fn web_participant_named(
+        &self,
+        email: &str,
+        name: &str,
+        more: &[(&str, &str)],
+    ) -> String {
+        let cookie = self.sign_in(email).await;
         let mut form = vec![("display_name", name)];
         form.extend(REGISTRATION_FORM);
         form.extend_from_slice(more);
@@ -102,6 +116,26 @@ impl TestApp {
             .await;
         assert_eq!(status, 200, "{body}");
         (id, token)
+    }
+
+    /// The participant of `cookie` creates a team called `name` in `zone`
+    /// with the team page's form (answered with a redirect).
+    pub async fn create_team(&self, cookie: &str, name: &str, zone: &str) {
+        let form = [("name", name), ("time_zone", zone)];
+        self.team_form("create", &form, cookie).await;
+    }
+
+    /// The participant of `cookie` joins the team of invite `code` with the
+    /// team page's form (answered with a redirect).
+    pub async fn join_team(&self, cookie: &str, code: &str) {
+        self.team_form("join", &[("code", code)], cookie).await;
+    }
+
+    async fn team_form(&self, action: &str, form: &[(&str, &str)], cookie: &str) {
+        let res = self
+            .post_form(&format!("{EVENT}/team/{action}"), form, Some(cookie))
+            .await;
+        assert_eq!(res.status(), 303, "{action}");
     }
 
     /// The demo event's id.

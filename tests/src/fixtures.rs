@@ -2,7 +2,7 @@
 //! and accounts made straight in the store.
 
 use chrono::{DateTime, TimeZone, Utc};
-use hackboard::store::{NewIdentity, Store};
+use hackboard::store::{NewIdentity, RegisterOutcome, Store};
 use hackboard_domain::demo::demo_event;
 
 /// The contract tests' "now": Tuesday 24 November 2026, noon UTC, the
@@ -41,4 +41,38 @@ pub async fn people(store: &Store, n: usize, prefix: &str) -> Vec<i64> {
         ids.push(u);
     }
     ids
+}
+
+/// Registers `user` for `event` at [`t0`] (no answers, looking for a team,
+/// no mail): the outcome.
+pub async fn register(store: &Store, event: i64, user: i64) -> RegisterOutcome {
+    store
+        .register(event, user, "{}", true, None, false, t0(), &|_| None)
+        .await
+        .unwrap()
+}
+
+/// A team called `name` in `event`, in `zone`, made at [`t0`] by
+/// `captain` (registered already), its invite code `code-{name}`: its id.
+pub async fn new_team(store: &Store, event: i64, captain: i64, name: &str, zone: &str) -> i64 {
+    store
+        .create_team(
+            event,
+            captain,
+            name,
+            &name.to_lowercase(),
+            "",
+            zone,
+            &format!("code-{name}"),
+            t0(),
+        )
+        .await
+        .unwrap()
+}
+
+/// `captain` registers for `event` and makes a team called `name` (in
+/// UTC): the team's id.
+pub async fn a_team_of(store: &Store, event: i64, captain: i64, name: &str) -> i64 {
+    register(store, event, captain).await;
+    new_team(store, event, captain, name, "UTC").await
 }

@@ -18,12 +18,13 @@ use std::sync::Arc;
 
 mod accounts;
 mod each;
+mod event;
 mod fixtures;
 pub mod load;
 mod pages;
 
 pub use each::{each_app, each_app_and, each_app_with, each_event, each_event_and, each_store};
-pub use fixtures::{import_demo, people, t0};
+pub use fixtures::{a_team_of, import_demo, new_team, people, register, t0};
 pub use pages::{notice, set_cookie};
 
 /// The demo event's pages.
@@ -374,6 +375,31 @@ impl TestApp {
         let res = req.send().await.expect("the server answers");
         let status = res.status().as_u16();
         (status, res.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
+    /// Calls the demo event's API (`path` below it, such as `/team`) with a
+    /// bearer token: the status and the JSON answer.
+    pub async fn event_api(
+        &self,
+        method: &str,
+        path: &str,
+        token: &str,
+        body: Option<serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        self.event_call(method, path, Some(token), body).await
+    }
+
+    /// As [`event_api`](Self::event_api), or anonymously from our own
+    /// origin when `token` is `None` (as [`call`](Self::call)).
+    pub async fn event_call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        self.call(method, &format!("{API}{path}"), token, body)
+            .await
     }
 
     /// A participant registered for the demo event, captain of a new team

@@ -4,6 +4,27 @@
 use crate::{TestApp, location};
 
 impl TestApp {
+    /// The page at `path` as an anonymous visitor sees it.
+    pub async fn page(&self, path: &str) -> String {
+        self.get(path).await.text().await.unwrap()
+    }
+
+    /// The page at `path` as the account signed in with `cookie` sees it.
+    pub async fn page_as(&self, path: &str, cookie: &str) -> String {
+        self.get_as(path, cookie).await.text().await.unwrap()
+    }
+
+    /// POSTs a form as the site's own pages do: where the answer sends
+    /// them (empty when it is not a redirect).
+    pub async fn leads_to(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+        cookie: Option<&str>,
+    ) -> String {
+        location(&self.post_form(path, form, cookie).await)
+    }
+
     /// POSTs a form as the site's own pages do, expects the redirect (303)
     /// and follows it: where it led and the page there.
     pub async fn post_form_and_follow(

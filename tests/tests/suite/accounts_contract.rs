@@ -8,7 +8,7 @@ use hackboard::store::{
     Mail, RegisterOutcome, RegistrationFilter, RegistrationStatus, RevokeOutcome, Role, Store,
     StoreError,
 };
-use hackboard_tests::{each_store, import_demo, t0};
+use hackboard_tests::{each_event, each_store, t0};
 
 fn identity(provider: &str, subject: &str, email: Option<&str>) -> NewIdentity {
     NewIdentity {
@@ -54,10 +54,7 @@ async fn a_first_sign_in_creates_an_account_and_the_next_finds_it() {
 #[tokio::test]
 async fn accounts_are_never_merged_by_email_alone() {
     each_store(|store| async move {
-        let (a, _) = store
-            .user_for_identity(&identity("github", "1", Some("same@example.org")), t0())
-            .await
-            .unwrap();
+        let a = account(&store, identity("github", "1", Some("same@example.org"))).await;
         let (b, new) = store
             .user_for_identity(
                 &identity("email", "same@example.org", Some("same@example.org")),
@@ -82,14 +79,8 @@ async fn accounts_are_never_merged_by_email_alone() {
 #[tokio::test]
 async fn a_signed_in_user_links_a_further_identity_but_not_someone_elses() {
     each_store(|store| async move {
-        let (a, _) = store
-            .user_for_identity(&identity("email", "a@x.org", Some("a@x.org")), t0())
-            .await
-            .unwrap();
-        let (b, _) = store
-            .user_for_identity(&identity("github", "7", None), t0())
-            .await
-            .unwrap();
+        let a = account(&store, identity("email", "a@x.org", Some("a@x.org"))).await;
+        let b = account(&store, identity("github", "7", None)).await;
         let mut hf = identity("huggingface", "hf-1", None);
         hf.hf_handle = Some("ada-hf".into());
         store.link_identity(a, &hf, t0()).await.unwrap();
@@ -131,10 +122,7 @@ async fn concurrent_first_sign_ins_with_one_identity_make_one_account() {
 #[tokio::test]
 async fn profiles_are_saved_and_admins_set() {
     each_store(|store| async move {
-        let (u, _) = store
-            .user_for_identity(&identity("github", "5", None), t0())
-            .await
-            .unwrap();
+        let u = account(&store, identity("github", "5", None)).await;
         store
             .update_profile(u, "Ada", "Europe/Paris", "FR", "[\"rust\"]", "Hi")
             .await
@@ -157,60 +145,42 @@ async fn profiles_are_saved_and_admins_set() {
     .await;
 }
 
+/// The account a sign-in as `who` at [`t0`] finds or makes: its id.
+async fn account(store: &Store, who: NewIdentity) -> i64 {
+    store.user_for_identity(&who, t0()).await.unwrap().0
+}
+
+/// Whose session `id` is `minutes` after [`t0`], idle sessions ending
+/// after an hour.
+async fn session_at(store: &Store, id: &str, minutes: i64) -> Option<i64> {
+    let idle = Duration::hours(1).num_milliseconds();
+    store
+        .session_user(id, t0() + Duration::minutes(minutes), idle)
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn sessions_expire_after_inactivity_and_at_their_absolute_end() {
     each_store(|store| async move {
-        let (u, _) = store
-            .user_for_identity(&identity("github", "8", None), t0())
-            .await
-            .unwrap();
+        let u = account(&store, identity("github", "8", None)).await;
         let idle = Duration::hours(1).num_milliseconds();
         store
             .create_session("s1", u, t0(), t0() + Duration::hours(3))
             .await
             .unwrap();
-        assert_eq!(
-            store
-                .session_user("s1", t0() + Duration::minutes(50), idle)
-                .await
-                .unwrap(),
-            Some(u)
-        );
+        assert_eq!(session_at(&store, "s1", 50).await, Some(u));
         // Activity at +50 min keeps it alive until +110 min.
-        assert_eq!(
-            store
-                .session_user("s1", t0() + Duration::minutes(100), idle)
-                .await
-                .unwrap(),
-            Some(u)
-        );
-        assert_eq!(
-            store
-                .session_user("s1", t0() + Duration::minutes(161), idle)
-                .await
-                .unwrap(),
-            None
-        );
+        assert_eq!(session_at(&store, "s1", 100).await, Some(u));
+        assert_eq!(session_at(&store, "s1", 161).await, None);
         store
             .create_session("s2", u, t0(), t0() + Duration::hours(3))
             .await
             .unwrap();
         for m in [50, 100, 150] {
-            assert!(
-                store
-                    .session_user("s2", t0() + Duration::minutes(m), idle)
-                    .await
-                    .unwrap()
-                    .is_some()
-            );
+            assert!(session_at(&store, "s2", m).await.is_some());
         }
-        assert_eq!(
-            store
-                .session_user("s2", t0() + Duration::minutes(181), idle)
-                .await
-                .unwrap(),
-            None
-        );
+        assert_eq!(session_at(&store, "s2", 181).await, None);
         assert_eq!(store.session_user("nope", t0(), idle).await.unwrap(), None);
     })
     .await;
@@ -219,10 +189,7 @@ async fn sessions_expire_after_inactivity_and_at_their_absolute_end() {
 #[tokio::test]
 async fn signing_out_ends_one_session_or_all_of_them() {
     each_store(|store| async move {
-        let (u, _) = store
-            .user_for_identity(&identity("github", "9", None), t0())
-            .await
-            .unwrap();
+        let u = account(&store, identity("github", "9", None)).await;
         let end = t0() + Duration::days(1);
         for s in ["a", "b", "c"] {
             store.create_session(s, u, t0(), end).await.unwrap();
@@ -362,14 +329,8 @@ async fn rate_limit_hits_count_per_bucket_and_window() {
 #[tokio::test]
 async fn api_tokens_authenticate_until_revoked_and_only_by_their_owner() {
     each_store(|store| async move {
-        let (u, _) = store
-            .user_for_identity(&identity("github", "11", None), t0())
-            .await
-            .unwrap();
-        let (other, _) = store
-            .user_for_identity(&identity("github", "12", None), t0())
-            .await
-            .unwrap();
+        let u = account(&store, identity("github", "11", None)).await;
+        let other = account(&store, identity("github", "12", None)).await;
         let id = store.create_api_token(u, "ci", "th", t0()).await.unwrap();
         assert_eq!(store.api_token_user("th", t0()).await.unwrap(), Some(u));
         let listed = store.api_tokens_of(u).await.unwrap();
@@ -389,12 +350,8 @@ async fn api_tokens_authenticate_until_revoked_and_only_by_their_owner() {
 
 #[tokio::test]
 async fn roles_are_granted_once_listed_and_revoked() {
-    each_store(|store| async move {
-        let event = import_demo(&store).await;
-        let (u, _) = store
-            .user_for_identity(&identity("github", "13", None), t0())
-            .await
-            .unwrap();
+    each_event(|store, event| async move {
+        let u = account(&store, identity("github", "13", None)).await;
         store
             .grant_role(event, u, Role::Organizer, None, t0())
             .await
@@ -438,10 +395,7 @@ async fn roles_are_granted_once_listed_and_revoked() {
                 .unwrap(),
             RevokeOutcome::LastOrganizer
         );
-        let (other, _) = store
-            .user_for_identity(&identity("email", "o2@x.org", Some("o2@x.org")), t0())
-            .await
-            .unwrap();
+        let other = account(&store, identity("email", "o2@x.org", Some("o2@x.org"))).await;
         store
             .grant_role(event, other, Role::Organizer, Some(u), t0())
             .await
@@ -460,17 +414,15 @@ async fn roles_are_granted_once_listed_and_revoked() {
 async fn users(store: &Store, n: usize, prefix: &str) -> Vec<i64> {
     let mut ids = Vec::new();
     for i in 0..n {
-        let (u, _) = store
-            .user_for_identity(
-                &identity(
-                    "email",
-                    &format!("{prefix}{i}@x.org"),
-                    Some(&format!("{prefix}{i}@x.org")),
-                ),
-                t0(),
-            )
-            .await
-            .unwrap();
+        let u = account(
+            store,
+            identity(
+                "email",
+                &format!("{prefix}{i}@x.org"),
+                Some(&format!("{prefix}{i}@x.org")),
+            ),
+        )
+        .await;
         ids.push(u);
     }
     ids
@@ -480,10 +432,33 @@ fn no_mail(_: &RegisterOutcome) -> Option<Mail> {
     None
 }
 
+/// Registers `user` in `event` (no answers, no mail): the outcome.
+async fn register(
+    store: &Store,
+    event: i64,
+    user: i64,
+    looking_for_team: bool,
+    invite: Option<&str>,
+    invite_only: bool,
+) -> RegisterOutcome {
+    store
+        .register(
+            event,
+            user,
+            "{}",
+            looking_for_team,
+            invite,
+            invite_only,
+            t0(),
+            &no_mail,
+        )
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn registration_with_capacity_100_and_300_at_once_seats_100_and_waitlists_200_in_order() {
-    each_store(|store| async move {
-        let event = import_demo(&store).await;
+    each_event(|store, event| async move {
         store
             .set_registration_settings(event, Some(100), false, "[]")
             .await
@@ -547,32 +522,22 @@ async fn registration_with_capacity_100_and_300_at_once_seats_100_and_waitlists_
 
 #[tokio::test]
 async fn registering_twice_changes_nothing_and_withdrawing_frees_the_seat() {
-    each_store(|store| async move {
-        let event = import_demo(&store).await;
+    each_event(|store, event| async move {
         store
             .set_registration_settings(event, Some(1), false, "[]")
             .await
             .unwrap();
         let p = users(&store, 2, "w").await;
         assert_eq!(
-            store
-                .register(event, p[0], "{}", true, None, false, t0(), &no_mail)
-                .await
-                .unwrap(),
+            register(&store, event, p[0], true, None, false).await,
             RegisterOutcome::Registered
         );
         assert_eq!(
-            store
-                .register(event, p[0], "{}", true, None, false, t0(), &no_mail)
-                .await
-                .unwrap(),
+            register(&store, event, p[0], true, None, false).await,
             RegisterOutcome::Already(RegistrationStatus::Registered)
         );
         assert_eq!(
-            store
-                .register(event, p[1], "{}", false, None, false, t0(), &no_mail)
-                .await
-                .unwrap(),
+            register(&store, event, p[1], false, None, false).await,
             RegisterOutcome::Waitlisted(1)
         );
         // Full: promotion is refused until someone leaves.
@@ -613,10 +578,7 @@ async fn registering_twice_changes_nothing_and_withdrawing_frees_the_seat() {
         );
         // A withdrawn person may register again (waitlisted: the seat is taken).
         assert_eq!(
-            store
-                .register(event, p[0], "{}", true, None, false, t0(), &no_mail)
-                .await
-                .unwrap(),
+            register(&store, event, p[0], true, None, false).await,
             RegisterOutcome::Waitlisted(1)
         );
         // Rejected people stay rejected: they can neither withdraw nor register again.
@@ -629,10 +591,7 @@ async fn registering_twice_changes_nothing_and_withdrawing_frees_the_seat() {
             Err(StoreError::NotFound)
         ));
         assert_eq!(
-            store
-                .register(event, p[0], "{}", true, None, false, t0(), &no_mail)
-                .await
-                .unwrap(),
+            register(&store, event, p[0], true, None, false).await,
             RegisterOutcome::Rejected
         );
         let missing = store
@@ -645,8 +604,7 @@ async fn registering_twice_changes_nothing_and_withdrawing_frees_the_seat() {
 
 #[tokio::test]
 async fn invite_only_registration_needs_a_valid_unexpired_invite_with_uses_left() {
-    each_store(|store| async move {
-        let event = import_demo(&store).await;
+    each_event(|store, event| async move {
         store
             .set_registration_settings(event, None, true, "[]")
             .await
@@ -661,38 +619,23 @@ async fn invite_only_registration_needs_a_valid_unexpired_invite_with_uses_left(
             .unwrap();
         let p = users(&store, 4, "i").await;
         assert_eq!(
-            store
-                .register(event, p[0], "{}", false, None, true, t0(), &no_mail)
-                .await
-                .unwrap(),
+            register(&store, event, p[0], false, None, true).await,
             RegisterOutcome::InviteInvalid
         );
         assert_eq!(
-            store
-                .register(event, p[0], "{}", false, Some("old"), true, t0(), &no_mail)
-                .await
-                .unwrap(),
+            register(&store, event, p[0], false, Some("old"), true).await,
             RegisterOutcome::InviteInvalid
         );
         assert_eq!(
-            store
-                .register(event, p[0], "{}", false, Some("inv"), true, t0(), &no_mail)
-                .await
-                .unwrap(),
+            register(&store, event, p[0], false, Some("inv"), true).await,
             RegisterOutcome::Registered
         );
         assert_eq!(
-            store
-                .register(event, p[1], "{}", false, Some("inv"), true, t0(), &no_mail)
-                .await
-                .unwrap(),
+            register(&store, event, p[1], false, Some("inv"), true).await,
             RegisterOutcome::Registered
         );
         assert_eq!(
-            store
-                .register(event, p[2], "{}", false, Some("inv"), true, t0(), &no_mail)
-                .await
-                .unwrap(),
+            register(&store, event, p[2], false, Some("inv"), true).await,
             RegisterOutcome::InviteInvalid
         );
         assert_eq!(store.registration_status(event, p[2]).await.unwrap(), None);
@@ -702,8 +645,7 @@ async fn invite_only_registration_needs_a_valid_unexpired_invite_with_uses_left(
 
 #[tokio::test]
 async fn organizers_filter_registrations_by_status_team_search_and_hugging_face_org() {
-    each_store(|store| async move {
-        let event = import_demo(&store).await;
+    each_event(|store, event| async move {
         let p = users(&store, 3, "f").await;
         let mut hf = identity("huggingface", "hf-f0", None);
         hf.hf_handle = Some("f0-hf".into());
@@ -721,14 +663,8 @@ async fn organizers_filter_registrations_by_status_team_search_and_hugging_face_
             )
             .await
             .unwrap();
-        store
-            .register(event, p[1], "{}", false, None, false, t0(), &no_mail)
-            .await
-            .unwrap();
-        store
-            .register(event, p[2], "{}", true, None, false, t0(), &no_mail)
-            .await
-            .unwrap();
+        register(&store, event, p[1], false, None, false).await;
+        register(&store, event, p[2], true, None, false).await;
         store
             .set_registration_status(event, p[2], RegistrationStatus::Withdrawn, t0(), None)
             .await
@@ -742,43 +678,17 @@ async fn organizers_filter_registrations_by_status_team_search_and_hugging_face_
             in_hf_org,
             looking_for_team,
         };
-        let count = |v: Vec<hackboard::store::Registration>| v.len();
+        let count = |filter: RegistrationFilter| {
+            let store = store.clone();
+            async move { store.registrations(event, &filter).await.unwrap().len() }
+        };
         assert_eq!(
-            count(
-                store
-                    .registrations(event, &f(Some(RegistrationStatus::Registered), None, None))
-                    .await
-                    .unwrap()
-            ),
+            count(f(Some(RegistrationStatus::Registered), None, None)).await,
             2
         );
-        assert_eq!(
-            count(
-                store
-                    .registrations(event, &f(None, Some(true), None))
-                    .await
-                    .unwrap()
-            ),
-            1
-        );
-        assert_eq!(
-            count(
-                store
-                    .registrations(event, &f(None, Some(false), None))
-                    .await
-                    .unwrap()
-            ),
-            2
-        );
-        assert_eq!(
-            count(
-                store
-                    .registrations(event, &f(None, None, Some(true)))
-                    .await
-                    .unwrap()
-            ),
-            2
-        );
+        assert_eq!(count(f(None, Some(true), None)).await, 1);
+        assert_eq!(count(f(None, Some(false), None)).await, 2);
+        assert_eq!(count(f(None, None, Some(true))).await, 2);
         let first = &store
             .registrations(event, &f(None, Some(true), None))
             .await
@@ -793,8 +703,7 @@ async fn organizers_filter_registrations_by_status_team_search_and_hugging_face_
 
 #[tokio::test]
 async fn the_hugging_face_snapshot_is_taken_once_and_kept() {
-    each_store(|store| async move {
-        let event = import_demo(&store).await;
+    each_event(|store, event| async move {
         store
             .set_hf_org_members(event, &["b".into(), "a".into()], t0())
             .await

@@ -3,7 +3,7 @@
 
 use hackboard::store::Role;
 use hackboard_domain::MilestoneKind;
-use hackboard_domain::timeline::{Clock, resolve};
+use hackboard_domain::timeline::Clock;
 use hackboard_tests::{API, TestApp, each_app};
 use serde_json::{Value, json};
 
@@ -15,21 +15,22 @@ fn answers() -> Value {
     })
 }
 
+/// POSTs `body` to the demo event's API (`path` below it).
 async fn post(app: &TestApp, path: &str, token: &str, body: Value) -> (u16, Value) {
-    app.api("POST", path, token, Some(body)).await
+    app.event_api("POST", path, token, Some(body)).await
 }
 
 #[tokio::test]
 async fn a_participant_registers_and_withdraws_through_the_api() {
     each_app(|app| async move {
         let (_, token) = app.api_token("api@example.org").await;
-        let (status, body) = post(&app, &format!("{API}/registration"), &token, answers()).await;
+        let (status, body) = post(&app, "/registration", &token, answers()).await;
         assert_eq!(
             (status, body["status"].as_str()),
             (200, Some("registered")),
             "{body}"
         );
-        let (status, body) = post(&app, &format!("{API}/registration"), &token, answers()).await;
+        let (status, body) = post(&app, "/registration", &token, answers()).await;
         assert_eq!(
             (status, body["status"].as_str()),
             (200, Some("already_registered"))
@@ -43,23 +44,9 @@ async fn a_participant_registers_and_withdraws_through_the_api() {
                 .any(|m| m.kind == "registered")
         );
 
-        let res = app
-            .client
-            .delete(app.url(&format!("{API}/registration")))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 200);
-        let res = app
-            .client
-            .delete(app.url(&format!("{API}/registration")))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 404);
-        let body: Value = res.json().await.unwrap();
+        assert_eq!(delete(&app, "/registration", &token, None).await.0, 200);
+        let (status, body) = delete(&app, "/registration", &token, None).await;
+        assert_eq!(status, 404);
         assert_eq!(body["error"]["code"], "not_found");
     })
     .await;
@@ -71,7 +58,7 @@ async fn the_api_refuses_bad_registrations_with_clear_errors_and_changes_nothing
         let (id, token) = app.api_token("bad@example.org").await;
         let (status, body) = post(
             &app,
-            &format!("{API}/registration"),
+            "/registration",
             &token,
             json!({"accept_rules": false}),
         )
@@ -83,7 +70,7 @@ async fn the_api_refuses_bad_registrations_with_clear_errors_and_changes_nothing
         assert!(body["error"]["message"].as_str().unwrap().contains("rules"));
         let (status, body) = post(
             &app,
-            &format!("{API}/registration"),
+            "/registration",
             &token,
             json!({"accept_rules": true, "answers": {"experience": "Wrote a compiler"}}),
         )
@@ -94,7 +81,14 @@ async fn the_api_refuses_bad_registrations_with_clear_errors_and_changes_nothing
             message.contains("Wrote a compiler") && message.contains("code of conduct"),
             "{message}"
         );
-        let (status, _) = post(&app, "/api/v1/events/nope/registration", &token, answers()).await;
+        let (status, _) = app
+            .api(
+                "POST",
+                "/api/v1/events/nope/registration",
+                &token,
+                Some(answers()),
+            )
+            .await;
         assert_eq!(status, 404);
         let anon = app
             .client
@@ -108,31 +102,14 @@ async fn the_api_refuses_bad_registrations_with_clear_errors_and_changes_nothing
             403,
             "no token, no Origin: refused before anything"
         );
-        let def = app
-            .store
-            .event_by_slug("mistral-hackathon")
-            .await
-            .unwrap()
-            .unwrap()
-            .definition;
-        let closes = def
-            .milestones
-            .iter()
-            .find(|m| m.kind == MilestoneKind::RegistrationCloses)
-            .unwrap();
-        app.clock.set(resolve(&closes.time, def.home_zone));
-        let (status, body) = post(&app, &format!("{API}/registration"), &token, answers()).await;
+        app.clock
+            .set(app.milestone(MilestoneKind::RegistrationCloses).await);
+        let (status, body) = post(&app, "/registration", &token, answers()).await;
         assert_eq!(
             (status, body["error"]["code"].as_str()),
             (409, Some("registration_closed"))
         );
-        let event = app
-            .store
-            .event_by_slug("mistral-hackathon")
-            .await
-            .unwrap()
-            .unwrap()
-            .id;
+        let event = app.event_id().await;
         assert_eq!(
             app.store.registration_status(event, id).await.unwrap(),
             None
@@ -144,26 +121,14 @@ async fn the_api_refuses_bad_registrations_with_clear_errors_and_changes_nothing
 #[tokio::test]
 async fn organizers_grant_roles_and_read_registrations_through_the_api_and_nobody_else_can() {
     each_app(|app| async move {
-        let event = app
-            .store
-            .event_by_slug("mistral-hackathon")
-            .await
-            .unwrap()
-            .unwrap()
-            .id;
+        let event = app.event_id().await;
         let (org_id, org) = app.api_token("org@example.org").await;
         app.store
             .grant_role(event, org_id, Role::Organizer, None, app.clock.now())
             .await
             .unwrap();
         let (p_id, participant) = app.api_token("p@example.org").await;
-        post(
-            &app,
-            &format!("{API}/registration"),
-            &participant,
-            answers(),
-        )
-        .await;
+        post(&app, "/registration", &participant, answers()).await;
         let (judge_id, judge) = app.api_token("judge@example.org").await;
 
         let list = |token: Option<String>| {
@@ -191,7 +156,7 @@ async fn organizers_grant_roles_and_read_registrations_through_the_api_and_nobod
         // A participant cannot grant roles.
         let (status, _) = post(
             &app,
-            &format!("{API}/roles"),
+            "/roles",
             &participant,
             json!({"email": "p@example.org", "role": "organizer"}),
         )
@@ -199,7 +164,7 @@ async fn organizers_grant_roles_and_read_registrations_through_the_api_and_nobod
         assert_eq!(status, 403);
         let (status, _) = post(
             &app,
-            &format!("{API}/roles"),
+            "/roles",
             &org,
             json!({"email": "judge@example.org", "role": "judge"}),
         )
@@ -216,7 +181,7 @@ async fn organizers_grant_roles_and_read_registrations_through_the_api_and_nobod
         );
         let (status, _) = post(
             &app,
-            &format!("{API}/roles"),
+            "/roles",
             &org,
             json!({"user_id": judge_id, "role": "organizer"}),
         )
@@ -225,7 +190,7 @@ async fn organizers_grant_roles_and_read_registrations_through_the_api_and_nobod
         assert_eq!(list(Some(judge.clone())).await.status(), 200);
         let (status, body) = post(
             &app,
-            &format!("{API}/roles"),
+            "/roles",
             &org,
             json!({"email": "p@example.org", "role": "king"}),
         )
@@ -236,21 +201,23 @@ async fn organizers_grant_roles_and_read_registrations_through_the_api_and_nobod
         );
         let (status, _) = post(
             &app,
-            &format!("{API}/roles"),
+            "/roles",
             &org,
             json!({"email": "nobody@example.org", "role": "judge"}),
         )
         .await;
         assert_eq!(status, 404);
-        let res = app
-            .client
-            .delete(app.url(&format!("{API}/roles")))
-            .bearer_auth(&org)
-            .json(&json!({"user_id": judge_id, "role": "organizer"}))
-            .send()
+        assert_eq!(
+            delete(
+                &app,
+                "/roles",
+                &org,
+                Some(json!({"user_id": judge_id, "role": "organizer"}))
+            )
             .await
-            .unwrap();
-        assert_eq!(res.status(), 204);
+            .0,
+            204
+        );
         assert_eq!(list(Some(judge)).await.status(), 403);
 
         let doc: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
@@ -275,31 +242,18 @@ async fn make_organizer(app: &TestApp, email: &str) -> (i64, String) {
 }
 
 async fn delete(app: &TestApp, path: &str, token: &str, body: Option<Value>) -> (u16, Value) {
-    app.api("DELETE", path, token, body).await
+    app.event_api("DELETE", path, token, body).await
 }
 
 #[tokio::test]
 async fn an_invite_link_made_through_the_api_admits_exactly_its_uses_and_can_be_ended() {
     each_app(|app| async move {
         // Make the demo invite-only.
-        let event = app
-            .store
-            .event_by_slug("mistral-hackathon")
-            .await
-            .unwrap()
-            .unwrap();
-        let mut def = event.definition.clone();
-        def.registration.invite_only = true;
-        app.store.upsert_event(&def, app.clock.now()).await.unwrap();
+        app.change_event(|def| def.registration.invite_only = true)
+            .await;
         let (_, org) = make_organizer(&app, "org@example.org").await;
 
-        let (status, body) = post(
-            &app,
-            &format!("{API}/invites"),
-            &org,
-            json!({"max_uses": 0}),
-        )
-        .await;
+        let (status, body) = post(&app, "/invites", &org, json!({"max_uses": 0})).await;
         assert_eq!(
             (status, body["error"]["code"].as_str()),
             (422, Some("invalid")),
@@ -307,7 +261,7 @@ async fn an_invite_link_made_through_the_api_admits_exactly_its_uses_and_can_be_
         );
         let (status, body) = post(
             &app,
-            &format!("{API}/invites"),
+            "/invites",
             &org,
             json!({"max_uses": 2, "valid_days": 3}),
         )
@@ -331,7 +285,7 @@ async fn an_invite_link_made_through_the_api_admits_exactly_its_uses_and_can_be_
                 let (_, t) = app.api_token(&who).await;
                 let mut body = answers();
                 body["invite"] = json!(token);
-                post(app, &format!("{API}/registration"), &t, body).await
+                post(app, "/registration", &t, body).await
             }
         };
         assert_eq!(register("a@example.org".into()).await.0, 200);
@@ -339,16 +293,7 @@ async fn an_invite_link_made_through_the_api_admits_exactly_its_uses_and_can_be_
         let (status, body) = register("c@example.org".into()).await;
         assert_eq!(status, 403, "the third use is refused: {body}");
 
-        let list: Value = app
-            .client
-            .get(app.url(&format!("{API}/invites")))
-            .bearer_auth(&org)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let list: Value = app.event_api("GET", "/invites", &org, None).await.1;
         assert_eq!(list[0]["id"], id);
         assert_eq!(
             (list[0]["uses"].as_i64(), list[0]["active"].as_bool()),
@@ -359,35 +304,24 @@ async fn an_invite_link_made_through_the_api_admits_exactly_its_uses_and_can_be_
             "the link is never shown again"
         );
 
-        let (_, body) = post(
-            &app,
-            &format!("{API}/invites"),
-            &org,
-            json!({"max_uses": 10}),
-        )
-        .await;
+        let (_, body) = post(&app, "/invites", &org, json!({"max_uses": 10})).await;
         let second = body["id"].as_i64().unwrap();
         assert_eq!(
-            delete(&app, &format!("{API}/invites/{second}"), &org, None)
+            delete(&app, &format!("/invites/{second}"), &org, None)
                 .await
                 .0,
             204
         );
         assert_eq!(
-            delete(&app, &format!("{API}/invites/{second}"), &org, None)
+            delete(&app, &format!("/invites/{second}"), &org, None)
                 .await
                 .0,
             404
         );
-        assert_eq!(
-            delete(&app, &format!("{API}/invites/nonsense"), &org, None)
-                .await
-                .0,
-            404
-        );
+        assert_eq!(delete(&app, "/invites/nonsense", &org, None).await.0, 404);
         let (_, participant) = app.api_token("p@example.org").await;
         assert_eq!(
-            delete(&app, &format!("{API}/invites/{id}"), &participant, None)
+            delete(&app, &format!("/invites/{id}"), &participant, None)
                 .await
                 .0,
             403
@@ -401,29 +335,20 @@ async fn the_last_organizer_cannot_be_removed_even_when_two_remove_each_other_at
     each_app(|app| async move {
         let (a_id, a) = make_organizer(&app, "a@example.org").await;
         let (b_id, b) = make_organizer(&app, "b@example.org").await;
-        let roles: Value = app
-            .client
-            .get(app.url(&format!("{API}/roles")))
-            .bearer_auth(&a)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let roles: Value = app.event_api("GET", "/roles", &a, None).await.1;
         assert_eq!(roles.as_array().unwrap().len(), 2);
 
-        let roles_path = format!("{API}/roles");
+        let roles_path = "/roles";
         let (ra, rb) = tokio::join!(
             delete(
                 &app,
-                &roles_path,
+                roles_path,
                 &a,
                 Some(json!({"user_id": b_id, "role": "organizer"}))
             ),
             delete(
                 &app,
-                &roles_path,
+                roles_path,
                 &b,
                 Some(json!({"user_id": a_id, "role": "organizer"}))
             ),
@@ -434,15 +359,9 @@ async fn the_last_organizer_cannot_be_removed_even_when_two_remove_each_other_at
         // having lost the role first, no longer an organizer at all.
         assert_eq!(statuses[0], 204, "{ra:?} {rb:?}");
         assert!(statuses[1] == 409 || statuses[1] == 403, "{ra:?} {rb:?}");
-        let event = app
-            .store
-            .event_by_slug("mistral-hackathon")
-            .await
-            .unwrap()
-            .unwrap();
         let organizers = app
             .store
-            .event_staff(event.id)
+            .event_staff(app.event_id().await)
             .await
             .unwrap()
             .into_iter()
@@ -454,7 +373,7 @@ async fn the_last_organizer_cannot_be_removed_even_when_two_remove_each_other_at
         let last_id = if ra.0 == 204 { a_id } else { b_id };
         let (status, body) = delete(
             &app,
-            &format!("{API}/roles"),
+            "/roles",
             &last,
             Some(json!({"user_id": last_id, "role": "organizer"})),
         )

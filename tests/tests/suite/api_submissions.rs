@@ -7,14 +7,14 @@ use chrono::Duration;
 use hackboard::store::Role;
 use hackboard_domain::MilestoneKind;
 use hackboard_domain::timeline::{Clock, resolve};
-use hackboard_tests::{API, TestApp, each_app};
+use hackboard_tests::{TestApp, each_app};
 use serde_json::{Value, json};
 
 async fn team(app: &TestApp, captain: &str, name: &str, zone: &str, others: &[&str]) {
     let (status, body) = app
-        .call(
+        .event_call(
             "POST",
-            &format!("{API}/team"),
+            "/team",
             Some(captain),
             Some(json!({"name": name, "time_zone": zone})),
         )
@@ -26,12 +26,7 @@ async fn team(app: &TestApp, captain: &str, name: &str, zone: &str, others: &[&s
         .to_owned();
     for t in others {
         let (status, _) = app
-            .call(
-                "POST",
-                &format!("{API}/team/join"),
-                Some(t),
-                Some(json!({ "code": code })),
-            )
+            .event_call("POST", "/team/join", Some(t), Some(json!({ "code": code })))
             .await;
         assert_eq!(status, 200);
     }
@@ -50,9 +45,9 @@ fn content(title: &str) -> Value {
 }
 
 async fn save(app: &TestApp, token: &str, base: i64, submit: bool, content: Value) -> (u16, Value) {
-    app.call(
+    app.event_call(
         "PUT",
-        &format!("{API}/submission"),
+        "/submission",
         Some(token),
         Some(json!({"base_version": base, "submit": submit, "content": content})),
     )
@@ -98,9 +93,7 @@ async fn a_team_saves_a_draft_then_submits_and_every_member_gets_a_receipt() {
                 .all(|m| m.text_body.contains(&hash) && m.text_body.contains("Version: 2"))
         );
 
-        let (status, body) = app
-            .call("GET", &format!("{API}/submission"), Some(&ada), None)
-            .await;
+        let (status, body) = app.event_call("GET", "/submission", Some(&ada), None).await;
         assert_eq!(status, 200);
         assert_eq!(
             (body["version"].as_i64(), body["status"].as_str()),
@@ -149,9 +142,7 @@ async fn field_errors_and_conflicts_come_back_in_words_and_nothing_is_lost() {
             .map(|f| f["field"].as_str().unwrap())
             .collect();
         assert_eq!(fields, ["tracks", "github_url", "demo_video_url"]);
-        let (_, body) = app
-            .call("GET", &format!("{API}/submission"), Some(&ada), None)
-            .await;
+        let (_, body) = app.event_call("GET", "/submission", Some(&ada), None).await;
         assert_eq!(
             (body["version"].as_i64(), body["status"].as_str()),
             (Some(0), Some("none")),
@@ -170,9 +161,7 @@ async fn field_errors_and_conflicts_come_back_in_words_and_nothing_is_lost() {
         );
         assert_eq!(body["error"]["current"]["version"], 2);
         assert_eq!(body["error"]["current"]["content"]["title"], "Ada's edit");
-        let (_, body) = app
-            .call("GET", &format!("{API}/submission"), Some(&bob), None)
-            .await;
+        let (_, body) = app.event_call("GET", "/submission", Some(&bob), None).await;
         assert_eq!(body["content"]["title"], "Ada's edit");
         let kept = body["history"]
             .as_array()
@@ -193,12 +182,7 @@ async fn the_deadline_holds_in_each_team_zone_to_the_millisecond_and_an_extensio
         let (_, york) = app.api_participant("york@example.org").await;
         team(&app, &tokyo, "Sakura", "Asia/Tokyo", &[]).await;
         team(&app, &york, "Hudson", "America/New_York", &[]).await;
-        let def = app
-            .store
-            .event_by_slug("mistral-hackathon")
-            .await
-            .unwrap()
-            .unwrap();
+        let def = app.demo_event().await;
         let end = def
             .definition
             .milestones
@@ -251,9 +235,9 @@ async fn the_deadline_holds_in_each_team_zone_to_the_millisecond_and_an_extensio
             .format("%Y-%m-%d %H:%M")
             .to_string();
         let (status, body) = app
-            .call(
+            .event_call(
                 "POST",
-                &format!("{API}/teams/{sakura}/extension"),
+                &format!("/teams/{sakura}/extension"),
                 Some(&tokyo),
                 Some(json!({"until": until, "reason": "please"})),
             )
@@ -263,9 +247,9 @@ async fn the_deadline_holds_in_each_team_zone_to_the_millisecond_and_an_extensio
             (403, Some("forbidden"))
         );
         let (status, body) = app
-            .call(
+            .event_call(
                 "POST",
-                &format!("{API}/teams/{sakura}/extension"),
+                &format!("/teams/{sakura}/extension"),
                 Some(&org),
                 Some(json!({"until": until, "reason": "train strike in Tokyo"})),
             )
@@ -314,25 +298,21 @@ async fn only_registered_members_of_a_team_submit_and_only_their_own() {
         team(&app, &ada, "Nebula", "UTC", &[]).await;
         team(&app, &eve, "Comet", "UTC", &[]).await;
         save(&app, &ada, 0, false, content("Nebula's secret draft")).await;
-        let (status, body) = app
-            .call("GET", &format!("{API}/submission"), Some(&eve), None)
-            .await;
+        let (status, body) = app.event_call("GET", "/submission", Some(&eve), None).await;
         assert_eq!((status, body["status"].as_str()), (200, Some("none")));
         assert!(!body.to_string().contains("secret"));
         let (status, body) = save(&app, &eve, 1, false, content("Comet")).await;
         assert_eq!(status, 409, "Comet has no version 1: {body}");
-        let (_, body) = app
-            .call("GET", &format!("{API}/submission"), Some(&ada), None)
-            .await;
+        let (_, body) = app.event_call("GET", "/submission", Some(&ada), None).await;
         assert_eq!(body["content"]["title"], "Nebula's secret draft");
     })
     .await;
 }
 
 async fn save_anonymous(app: &TestApp) -> (u16, Value) {
-    app.call(
+    app.event_call(
         "PUT",
-        &format!("{API}/submission"),
+        "/submission",
         None,
         Some(json!({"base_version": 0, "content": {}})),
     )
@@ -349,13 +329,7 @@ async fn organizers_list_and_export_every_submission_and_nobody_else_can() {
         save(&app, &ada, 0, true, content("Breton tutor")).await;
         save(&app, &eve, 0, false, json!({"title": "Comet draft"})).await;
         let (_, org) = app.api_token("org@example.org").await;
-        let event = app
-            .store
-            .event_by_slug("mistral-hackathon")
-            .await
-            .unwrap()
-            .unwrap()
-            .id;
+        let event = app.event_id().await;
         let org_id = app.store.users_by_email("org@example.org").await.unwrap()[0].id;
         app.store
             .grant_role(event, org_id, Role::Organizer, None, app.clock.now())
@@ -363,7 +337,7 @@ async fn organizers_list_and_export_every_submission_and_nobody_else_can() {
             .unwrap();
 
         let (status, body) = app
-            .call("GET", &format!("{API}/submissions"), Some(&org), None)
+            .event_call("GET", "/submissions", Some(&org), None)
             .await;
         assert_eq!(status, 200, "{body}");
         let rows: Vec<(String, String)> = body
@@ -385,12 +359,10 @@ async fn organizers_list_and_export_every_submission_and_nobody_else_can() {
             ]
         );
         let (status, _) = app
-            .call("GET", &format!("{API}/submissions"), Some(&ada), None)
+            .event_call("GET", "/submissions", Some(&ada), None)
             .await;
         assert_eq!(status, 403);
-        let (status, _) = app
-            .call("GET", &format!("{API}/submissions"), None, None)
-            .await;
+        let (status, _) = app.event_call("GET", "/submissions", None, None).await;
         assert_eq!(status, 401);
 
         let csv = app

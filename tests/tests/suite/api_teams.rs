@@ -3,9 +3,8 @@
 //! and who may read or change what (the authorization table for teams).
 
 use hackboard::store::Role;
-use hackboard_domain::Slug;
 use hackboard_domain::timeline::Clock;
-use hackboard_tests::{API, each_app};
+use hackboard_tests::each_app;
 use serde_json::{Value, json};
 
 fn error_code(body: &Value) -> &str {
@@ -23,15 +22,16 @@ async fn a_team_forms_invites_accepts_and_chooses_a_track_through_the_api() {
             .await;
         let (_, cy) = app.api_participant_looking_for_team("cy@example.org").await;
 
-        let (status, body) = app.call(
-            "POST",
-            &format!("{API}/team"),
-            Some(&ada),
-            Some(
-                json!({"name": "Nebula", "description": "Tiny models", "time_zone": "Asia/Tokyo"}),
-            ),
-        )
-        .await;
+        let (status, body) = app
+            .event_call(
+                "POST",
+                "/team",
+                Some(&ada),
+                Some(
+                    json!({"name": "Nebula", "description": "Tiny models", "time_zone": "Asia/Tokyo"}),
+                ),
+            )
+            .await;
         assert_eq!(status, 200, "{body}");
         let team = &body["view"]["team"];
         assert_eq!(team["name"], "Nebula");
@@ -43,9 +43,9 @@ async fn a_team_forms_invites_accepts_and_chooses_a_track_through_the_api() {
 
         // Bob joins with the code.
         let (status, body) = app
-            .call(
+            .event_call(
                 "POST",
-                &format!("{API}/team/join"),
+                "/team/join",
                 Some(&bob),
                 Some(json!({"code": code})),
             )
@@ -56,25 +56,23 @@ async fn a_team_forms_invites_accepts_and_chooses_a_track_through_the_api() {
 
         // Cy asks to join; Bob (a member, not the captain) accepts.
         let (status, body) = app
-            .call(
+            .event_call(
                 "POST",
-                &format!("{API}/teams/{team_id}/requests"),
+                &format!("/teams/{team_id}/requests"),
                 Some(&cy),
                 Some(json!({"message": "I do evals"})),
             )
             .await;
         assert_eq!(status, 200, "{body}");
-        let (_, body) = app
-            .call("GET", &format!("{API}/team"), Some(&bob), None)
-            .await;
+        let (_, body) = app.event_call("GET", "/team", Some(&bob), None).await;
         let requests = body["team"]["requests"].as_array().unwrap().clone();
         assert_eq!(requests.len(), 1);
         assert_eq!(requests[0]["message"], "I do evals");
         let request_id = requests[0]["id"].as_i64().unwrap();
         let (status, body) = app
-            .call(
+            .event_call(
                 "POST",
-                &format!("{API}/requests/{request_id}/accept"),
+                &format!("/requests/{request_id}/accept"),
                 Some(&bob),
                 None,
             )
@@ -84,9 +82,9 @@ async fn a_team_forms_invites_accepts_and_chooses_a_track_through_the_api() {
 
         // The captain picks the fine-tuning track.
         let (status, body) = app
-            .call(
+            .event_call(
                 "PUT",
-                &format!("{API}/team/tracks"),
+                "/team/tracks",
                 Some(&ada),
                 Some(json!({"tracks": ["fine-tuning"]})),
             )
@@ -103,18 +101,18 @@ async fn a_team_forms_invites_accepts_and_chooses_a_track_through_the_api() {
 
         // Captaincy to Bob, then a PATCH that only changes the skills.
         let (status, _) = app
-            .call(
+            .event_call(
                 "POST",
-                &format!("{API}/team/captain"),
+                "/team/captain",
                 Some(&ada),
                 Some(json!({"user_id": bob_id})),
             )
             .await;
         assert_eq!(status, 200);
         let (status, body) = app
-            .call(
+            .event_call(
                 "PATCH",
-                &format!("{API}/team"),
+                "/team",
                 Some(&bob),
                 Some(json!({"looking_for_members": true, "wanted_skills": "CUDA"})),
             )
@@ -131,7 +129,7 @@ async fn a_team_forms_invites_accepts_and_chooses_a_track_through_the_api() {
             .api_participant_looking_for_team("dee@example.org")
             .await;
         let (status, body) = app
-            .call("GET", &format!("{API}/finder?skill=cuda"), Some(&dee), None)
+            .event_call("GET", "/finder?skill=cuda", Some(&dee), None)
             .await;
         assert_eq!(status, 200, "{body}");
         let names: Vec<&str> = body["teams"]
@@ -171,13 +169,8 @@ async fn api_refusals_carry_a_status_a_code_and_words_and_change_nothing() {
         let create = |token: String, name: &'static str| {
             let app = &app;
             async move {
-                app.call(
-                    "POST",
-                    &format!("{API}/team"),
-                    Some(&token),
-                    Some(json!({ "name": name })),
-                )
-                .await
+                app.event_call("POST", "/team", Some(&token), Some(json!({ "name": name })))
+                    .await
             }
         };
         let (status, _) = create(ada.clone(), "Nebula").await;
@@ -200,35 +193,28 @@ async fn api_refusals_carry_a_status_a_code_and_words_and_change_nothing() {
         assert_eq!((status, error_code(&body)), (409, "not_registered"));
 
         let (status, body) = app
-            .call(
+            .event_call(
                 "POST",
-                &format!("{API}/team/join"),
+                "/team/join",
                 Some(&bob),
                 Some(json!({"code": "nope"})),
             )
             .await;
         assert_eq!((status, error_code(&body)), (404, "unknown_code"));
         let (status, body) = app
-            .call(
+            .event_call(
                 "PUT",
-                &format!("{API}/team/tracks"),
+                "/team/tracks",
                 Some(&ada),
                 Some(json!({"tracks": ["knitting"]})),
             )
             .await;
         assert_eq!((status, error_code(&body)), (422, "invalid"), "{body}");
         let (status, body) = app
-            .call(
-                "POST",
-                &format!("{API}/team/join"),
-                Some(&bob),
-                Some(json!({"kode": "x"})),
-            )
+            .event_call("POST", "/team/join", Some(&bob), Some(json!({"kode": "x"})))
             .await;
         assert_eq!((status, error_code(&body)), (422, "invalid"), "{body}");
-        let (status, body) = app
-            .call("POST", &format!("{API}/team/leave"), None, None)
-            .await;
+        let (status, body) = app.event_call("POST", "/team/leave", None, None).await;
         assert_eq!((status, error_code(&body)), (401, "unauthorized"));
         let (status, _) = app
             .call("GET", "/api/v1/events/nope/team", Some(&ada), None)
@@ -236,13 +222,7 @@ async fn api_refusals_carry_a_status_a_code_and_words_and_change_nothing() {
         assert_eq!(status, 404);
 
         // Nothing changed: one team, one member, no track.
-        let event = app
-            .store
-            .event_by_slug("mistral-hackathon")
-            .await
-            .unwrap()
-            .unwrap()
-            .id;
+        let event = app.event_id().await;
         let teams = app.store.teams(event).await.unwrap();
         assert_eq!(teams.len(), 1);
         assert_eq!(teams[0].member_count, 1);
@@ -258,15 +238,8 @@ async fn api_refusals_carry_a_status_a_code_and_words_and_change_nothing() {
 async fn the_authorization_table_holds_for_team_endpoints() {
     each_app(|app| async move {
         let now = app.clock.now();
-        let event = app
-            .store
-            .event_by_slug("mistral-hackathon")
-            .await
-            .unwrap()
-            .unwrap();
-        let mut other = event.definition.clone();
-        other.slug = Slug::parse("other-hackathon").unwrap();
-        let other_event = app.store.upsert_event(&other, now).await.unwrap();
+        let event = app.demo_event().await;
+        let other_event = app.other_event().await;
 
         let (_, ada) = app
             .api_participant_looking_for_team("ada@example.org")
@@ -275,20 +248,15 @@ async fn the_authorization_table_holds_for_team_endpoints() {
             .api_participant_looking_for_team("bob@example.org")
             .await;
         let (_, body) = app
-            .call(
-                "POST",
-                &format!("{API}/team"),
-                Some(&ada),
-                Some(json!({"name": "Nebula"})),
-            )
+            .event_call("POST", "/team", Some(&ada), Some(json!({"name": "Nebula"})))
             .await;
         let code = body["view"]["team"]["invite_code"]
             .as_str()
             .unwrap()
             .to_owned();
-        app.call(
+        app.event_call(
             "POST",
-            &format!("{API}/team/join"),
+            "/team/join",
             Some(&bob),
             Some(json!({ "code": code })),
         )
@@ -296,13 +264,8 @@ async fn the_authorization_table_holds_for_team_endpoints() {
         let (_, eve) = app
             .api_participant_looking_for_team("eve@example.org")
             .await;
-        app.call(
-            "POST",
-            &format!("{API}/team"),
-            Some(&eve),
-            Some(json!({"name": "Comet"})),
-        )
-        .await;
+        app.event_call("POST", "/team", Some(&eve), Some(json!({"name": "Comet"})))
+            .await;
         let (_, solo) = app
             .api_participant_looking_for_team("solo@example.org")
             .await;
@@ -315,9 +278,9 @@ async fn the_authorization_table_holds_for_team_endpoints() {
             .unwrap()
             .id;
         let (status, _) = app
-            .call(
+            .event_call(
                 "POST",
-                &format!("{API}/teams/{nebula_id}/requests"),
+                &format!("/teams/{nebula_id}/requests"),
                 Some(&solo),
                 Some(json!({})),
             )
@@ -350,7 +313,7 @@ async fn the_authorization_table_holds_for_team_endpoints() {
         ];
         for (i, (name, token)) in who.iter().enumerate() {
             // The organizers' list.
-            let (status, body) = app.call("GET", &format!("{API}/teams"), *token, None).await;
+            let (status, body) = app.event_call("GET", "/teams", *token, None).await;
             let expected = match i {
                 0 => 401,
                 4 => 200,
@@ -361,16 +324,16 @@ async fn the_authorization_table_holds_for_team_endpoints() {
                 assert_eq!(body["rows"].as_array().unwrap().len(), 2);
             }
             // Their own team view never shows Nebula's code or members.
-            let (status, body) = app.call("GET", &format!("{API}/team"), *token, None).await;
+            let (status, body) = app.event_call("GET", "/team", *token, None).await;
             assert_eq!(status, if i == 0 { 401 } else { 200 }, "{name}: GET team");
             let text = body.to_string();
             assert!(!text.contains(&code), "{name}: sees Nebula's code");
             assert!(!text.contains("bob@"), "{name}: sees Nebula's members");
             // Removing Bob, handing captaincy to him, answering Solo's request.
             let (status, body) = app
-                .call(
+                .event_call(
                     "POST",
-                    &format!("{API}/team/remove"),
+                    "/team/remove",
                     *token,
                     Some(json!({ "user_id": bob_id })),
                 )
@@ -384,18 +347,18 @@ async fn the_authorization_table_holds_for_team_endpoints() {
             };
             assert_eq!(status, expected, "{name}: remove Bob: {body}");
             let (status, _) = app
-                .call(
+                .event_call(
                     "POST",
-                    &format!("{API}/team/captain"),
+                    "/team/captain",
                     *token,
                     Some(json!({ "user_id": bob_id })),
                 )
                 .await;
             assert_eq!(status, expected, "{name}: make Bob captain");
             let (status, body) = app
-                .call(
+                .event_call(
                     "POST",
-                    &format!("{API}/requests/{request_id}/accept"),
+                    &format!("/requests/{request_id}/accept"),
                     *token,
                     None,
                 )
@@ -409,9 +372,9 @@ async fn the_authorization_table_holds_for_team_endpoints() {
             // the others' attempts run against the same teams).
             if i != 4 {
                 let (status, _) = app
-                    .call(
+                    .event_call(
                         "POST",
-                        &format!("{API}/teams/moves"),
+                        "/teams/moves",
                         *token,
                         Some(json!({"user_id": bob_id, "reason": "because"})),
                     )
@@ -423,17 +386,15 @@ async fn the_authorization_table_holds_for_team_endpoints() {
         assert_eq!(nebula.member_count, 2, "nobody could change Nebula");
         // The organizer can move Bob out, with a reason.
         let (status, body) = app
-            .call(
+            .event_call(
                 "POST",
-                &format!("{API}/teams/moves"),
+                "/teams/moves",
                 Some(&org),
                 Some(json!({"user_id": bob_id, "reason": "asked by email"})),
             )
             .await;
         assert_eq!(status, 200, "{body}");
-        let (_, body) = app
-            .call("GET", &format!("{API}/teams"), Some(&org), None)
-            .await;
+        let (_, body) = app.event_call("GET", "/teams", Some(&org), None).await;
         let audit = body["audit"].to_string();
         assert!(audit.contains("asked by email"), "{audit}");
     })

@@ -3,7 +3,6 @@
 //! the event's organizer and another event's organizer.
 
 use hackboard::store::Role;
-use hackboard_domain::Slug;
 use hackboard_domain::timeline::Clock;
 use hackboard_tests::{API, AppOptions, engines, spawn_app};
 use serde_json::{Value, json};
@@ -13,32 +12,10 @@ async fn the_authorization_table_holds_for_organizers_submission_eligibility_and
     for engine in engines() {
         let app = spawn_app(engine, AppOptions::default()).await;
         let now = app.clock.now();
-        let event = app
-            .store
-            .event_by_slug("mistral-hackathon")
-            .await
-            .unwrap()
-            .unwrap();
-        let mut other = event.definition.clone();
-        other.slug = Slug::parse("other-hackathon").unwrap();
-        let other_event = app.store.upsert_event(&other, now).await.unwrap();
+        let event = app.demo_event().await;
+        let other_event = app.other_event().await;
         let ada = app.demo_captain("ada@example.org", "Nebula").await;
-        let start = hackboard_domain::gallery::last_reached(
-            &event.definition,
-            hackboard_domain::MilestoneKind::HackingStarts,
-        )
-        .unwrap();
-        app.clock.set(start + chrono::Duration::hours(2));
-        let id = app
-            .demo_project(
-                &ada,
-                "Breton tutor",
-                "anything-goes",
-                "ada/tutor",
-                &[],
-                true,
-            )
-            .await;
+        let id = app.breton_tutor(&ada).await;
         let (_, participant) = app.api_token("pat@example.org").await;
         let (_, judge) = app.api_token("judge@example.org").await;
         let (_, org) = app.api_token("org@example.org").await;
@@ -105,12 +82,7 @@ async fn the_authorization_table_holds_for_organizers_submission_eligibility_and
         // The team's own checklist: its members only.
         for (i, (name, token)) in who.iter().enumerate() {
             let (status, _) = app
-                .call(
-                    "GET",
-                    &format!("{API}/submission/eligibility"),
-                    *token,
-                    None,
-                )
+                .event_call("GET", "/submission/eligibility", *token, None)
                 .await;
             let expected = match i {
                 0 => 401,

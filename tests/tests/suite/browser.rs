@@ -3,18 +3,18 @@
 //! viewer's zone, and the page passes an automated accessibility check.
 
 use chrono::Utc;
+use fantoccini::Locator::{self, Css, Id};
 use hackboard::store::Engine;
 use hackboard_app::ui::format::short;
 use hackboard_domain::MilestoneKind;
-use hackboard_domain::timeline::resolve;
-use hackboard_tests::{AppOptions, free_port, spawn_app, workspace_root};
+use hackboard_tests::{AppOptions, EVENT, TestApp, free_port, spawn_app, workspace_root};
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 /// Chromium driven through chromedriver; both are killed (by process group)
 /// when this is dropped, even if the test fails.
-struct Browser {
+pub(crate) struct Browser {
     client: fantoccini::Client,
     driver: Child,
     _profile: tempfile::TempDir,
@@ -191,48 +191,131 @@ async fn text_of(browser: &Browser, css: &str) -> String {
         .unwrap()
 }
 
+/// Saves the page as it looks 1280 px wide and 390 px wide (a phone), as
+/// `target/screenshots/<name>-1280.png` and `<name>-390.png`, then puts the
+/// window back as it was.
+pub(crate) async fn save_screenshots(browser: &Browser, name: &str) {
+    let c = &browser.client;
+    let dir = workspace_root().join("target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    let (width, height) = c.get_window_size().await.unwrap();
+    for (w, h) in [(1280, 1000), (390, 844)] {
+        c.set_window_size(w, h).await.unwrap();
+        let png = c.screenshot().await.unwrap();
+        std::fs::write(dir.join(format!("{name}-{w}.png")), &png).unwrap();
+        assert!(png.len() > 10_000, "a real screenshot ({name}, {w} px)");
+    }
+    let size = |n: u64| u32::try_from(n).expect("a window size");
+    c.set_window_size(size(width), size(height)).await.unwrap();
+}
+
+/// The demo event on SQLite, its clock at the real time.
+async fn demo_app() -> TestApp {
+    spawn_app(Engine::Sqlite, AppOptions::default()).await
+}
+
+/// Opens `path` of `app`.
+async fn visit(browser: &Browser, app: &TestApp, path: &str) {
+    browser.client.goto(&app.url(path)).await.unwrap();
+}
+
+/// Clicks what `locator` finds.
+async fn click(browser: &Browser, locator: Locator<'_>) {
+    browser
+        .client
+        .find(locator)
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Types `text` into the field with HTML id `id`.
+async fn type_into(browser: &Browser, id: &str, text: &str) {
+    browser
+        .client
+        .find(Id(id))
+        .await
+        .unwrap()
+        .send_keys(text)
+        .await
+        .unwrap();
+}
+
+/// Replaces what the field with HTML id `id` holds by `text`.
+async fn retype(browser: &Browser, id: &str, text: &str) {
+    let field = browser.client.find(Id(id)).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+/// Waits up to `secs` seconds for what `locator` finds (`what`, if it
+/// never comes).
+async fn wait_for(
+    browser: &Browser,
+    locator: Locator<'_>,
+    secs: u64,
+    what: &str,
+) -> fantoccini::elements::Element {
+    browser
+        .client
+        .wait()
+        .at_most(Duration::from_secs(secs))
+        .for_element(locator)
+        .await
+        .expect(what)
+}
+
+/// Opens the demo event's page and follows its link to `section` (a path
+/// below the event).
+async fn from_the_event_page(browser: &Browser, app: &TestApp, section: &str) {
+    visit(browser, app, EVENT).await;
+    click(browser, Css(&format!("a[href='{EVENT}/{section}']"))).await;
+}
+
+/// Marks the document: a page load would lose the mark.
+async fn mark_the_page(browser: &Browser) {
+    browser
+        .client
+        .execute("window.__still_here = true;", vec![])
+        .await
+        .unwrap();
+}
+
+/// Whether the document still has the mark of [`mark_the_page`].
+async fn the_page_is_still_marked(browser: &Browser) -> bool {
+    browser
+        .client
+        .execute("return window.__still_here === true;", vec![])
+        .await
+        .unwrap()
+        == serde_json::Value::Bool(true)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_event_page_counts_down_live_in_the_viewers_own_time_zone() {
-    let app = spawn_app(
-        Engine::Sqlite,
-        AppOptions {
-            now: Utc::now(),
-            demo: true,
-            oauth_base: None,
-            hf_api: None,
-            checks_api: None,
-        },
-    )
-    .await;
+    let app = demo_app().await;
     let browser = start_browser("Asia/Tokyo").await;
-    let c = &browser.client;
-    c.goto(&app.url("/events/mistral-hackathon")).await.unwrap();
+    visit(&browser, &app, EVENT).await;
 
     // Hydration: the island marks itself once it runs in the browser.
-    c.wait()
-        .at_most(Duration::from_secs(30))
-        .for_element(fantoccini::Locator::Css("#countdown[data-hydrated='true']"))
-        .await
-        .expect("the countdown hydrates");
+    wait_for(
+        &browser,
+        Css("#countdown[data-hydrated='true']"),
+        30,
+        "the countdown hydrates",
+    )
+    .await;
     let first = text_of(&browser, ".countdown-clock").await;
     tokio::time::sleep(Duration::from_millis(2200)).await;
     let second = text_of(&browser, ".countdown-clock").await;
     assert_ne!(first, second, "the countdown ticks");
 
     // The org deadline (Friday 20:00 Paris) in Tokyo time.
-    let def = app
-        .store
-        .event_by_slug("mistral-hackathon")
-        .await
-        .unwrap()
-        .unwrap()
-        .definition;
-    let org = def
-        .milestones
-        .iter()
-        .find(|m| m.kind == MilestoneKind::HfOrgDeadline)
-        .unwrap();
-    let at = resolve(&org.time, chrono_tz::Asia::Tokyo);
+    let at = app
+        .milestone_in(MilestoneKind::HfOrgDeadline, chrono_tz::Asia::Tokyo)
+        .await;
     let expected = format!(
         "{} your time",
         short(at.with_timezone(&chrono_tz::Asia::Tokyo).naive_local())
@@ -241,139 +324,67 @@ async fn the_event_page_counts_down_live_in_the_viewers_own_time_zone() {
     assert_eq!(shown, expected);
 
     // The browser told the server its zone: the next page is rendered in it.
-    c.refresh().await.unwrap();
+    browser.client.refresh().await.unwrap();
     let hint = text_of(&browser, "p.hint").await;
     assert!(hint.contains("Asia/Tokyo"), "{hint}");
 
     assert_accessible(&browser).await;
 
     // A phone-sized viewport keeps the same content readable.
-    c.set_window_size(390, 844).await.unwrap();
-    let png = c.screenshot().await.unwrap();
-    let dir = workspace_root().join("target/screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("event-page-phone.png"), png).unwrap();
-    c.set_window_size(1280, 1000).await.unwrap();
-    let png = c.screenshot().await.unwrap();
-    std::fs::write(dir.join("event-page.png"), &png).unwrap();
-    assert!(png.len() > 10_000, "a real screenshot");
+    save_screenshots(&browser, "event-page").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_participant_signs_in_with_an_email_link_and_registers_for_the_demo_event() {
-    let app = spawn_app(
-        Engine::Sqlite,
-        AppOptions {
-            now: Utc::now(),
-            demo: true,
-            oauth_base: None,
-            hf_api: None,
-            checks_api: None,
-        },
-    )
-    .await;
+    let app = demo_app().await;
     let browser = start_browser("Europe/Paris").await;
-    let c = &browser.client;
-    use fantoccini::Locator::{Css, Id};
 
-    c.goto(&app.url("/events/mistral-hackathon")).await.unwrap();
-    c.find(Css("a[href='/events/mistral-hackathon/register']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.find(Css("main a[href^='/sign-in']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.find(Id("email"))
-        .await
-        .unwrap()
-        .send_keys("grace@example.org")
-        .await
-        .unwrap();
-    c.find(Css("form[action='/auth/email'] button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    from_the_event_page(&browser, &app, "register").await;
+    click(&browser, Css("main a[href^='/sign-in']")).await;
+    type_into(&browser, "email", "grace@example.org").await;
+    click(&browser, Css("form[action='/auth/email'] button")).await;
     wait_for_text(&browser, "h1", "Check your email").await;
 
     // The link from the mail, as the participant would click it.
     let token = app.last_link_token("grace@example.org").await;
-    c.goto(&app.url(&format!("/sign-in/confirm?token={token}")))
-        .await
-        .unwrap();
-    c.find(Id("confirm-sign-in"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    visit(&browser, &app, &format!("/sign-in/confirm?token={token}")).await;
+    click(&browser, Id("confirm-sign-in")).await;
     // Back where they were going: the registration form.
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Id("registration-form"))
-        .await
-        .expect("the registration form after sign-in");
+    wait_for(
+        &browser,
+        Id("registration-form"),
+        10,
+        "the registration form after sign-in",
+    )
+    .await;
     assert_accessible(&browser).await;
 
-    let name = c.find(Id("display_name")).await.unwrap();
-    name.clear().await.unwrap();
-    name.send_keys("Grace").await.unwrap();
-    let zone = c.find(Id("time_zone")).await.unwrap();
-    zone.clear().await.unwrap();
-    zone.send_keys("Europe/Paris").await.unwrap();
-    c.find(Id("q-experience-2"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.find(Id("q-code_of_conduct"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.find(Id("looking_for_team"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.find(Id("accept_rules"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.find(Css("#registration-form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    retype(&browser, "display_name", "Grace").await;
+    retype(&browser, "time_zone", "Europe/Paris").await;
+    for id in [
+        "q-experience-2",
+        "q-code_of_conduct",
+        "looking_for_team",
+        "accept_rules",
+    ] {
+        click(&browser, Id(id)).await;
+    }
+    click(&browser, Css("#registration-form button[type=submit]")).await;
 
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Id("registration-message"))
-        .await
-        .expect("the outcome is shown");
+    wait_for(
+        &browser,
+        Id("registration-message"),
+        10,
+        "the outcome is shown",
+    )
+    .await;
     let message = text_of(&browser, "#registration-message").await;
     assert!(message.starts_with("You are registered"), "{message}");
     assert_eq!(
         text_of(&browser, "#registration-status").await,
         "Your registration: registered"
     );
-    let png = c.screenshot().await.unwrap();
-    let dir = workspace_root().join("target/screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("registered.png"), png).unwrap();
+    save_screenshots(&browser, "registered").await;
 }
 
 /// Puts `cookie` ("name=value", as `TestApp::sign_in` returns it) in the
@@ -393,68 +404,21 @@ async fn become_user(browser: &Browser, app: &hackboard_tests::TestApp, cookie: 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_team_is_formed_joined_by_invite_link_given_a_track_and_answers_a_request_in_place() {
-    let app = spawn_app(
-        Engine::Sqlite,
-        AppOptions {
-            now: Utc::now(),
-            demo: true,
-            oauth_base: None,
-            hf_api: None,
-            checks_api: None,
-        },
-    )
-    .await;
+    let app = demo_app().await;
     // Three registered participants (registration has its own browser test).
     let mut cookies = Vec::new();
     for name in ["ada", "bob", "cy"] {
-        let cookie = app.sign_in(&format!("{name}@example.org")).await;
-        let res = app
-            .post_form(
-                "/events/mistral-hackathon/register",
-                &[
-                    ("display_name", name),
-                    ("time_zone", "Europe/Paris"),
-                    ("country", "France"),
-                    ("q_experience", "Shipped something"),
-                    ("q_code_of_conduct", "yes"),
-                    ("accept_rules", "on"),
-                ],
-                Some(&cookie),
-            )
-            .await;
-        assert!(hackboard_tests::location(&res).ends_with("done=registered"));
-        cookies.push(cookie);
+        cookies.push(app.participant(&format!("{name}@example.org")).await);
     }
     let browser = start_browser("Europe/Paris").await;
     let c = &browser.client;
-    use fantoccini::Locator::{Css, Id};
 
     // Ada creates Nebula from the event page's "My team".
     become_user(&browser, &app, &cookies[0]).await;
-    c.goto(&app.url("/events/mistral-hackathon")).await.unwrap();
-    c.find(Css("a[href='/events/mistral-hackathon/team']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Id("create-team"))
-        .await
-        .expect("the create form");
-    c.find(Id("team-name"))
-        .await
-        .unwrap()
-        .send_keys("Nebula")
-        .await
-        .unwrap();
-    c.find(Css("#create-team button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    from_the_event_page(&browser, &app, "team").await;
+    wait_for(&browser, Id("create-team"), 10, "the create form").await;
+    type_into(&browser, "team-name", "Nebula").await;
+    click(&browser, Css("#create-team button[type=submit]")).await;
     wait_for_text(&browser, "#team-title", "Team Nebula · 1/5").await;
     assert!(
         text_of(&browser, "#team-notice")
@@ -470,39 +434,22 @@ async fn a_team_is_formed_joined_by_invite_link_given_a_track_and_answers_a_requ
         .await
         .unwrap()
         .unwrap();
-    assert!(
-        link.contains("/events/mistral-hackathon/team?code="),
-        "{link}"
-    );
+    assert!(link.contains(&format!("{EVENT}/team?code=")), "{link}");
 
     // Bob follows the invite link and joins.
     become_user(&browser, &app, &cookies[1]).await;
-    let path = &link[link.find("/events/").unwrap()..];
-    c.goto(&app.url(path)).await.unwrap();
-    c.find(Css(
-        "form[action='/events/mistral-hackathon/team/join'] button",
-    ))
-    .await
-    .unwrap()
-    .click()
-    .await
-    .unwrap();
+    visit(&browser, &app, &link[link.find("/events/").unwrap()..]).await;
+    click(
+        &browser,
+        Css(&format!("form[action='{EVENT}/team/join'] button")),
+    )
+    .await;
     wait_for_text(&browser, "#team-notice", "Welcome to team Nebula!").await;
     assert_eq!(text_of(&browser, "#team-title").await, "Team Nebula · 2/5");
 
     // Bob chooses the fine-tuning track.
-    c.find(Id("track-fine-tuning"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.find(Css("#track-form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&browser, Id("track-fine-tuning")).await;
+    click(&browser, Css("#track-form button[type=submit]")).await;
     wait_for_text(&browser, "#team-notice", "Track saved: Fine-tuning.").await;
     assert!(
         c.find(Id("track-fine-tuning"))
@@ -516,43 +463,31 @@ async fn a_team_is_formed_joined_by_invite_link_given_a_track_and_answers_a_requ
     );
 
     // Cy asks to join; Bob accepts on his page, which updates in place.
-    let event = app
-        .store
-        .event_by_slug("mistral-hackathon")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
-    let team_id = app.store.teams(event).await.unwrap()[0].id;
+    let team_id = app.team_named("Nebula").await.id;
     let res = app
         .post_form(
-            "/events/mistral-hackathon/team/ask",
+            &format!("{EVENT}/team/ask"),
             &[("team_id", &team_id.to_string()), ("message", "I do evals")],
             Some(&cookies[2]),
         )
         .await;
     assert_eq!(res.status(), 303);
-    c.goto(&app.url("/events/mistral-hackathon/team"))
-        .await
-        .unwrap();
+    visit(&browser, &app, &format!("{EVENT}/team")).await;
     // Wait for hydration (the wasm bundle), then mark the document: a
     // full page load would lose the mark.
-    c.wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Css("#team-live[data-hydrated]"))
-        .await
-        .expect("the page hydrates");
-    c.execute("window.__still_here = true;", vec![])
-        .await
-        .unwrap();
-    c.find(Css(
-        "form[action='/events/mistral-hackathon/team/accept'] button",
-    ))
-    .await
-    .unwrap()
-    .click()
-    .await
-    .unwrap();
+    wait_for(
+        &browser,
+        Css("#team-live[data-hydrated]"),
+        20,
+        "the page hydrates",
+    )
+    .await;
+    mark_the_page(&browser).await;
+    click(
+        &browser,
+        Css(&format!("form[action='{EVENT}/team/accept'] button")),
+    )
+    .await;
     wait_for_text(
         &browser,
         "#team-live-notice",
@@ -560,45 +495,21 @@ async fn a_team_is_formed_joined_by_invite_link_given_a_track_and_answers_a_requ
     )
     .await;
     wait_for_text(&browser, "#team-title", "Team Nebula · 3/5").await;
-    let still_here = c
-        .execute("return window.__still_here === true;", vec![])
-        .await
-        .unwrap();
-    assert_eq!(
-        still_here,
-        serde_json::Value::Bool(true),
+    assert!(
+        the_page_is_still_marked(&browser).await,
         "answered in place"
     );
     assert_eq!(
         c.current_url().await.unwrap().path(),
-        "/events/mistral-hackathon/team"
+        format!("{EVENT}/team")
     );
-    let png = c.screenshot().await.unwrap();
-    let dir = workspace_root().join("target/screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("team.png"), png).unwrap();
+    save_screenshots(&browser, "team").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_participant_claims_a_sponsor_code_from_the_event_page() {
-    let app = spawn_app(
-        Engine::Sqlite,
-        AppOptions {
-            now: Utc::now(),
-            demo: true,
-            oauth_base: None,
-            hf_api: None,
-            checks_api: None,
-        },
-    )
-    .await;
-    let event = app
-        .store
-        .event_by_slug("mistral-hackathon")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let app = demo_app().await;
+    let event = app.event_id().await;
     let offer = app
         .store
         .offer_id(event, "mistral-api")
@@ -611,42 +522,21 @@ async fn a_participant_claims_a_sponsor_code_from_the_event_page() {
         .import_codes(event, offer, &rows, Utc::now())
         .await
         .unwrap();
-    let cookie = app.sign_in("grace@example.org").await;
-    let res = app
-        .post_form(
-            "/events/mistral-hackathon/register",
-            &[
-                ("display_name", "Grace"),
-                ("time_zone", "Europe/Paris"),
-                ("country", "France"),
-                ("q_experience", "Shipped something"),
-                ("q_code_of_conduct", "yes"),
-                ("accept_rules", "on"),
-            ],
-            Some(&cookie),
-        )
-        .await;
-    assert!(hackboard_tests::location(&res).ends_with("done=registered"));
+    let cookie = app.participant_named("grace@example.org", "Grace").await;
 
     let browser = start_browser("Europe/Paris").await;
-    let c = &browser.client;
-    use fantoccini::Locator::Css;
     become_user(&browser, &app, &cookie).await;
-    c.goto(&app.url("/events/mistral-hackathon")).await.unwrap();
-    c.find(Css("a[href='/events/mistral-hackathon/credits']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Css("#offer-mistral-api form button"))
-        .await
-        .expect("a claim button")
-        .click()
-        .await
-        .unwrap();
+    from_the_event_page(&browser, &app, "credits").await;
+    wait_for(
+        &browser,
+        Css("#offer-mistral-api form button"),
+        10,
+        "a claim button",
+    )
+    .await
+    .click()
+    .await
+    .unwrap();
     wait_for_text(
         &browser,
         "#credits-notice",
@@ -658,68 +548,29 @@ async fn a_participant_claims_a_sponsor_code_from_the_event_page() {
         "MISTRAL-7Q2X"
     );
     assert!(
-        !c.current_url().await.unwrap().as_str().contains("MISTRAL"),
+        !browser
+            .client
+            .current_url()
+            .await
+            .unwrap()
+            .as_str()
+            .contains("MISTRAL"),
         "the code is not in the address bar"
     );
     assert_accessible(&browser).await;
-    let png = c.screenshot().await.unwrap();
-    let dir = workspace_root().join("target/screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("credits.png"), png).unwrap();
+    save_screenshots(&browser, "credits").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_team_submits_its_project_from_the_event_page() {
-    let app = spawn_app(
-        Engine::Sqlite,
-        AppOptions {
-            now: Utc::now(),
-            demo: true,
-            oauth_base: None,
-            hf_api: None,
-            checks_api: None,
-        },
-    )
-    .await;
-    let cookie = app.sign_in("ada@example.org").await;
-    let res = app
-        .post_form(
-            "/events/mistral-hackathon/register",
-            &[
-                ("display_name", "Ada"),
-                ("time_zone", "Europe/Paris"),
-                ("country", "France"),
-                ("q_experience", "Shipped something"),
-                ("q_code_of_conduct", "yes"),
-                ("accept_rules", "on"),
-            ],
-            Some(&cookie),
-        )
-        .await;
-    assert!(hackboard_tests::location(&res).ends_with("done=registered"));
-    app.post_form(
-        "/events/mistral-hackathon/team/create",
-        &[("name", "Nebula"), ("time_zone", "Europe/Paris")],
-        Some(&cookie),
-    )
-    .await;
+    let app = demo_app().await;
+    let cookie = app.participant_named("ada@example.org", "Ada").await;
+    app.create_team(&cookie, "Nebula", "Europe/Paris").await;
 
     let browser = start_browser("Europe/Paris").await;
-    let c = &browser.client;
-    use fantoccini::Locator::{Css, Id};
     become_user(&browser, &app, &cookie).await;
-    c.goto(&app.url("/events/mistral-hackathon")).await.unwrap();
-    c.find(Css("a[href='/events/mistral-hackathon/submission']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Id("submission-form"))
-        .await
-        .expect("the submission form");
+    from_the_event_page(&browser, &app, "submission").await;
+    wait_for(&browser, Id("submission-form"), 10, "the submission form").await;
     for (id, text) in [
         ("title", "Breton tutor"),
         ("tagline", "A tutor that speaks Breton"),
@@ -734,25 +585,17 @@ async fn a_team_submits_its_project_from_the_event_page() {
         ),
         ("built_with", "Mistral, W&B"),
     ] {
-        c.find(Id(id)).await.unwrap().send_keys(text).await.unwrap();
+        type_into(&browser, id, text).await;
     }
-    c.find(Id("sub-track-fine-tuning"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.find(Css("#submission-form button[value=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Id("submission-notice"))
-        .await
-        .expect("the outcome is shown");
+    click(&browser, Id("sub-track-fine-tuning")).await;
+    click(&browser, Css("#submission-form button[value=submit]")).await;
+    wait_for(
+        &browser,
+        Id("submission-notice"),
+        10,
+        "the outcome is shown",
+    )
+    .await;
     let notice = text_of(&browser, "#submission-notice").await;
     assert!(notice.starts_with("Submitted as version 1."), "{notice}");
     assert_eq!(
@@ -760,64 +603,35 @@ async fn a_team_submits_its_project_from_the_event_page() {
         "Team Nebula · Submitted · version 1"
     );
     assert_accessible(&browser).await;
-    let png = c.screenshot().await.unwrap();
-    let dir = workspace_root().join("target/screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("submission.png"), png).unwrap();
+    save_screenshots(&browser, "submission").await;
 }
 
 #[tokio::test]
 async fn a_visitor_likes_a_project_in_the_gallery_and_sees_the_count_change_without_reloading() {
-    let app = spawn_app(Engine::Sqlite, AppOptions::default()).await;
-    let def = app
-        .store
-        .event_by_slug("mistral-hackathon")
-        .await
-        .unwrap()
-        .unwrap()
-        .definition;
-    let start =
-        hackboard_domain::gallery::last_reached(&def, MilestoneKind::HackingStarts).unwrap();
+    let app = demo_app().await;
     let ada = app.demo_captain("ada@example.org", "Nebula").await;
-    app.clock.set(start + chrono::Duration::hours(2));
-    let id = app
-        .demo_project(
-            &ada,
-            "Breton tutor",
-            "anything-goes",
-            "ada/tutor",
-            &[],
-            true,
-        )
-        .await;
-    app.clock
-        .set(hackboard_domain::gallery::last_reached(&def, MilestoneKind::HackingEnds).unwrap());
+    let id = app.breton_tutor(&ada).await;
+    app.clock.set(app.reached(MilestoneKind::HackingEnds).await);
     let fan = app.sign_in("fan@example.org").await;
 
     let browser = start_browser("Europe/Paris").await;
-    let c = &browser.client;
-    use fantoccini::Locator::Css;
     become_user(&browser, &app, &fan).await;
-    c.goto(&app.url("/events/mistral-hackathon/gallery"))
-        .await
-        .unwrap();
+    visit(&browser, &app, &format!("{EVENT}/gallery")).await;
     let card = format!("#card-{id}");
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Css(&format!("{card} form.like[data-hydrated=true]")))
-        .await
-        .expect("the like button comes alive");
+    wait_for(
+        &browser,
+        Css(&format!("{card} form.like[data-hydrated=true]")),
+        10,
+        "the like button comes alive",
+    )
+    .await;
     assert_eq!(text_of(&browser, &format!("{card} .like-count")).await, "0");
     // Mark the page: a reload would lose the mark.
-    c.execute("window.__stayed = true;", vec![]).await.unwrap();
-    c.find(Css(&format!("{card} .like-button")))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    mark_the_page(&browser).await;
+    click(&browser, Css(&format!("{card} .like-button"))).await;
     wait_for_text(&browser, &format!("{card} .like-count"), "1").await;
-    let pressed = c
+    let pressed = browser
+        .client
         .find(Css(&format!("{card} .like-button")))
         .await
         .unwrap()
@@ -825,15 +639,8 @@ async fn a_visitor_likes_a_project_in_the_gallery_and_sees_the_count_change_with
         .await
         .unwrap();
     assert_eq!(pressed.as_deref(), Some("true"));
-    let stayed = c
-        .execute("return window.__stayed === true;", vec![])
-        .await
-        .unwrap();
-    assert_eq!(stayed, serde_json::Value::Bool(true), "no reload");
+    assert!(the_page_is_still_marked(&browser).await, "no reload");
     assert_eq!(app.store.like_count(id).await.unwrap(), 1);
     assert_accessible(&browser).await;
-    let png = c.screenshot().await.unwrap();
-    let dir = workspace_root().join("target/screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("gallery.png"), png).unwrap();
+    save_screenshots(&browser, "gallery").await;
 }

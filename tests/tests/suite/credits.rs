@@ -4,7 +4,7 @@
 //! revocation, the CSV export, and who may see which code.
 
 use hackboard_domain::timeline::Clock;
-use hackboard_tests::{API, EVENT, TestApp, each_app, location, notice};
+use hackboard_tests::{EVENT, TestApp, each_app, location, notice};
 use serde_json::{Value, json};
 
 /// The part of the page about one offer.
@@ -20,30 +20,36 @@ fn offer<'a>(page: &'a str, slug: &str) -> &'a str {
 }
 
 async fn page(app: &TestApp, cookie: &str) -> String {
-    app.get_as(&format!("{EVENT}/credits"), cookie)
+    app.page_as(&format!("{EVENT}/credits"), cookie).await
+}
+
+/// Posts a form of the credits page (`path` below it, such as
+/// `mistral-api/claim`) and follows it: where it led and the page there.
+async fn on_credits(
+    app: &TestApp,
+    path: &str,
+    fields: &[(&str, &str)],
+    cookie: &str,
+) -> (String, String) {
+    app.post_form_and_follow(&format!("{EVENT}/credits/{path}"), fields, cookie)
         .await
-        .text()
-        .await
-        .unwrap()
 }
 
 #[tokio::test]
 async fn a_participant_claims_a_code_once_sees_only_their_own_and_is_told_when_none_are_left() {
     each_app(|app| async move {
         let org = app.organizer("org@example.org").await;
-        let (_, page_after) = app
-            .post_form_and_follow(
-                &format!("{EVENT}/credits/mistral-api/import"),
-                &[("csv", "code,value\nMIS-AAA,$15\nMIS-BBB,$15\n")],
-                &org,
-            )
-            .await;
+        let (_, page_after) = on_credits(
+            &app,
+            "mistral-api/import",
+            &[("csv", "code,value\nMIS-AAA,$15\nMIS-BBB,$15\n")],
+            &org,
+        )
+        .await;
         assert_eq!(notice(&page_after, "credits-notice"), "Imported 2 codes.");
 
         let ada = app.participant("ada@example.org").await;
-        let (to, p) = app
-            .post_form_and_follow(&format!("{EVENT}/credits/mistral-api/claim"), &[], &ada)
-            .await;
+        let (to, p) = on_credits(&app, "mistral-api/claim", &[], &ada).await;
         assert!(!to.contains("MIS-"), "a code never goes into a URL: {to}");
         assert_eq!(
             notice(&p, "credits-notice"),
@@ -62,9 +68,7 @@ async fn a_participant_claims_a_code_once_sees_only_their_own_and_is_told_when_n
         assert!(mail.text_body.contains("MIS-AAA") && !mail.subject.contains("MIS-"));
 
         // Claiming again gives the same code.
-        let (_, p) = app
-            .post_form_and_follow(&format!("{EVENT}/credits/mistral-api/claim"), &[], &ada)
-            .await;
+        let (_, p) = on_credits(&app, "mistral-api/claim", &[], &ada).await;
         assert_eq!(
             notice(&p, "credits-notice"),
             "You already have a code for this offer: it is below."
@@ -72,9 +76,7 @@ async fn a_participant_claims_a_code_once_sees_only_their_own_and_is_told_when_n
         assert!(offer(&p, "mistral-api").contains("MIS-AAA"));
 
         let bob = app.participant("bob@example.org").await;
-        let (_, p) = app
-            .post_form_and_follow(&format!("{EVENT}/credits/mistral-api/claim"), &[], &bob)
-            .await;
+        let (_, p) = on_credits(&app, "mistral-api/claim", &[], &bob).await;
         assert!(offer(&p, "mistral-api").contains("MIS-BBB"));
         assert!(!p.contains("MIS-AAA"), "Bob never sees Ada's code");
 
@@ -82,9 +84,7 @@ async fn a_participant_claims_a_code_once_sees_only_their_own_and_is_told_when_n
         let p = page(&app, &cy).await;
         assert!(offer(&p, "mistral-api").contains("All 2 codes have been claimed."));
         assert!(!offer(&p, "mistral-api").contains("Claim my code"));
-        let (_, p) = app
-            .post_form_and_follow(&format!("{EVENT}/credits/mistral-api/claim"), &[], &cy)
-            .await;
+        let (_, p) = on_credits(&app, "mistral-api/claim", &[], &cy).await;
         assert_eq!(
             notice(&p, "credits-notice"),
             "All 2 codes have been claimed."
@@ -93,13 +93,7 @@ async fn a_participant_claims_a_code_once_sees_only_their_own_and_is_told_when_n
 
         // Not registered: told what is missing.
         let stranger = app.sign_in("stranger@example.org").await;
-        let (_, p) = app
-            .post_form_and_follow(
-                &format!("{EVENT}/credits/mistral-api/claim"),
-                &[],
-                &stranger,
-            )
-            .await;
+        let (_, p) = on_credits(&app, "mistral-api/claim", &[], &stranger).await;
         assert_eq!(
             notice(&p, "credits-notice"),
             "Register for the event first."
@@ -121,12 +115,7 @@ async fn a_participant_claims_a_code_once_sees_only_their_own_and_is_told_when_n
             offer(&p, "elevenlabs")
         );
         // Anonymous visitors see offers, never codes.
-        let anon = app
-            .get(&format!("{EVENT}/credits"))
-            .await
-            .text()
-            .await
-            .unwrap();
+        let anon = app.page(&format!("{EVENT}/credits")).await;
         assert!(!anon.contains("MIS-") && anon.contains("Sign in to receive credits"));
     })
     .await;
@@ -142,8 +131,7 @@ async fn organizers_import_send_team_codes_revoke_and_export_and_nobody_else_can
         app.participant("dee@example.org").await;
 
         // Bad rows: every one by line; nothing imported.
-        let (_, p) = app.post_form_and_follow(
-            &format!("{EVENT}/credits/aws/import"),
+        let (_, p) = on_credits(&app, "aws/import",
             &[("csv", "code,expires_at\nAWS-1,2027-01-01\n,\nAWS-1,\nAWS-2,tomorrow\n")],
             &org,
         )
@@ -152,8 +140,7 @@ async fn organizers_import_send_team_codes_revoke_and_export_and_nobody_else_can
             notice(&p, "credits-notice"),
             "Nothing was imported. line 3: the code is empty; line 4: the code is already on line 2; line 5: “tomorrow” is not an expiry date (use 2026-12-31 or 2026-12-31T23:59:00Z)."
         );
-        let (_, p) = app.post_form_and_follow(
-            &format!("{EVENT}/credits/aws/import"),
+        let (_, p) = on_credits(&app, "aws/import",
             &[("csv", "AWS-1\nAWS-2\n")],
             &org,
         )
@@ -161,18 +148,18 @@ async fn organizers_import_send_team_codes_revoke_and_export_and_nobody_else_can
         assert_eq!(notice(&p, "credits-notice"), "Imported 2 codes.");
 
         // Two teams: Nebula (Ada, Bob) and Comet (Cy); Dee is in none.
-        app.post_form_and_follow(&format!("{EVENT}/team/create"), &[("name", "Nebula"), ("time_zone", "UTC")], &ada).await;
-        let event = app.store.event_by_slug("mistral-hackathon").await.unwrap().unwrap().id;
-        let code = app.store.teams(event).await.unwrap()[0].invite_code.clone();
-        app.post_form_and_follow(&format!("{EVENT}/team/join"), &[("code", &code)], &bob).await;
-        app.post_form_and_follow(&format!("{EVENT}/team/create"), &[("name", "Comet"), ("time_zone", "UTC")], &cy).await;
+        app.create_team(&ada, "Nebula", "UTC").await;
+        let event = app.event_id().await;
+        let code = app.team_named("Nebula").await.invite_code;
+        app.join_team(&bob, &code).await;
+        app.create_team(&cy, "Comet", "UTC").await;
 
         // The AWS credit is sent by the organizers, per team.
         let p = page(&app, &ada).await;
         assert!(offer(&p, "aws").contains("the organizers will send your code by email"));
-        let (_, p) = app.post_form_and_follow(&format!("{EVENT}/credits/aws/distribute"), &[], &org).await;
+        let (_, p) = on_credits(&app, "aws/distribute", &[], &org).await;
         assert_eq!(notice(&p, "credits-notice"), "Sent 2 codes; 0 already had one.");
-        let (_, p) = app.post_form_and_follow(&format!("{EVENT}/credits/aws/distribute"), &[], &org).await;
+        let (_, p) = on_credits(&app, "aws/distribute", &[], &org).await;
         assert_eq!(notice(&p, "credits-notice"), "Sent 0 codes; 2 already had one.");
         let ada_page = page(&app, &ada).await;
         let bob_page = page(&app, &bob).await;
@@ -222,10 +209,9 @@ async fn organizers_import_send_team_codes_revoke_and_export_and_nobody_else_can
             .find(|a| a.code == nebula_code)
             .unwrap()
             .id;
-        let (_, p) = app.post_form_and_follow(&format!("{EVENT}/credits/codes/{id}/revoke"), &[("reason", " ")], &org).await;
+        let (_, p) = on_credits(&app, &format!("codes/{id}/revoke"), &[("reason", " ")], &org).await;
         assert_eq!(notice(&p, "credits-notice"), "Say why, for the audit log.");
-        let (_, p) = app.post_form_and_follow(
-            &format!("{EVENT}/credits/codes/{id}/revoke"),
+        let (_, p) = on_credits(&app, &format!("codes/{id}/revoke"),
             &[("reason", "shared on Discord")],
             &org,
         )
@@ -234,11 +220,7 @@ async fn organizers_import_send_team_codes_revoke_and_export_and_nobody_else_can
         assert!(p.contains("revoked: shared on Discord"));
         assert!(!offer(&page(&app, &bob).await, "aws").contains(nebula_code));
         let csv = app
-            .get_as(&format!("{EVENT}/credits/aws/assignments.csv"), &org)
-            .await
-            .text()
-            .await
-            .unwrap();
+            .page_as(&format!("{EVENT}/credits/aws/assignments.csv"), &org).await;
         assert!(csv.starts_with("code,value,expires_at,state,person,email,team,assigned_at,revoked_reason\r\n"));
         assert!(csv.contains(&format!("{nebula_code},,,revoked,,,Nebula,")), "{csv}");
         assert!(csv.contains("shared on Discord"));
@@ -256,9 +238,9 @@ async fn the_credits_api_claims_imports_and_refuses_with_clear_errors() {
         let (_, ada) = app.api_token_of(&ada).await;
 
         let (status, body) = app
-            .api(
+            .event_api(
                 "POST",
-                &format!("{API}/credits/mistral-api/codes"),
+                "/credits/mistral-api/codes",
                 &ada,
                 Some(json!({"csv": "X"})),
             )
@@ -268,9 +250,9 @@ async fn the_credits_api_claims_imports_and_refuses_with_clear_errors() {
             (403, Some("forbidden"))
         );
         let (status, body) = app
-            .api(
+            .event_api(
                 "POST",
-                &format!("{API}/credits/mistral-api/codes"),
+                "/credits/mistral-api/codes",
                 &org,
                 Some(json!({"csv": "A\nA\n"})),
             )
@@ -283,9 +265,9 @@ async fn the_credits_api_claims_imports_and_refuses_with_clear_errors() {
                 .contains("line 2: the code is already on line 1")
         );
         let (status, body) = app
-            .api(
+            .event_api(
                 "POST",
-                &format!("{API}/credits/mistral-api/codes"),
+                "/credits/mistral-api/codes",
                 &org,
                 Some(json!({"csv": "A\nB\n"})),
             )
@@ -293,31 +275,21 @@ async fn the_credits_api_claims_imports_and_refuses_with_clear_errors() {
         assert_eq!((status, body["imported"].as_u64()), (200, Some(2)));
 
         let (status, body) = app
-            .api(
-                "POST",
-                &format!("{API}/credits/mistral-api/claim"),
-                &ada,
-                None,
-            )
+            .event_api("POST", "/credits/mistral-api/claim", &ada, None)
             .await;
         assert_eq!(
             (status, body["code"].as_str(), body["new"].as_bool()),
             (200, Some("A"), Some(true))
         );
         let (_, body) = app
-            .api(
-                "POST",
-                &format!("{API}/credits/mistral-api/claim"),
-                &ada,
-                None,
-            )
+            .event_api("POST", "/credits/mistral-api/claim", &ada, None)
             .await;
         assert_eq!(
             (body["code"].as_str(), body["new"].as_bool()),
             (Some("A"), Some(false))
         );
         let (status, body) = app
-            .api("POST", &format!("{API}/credits/hf-jobs/claim"), &ada, None)
+            .event_api("POST", "/credits/hf-jobs/claim", &ada, None)
             .await;
         assert_eq!(
             (status, body["error"]["code"].as_str()),
@@ -327,12 +299,7 @@ async fn the_credits_api_claims_imports_and_refuses_with_clear_errors() {
         let stranger = app.sign_in("stranger@example.org").await;
         let (_, stranger) = app.api_token_of(&stranger).await;
         let (status, body) = app
-            .api(
-                "POST",
-                &format!("{API}/credits/mistral-api/claim"),
-                &stranger,
-                None,
-            )
+            .event_api("POST", "/credits/mistral-api/claim", &stranger, None)
             .await;
         assert_eq!(
             (status, body["error"]["code"].as_str()),
@@ -341,14 +308,14 @@ async fn the_credits_api_claims_imports_and_refuses_with_clear_errors() {
         );
         assert_eq!(body["error"]["message"], "Register for the event first.");
         let (status, body) = app
-            .api("POST", &format!("{API}/credits/nope/claim"), &ada, None)
+            .event_api("POST", "/credits/nope/claim", &ada, None)
             .await;
         assert_eq!(
             (status, body["error"]["code"].as_str()),
             (404, Some("not_found"))
         );
         let (status, body) = app
-            .api("POST", &format!("{API}/credits/aws/claim"), &ada, None)
+            .event_api("POST", "/credits/aws/claim", &ada, None)
             .await;
         assert_eq!(
             (status, body["error"]["code"].as_str()),
@@ -356,11 +323,11 @@ async fn the_credits_api_claims_imports_and_refuses_with_clear_errors() {
             "{body}"
         );
 
-        let (status, body) = app.api("GET", &format!("{API}/credits"), &ada, None).await;
+        let (status, body) = app.event_api("GET", "/credits", &ada, None).await;
         assert_eq!(status, 200);
         assert_eq!(body["organizer"], false);
         assert!(body["stock"].as_array().unwrap().is_empty());
-        let (_, body) = app.api("GET", &format!("{API}/credits"), &org, None).await;
+        let (_, body) = app.event_api("GET", "/credits", &org, None).await;
         assert_eq!(body["organizer"], true);
         let stock = body["stock"].as_array().unwrap();
         let mistral = stock.iter().find(|s| s["slug"] == "mistral-api").unwrap();
@@ -379,81 +346,74 @@ async fn the_credits_api_claims_imports_and_refuses_with_clear_errors() {
 #[tokio::test]
 async fn the_hugging_face_credit_follows_the_snapshot_taken_at_the_deadline() {
     each_app(|app| async move {
-        let now = app.clock.now();
-        // Ada's account carries her Hugging Face handle (as after signing
-        // in with Hugging Face); Bob's does not.
-        app.store
-            .user_for_identity(
-                &hackboard::store::accounts::NewIdentity {
-                    provider: "email".into(),
-                    subject: "ada@example.org".into(),
-                    display_name: "ada".into(),
-                    email: Some("ada@example.org".into()),
-                    hf_handle: Some("Ada-HF".into()),
-                    ..Default::default()
-                },
-                now,
-            )
-            .await
-            .unwrap();
-        let ada = app.participant("ada@example.org").await;
-        let bob = app.participant("bob@example.org").await;
-        let org = app.organizer("org@example.org").await;
-        let event = app
-            .store
-            .event_by_slug("mistral-hackathon")
-            .await
-            .unwrap()
-            .unwrap()
-            .id;
-        // Before the deadline: both are told to join in time.
-        assert!(
-            offer(&page(&app, &ada).await, "hf-jobs")
-                .contains("Join the Hugging Face org mistral-hackaton-2026 before")
-        );
-        app.store.add_hf_org_member(event, "ada-hf", now).await.unwrap();
-        app.store.take_hf_snapshot(event, now).await.unwrap();
-        // After it, the snapshot decides.
-        assert!(
-            offer(&page(&app, &ada).await, "hf-jobs")
-                .contains("You are eligible: the sponsor grants this credit directly.")
-        );
-        let bob_page = page(&app, &bob).await;
-        assert!(
-            offer(&bob_page, "hf-jobs").contains(
-                "This credit went to members of the Hugging Face org mistral-hackaton-2026 at its deadline"
-            ),
-            "{}",
-            offer(&bob_page, "hf-jobs")
-        );
-        // Organizers see who is eligible for the directly granted credit.
-        let org_page = page(&app, &org).await;
-        assert!(org_page.contains("granted directly by the sponsor to: ada"), "{org_page}");
-    })
-    .await;
+            let now = app.clock.now();
+            // Ada's account carries her Hugging Face handle (as after signing
+            // in with Hugging Face); Bob's does not.
+            app.store
+                .user_for_identity(
+                    &hackboard::store::accounts::NewIdentity {
+                        provider: "email".into(),
+                        subject: "ada@example.org".into(),
+                        display_name: "ada".into(),
+                        email: Some("ada@example.org".into()),
+                        hf_handle: Some("Ada-HF".into()),
+                        ..Default::default()
+                    },
+                    now,
+                )
+                .await
+                .unwrap();
+            let ada = app.participant("ada@example.org").await;
+            let bob = app.participant("bob@example.org").await;
+            let org = app.organizer("org@example.org").await;
+            let event = app.event_id().await;
+            // Before the deadline: both are told to join in time.
+            assert!(
+                offer(&page(&app, &ada).await, "hf-jobs")
+                    .contains("Join the Hugging Face org mistral-hackaton-2026 before")
+            );
+            app.store.add_hf_org_member(event, "ada-hf", now).await.unwrap();
+            app.store.take_hf_snapshot(event, now).await.unwrap();
+            // After it, the snapshot decides.
+            assert!(
+                offer(&page(&app, &ada).await, "hf-jobs")
+                    .contains("You are eligible: the sponsor grants this credit directly.")
+            );
+            let bob_page = page(&app, &bob).await;
+            assert!(
+                offer(&bob_page, "hf-jobs").contains(
+                    "This credit went to members of the Hugging Face org mistral-hackaton-2026 at its deadline"
+                ),
+                "{}",
+                offer(&bob_page, "hf-jobs")
+            );
+            // Organizers see who is eligible for the directly granted credit.
+            let org_page = page(&app, &org).await;
+            assert!(org_page.contains("granted directly by the sponsor to: ada"), "{org_page}");
+        })
+        .await;
 }
 
 #[tokio::test]
 async fn organizers_add_and_change_offers_on_the_page_and_through_the_api() {
     each_app(|app| async move {
-        let org = app.organizer("org@example.org").await;
-        let ada = app.participant("ada@example.org").await;
-        let (_, p) = app.post_form_and_follow(
-            &format!("{EVENT}/credits/offers"),
-            &[
-                ("slug", "wandb"),
-                ("sponsor", "Weights & Biases"),
-                ("value", "W&B Pro for a month"),
-                ("per", "team"),
-                ("redeem", "Apply the code in **Billing**."),
-                ("eligible", "track:fine-tuning"),
-                ("delivery", "claim"),
-                ("opens", ""),
-                ("closes", "finals"),
-            ],
-            &org,
-        )
-        .await;
+            let org = app.organizer("org@example.org").await;
+            let ada = app.participant("ada@example.org").await;
+            let (_, p) = on_credits(&app, "offers",
+                &[
+                    ("slug", "wandb"),
+                    ("sponsor", "Weights & Biases"),
+                    ("value", "W&B Pro for a month"),
+                    ("per", "team"),
+                    ("redeem", "Apply the code in **Billing**."),
+                    ("eligible", "track:fine-tuning"),
+                    ("delivery", "claim"),
+                    ("opens", ""),
+                    ("closes", "finals"),
+                ],
+                &org,
+            )
+            .await;
         assert_eq!(notice(&p, "credits-notice"), "Offer added.");
         // A participant sees it, with what stands in the way.
         let p = page(&app, &ada).await;
@@ -463,8 +423,7 @@ async fn organizers_add_and_change_offers_on_the_page_and_through_the_api() {
             offer(&p, "wandb")
         );
         // Bad input is refused in words, and nothing changes.
-        let (_, p) = app.post_form_and_follow(
-            &format!("{EVENT}/credits/offers"),
+        let (_, p) = on_credits(&app, "offers",
             &[
                 ("slug", "knits"),
                 ("sponsor", "X"),
@@ -489,29 +448,25 @@ async fn organizers_add_and_change_offers_on_the_page_and_through_the_api() {
 
         // Through the API: change the offer (same slug); it stays in place.
         let (_, token) = app.api_token_of(&org).await;
-        let (status, body) = app.api(
-            "POST",
-            &format!("{API}/credits/offers"),
-            &token,
-            Some(json!({"slug": "wandb", "sponsor": "Weights & Biases", "value": "W&B Pro for two months", "per": "team", "delivery": "organizer"})),
-        )
-        .await;
+        let (status, body) = app
+            .event_api(
+                "POST",
+                "/credits/offers",
+                &token,
+                Some(json!({"slug": "wandb", "sponsor": "Weights & Biases", "value": "W&B Pro for two months", "per": "team", "delivery": "organizer"})),
+            )
+            .await;
         assert_eq!((status, body["message"].as_str()), (200, Some("Offer saved.")), "{body}");
-        let (status, body) = app.api(
-            "POST",
-            &format!("{API}/credits/offers"),
-            &token,
-            Some(json!({"slug": "bad", "sponsor": "", "value": "v", "per": "team"})),
-        )
-        .await;
+        let (status, body) = app
+            .event_api(
+                "POST",
+                "/credits/offers",
+                &token,
+                Some(json!({"slug": "bad", "sponsor": "", "value": "v", "per": "team"})),
+            )
+            .await;
         assert_eq!((status, body["error"]["code"].as_str()), (422, Some("invalid")));
-        let def = app
-            .store
-            .event_by_slug("mistral-hackathon")
-            .await
-            .unwrap()
-            .unwrap()
-            .definition;
+        let def = app.definition().await;
         let wandb = def.offers.iter().find(|o| o.slug.as_str() == "wandb").unwrap();
         assert_eq!(wandb.value, "W&B Pro for two months");
         assert_eq!(def.offers.len(), 5);
@@ -520,7 +475,7 @@ async fn organizers_add_and_change_offers_on_the_page_and_through_the_api() {
         assert!(text.contains("slug = \"wandb\"") && text.contains("delivery = \"organizer\""));
 
         // Claiming outside the window is refused in words.
-        let (_, p) = app.post_form_and_follow(&format!("{EVENT}/credits/elevenlabs/claim"), &[], &ada).await;
+        let (_, p) = on_credits(&app, "elevenlabs/claim", &[], &ada).await;
         assert!(
             notice(&p, "credits-notice").starts_with("These credits can be claimed from Saturday"),
             "{}",
@@ -535,8 +490,9 @@ async fn a_credit_for_submitted_projects_reaches_teams_once_they_submit() {
     each_app(|app| async move {
         let org = app.organizer("org@example.org").await;
         let ada = app.participant("ada@example.org").await;
-        app.post_form_and_follow(
-            &format!("{EVENT}/credits/offers"),
+        on_credits(
+            &app,
+            "offers",
             &[
                 ("slug", "finisher"),
                 ("sponsor", "Mistral AI"),
@@ -548,21 +504,9 @@ async fn a_credit_for_submitted_projects_reaches_teams_once_they_submit() {
             &org,
         )
         .await;
-        app.post_form_and_follow(
-            &format!("{EVENT}/credits/finisher/import"),
-            &[("csv", "FIN-1\n")],
-            &org,
-        )
-        .await;
-        app.post_form_and_follow(
-            &format!("{EVENT}/team/create"),
-            &[("name", "Nebula"), ("time_zone", "UTC")],
-            &ada,
-        )
-        .await;
-        let (_, p) = app
-            .post_form_and_follow(&format!("{EVENT}/credits/finisher/claim"), &[], &ada)
-            .await;
+        on_credits(&app, "finisher/import", &[("csv", "FIN-1\n")], &org).await;
+        app.create_team(&ada, "Nebula", "UTC").await;
+        let (_, p) = on_credits(&app, "finisher/claim", &[], &ada).await;
         assert_eq!(
             notice(&p, "credits-notice"),
             "This credit is for teams that have submitted their project: submit it first."
@@ -582,9 +526,7 @@ async fn a_credit_for_submitted_projects_reaches_teams_once_they_submit() {
             )
             .await;
         assert!(location(&res).contains("ok="), "{}", location(&res));
-        let (_, p) = app
-            .post_form_and_follow(&format!("{EVENT}/credits/finisher/claim"), &[], &ada)
-            .await;
+        let (_, p) = on_credits(&app, "finisher/claim", &[], &ada).await;
         assert!(
             offer(&p, "finisher").contains("FIN-1"),
             "{}",

@@ -7,7 +7,7 @@
 use chrono::Duration;
 use hackboard::store::{Claimed, Imported, Owner, Store};
 use hackboard_domain::credits::{CodeRow, parse_codes_csv};
-use hackboard_tests::{each_event, people, t0};
+use hackboard_tests::{a_team_of, each_event, people, t0};
 use std::collections::HashSet;
 
 fn codes(n: usize, prefix: &str) -> Vec<CodeRow> {
@@ -23,6 +23,17 @@ fn codes(n: usize, prefix: &str) -> Vec<CodeRow> {
 
 async fn offer(store: &Store, event: i64, slug: &str) -> i64 {
     store.offer_id(event, slug).await.unwrap().unwrap()
+}
+
+/// The offer `slug` of `event`, stocked with `n` codes (`{prefix}-00000`
+/// on): its id.
+async fn stocked(store: &Store, event: i64, slug: &str, n: usize, prefix: &str) -> i64 {
+    let offer = offer(store, event, slug).await;
+    store
+        .import_codes(event, offer, &codes(n, prefix), t0())
+        .await
+        .unwrap();
+    offer
 }
 
 fn no_mail(_: &str) -> Vec<hackboard::store::Mail> {
@@ -90,21 +101,12 @@ async fn two_thousand_people_claiming_five_hundred_codes_get_exactly_five_hundre
 #[tokio::test]
 async fn one_person_claiming_twenty_times_at_once_gets_one_code() {
     each_event(|store, event| async move {
-        let offer = offer(&store, event, "mistral-api").await;
-        store
-            .import_codes(event, offer, &codes(50, "M"), t0())
-            .await
-            .unwrap();
+        let offer = stocked(&store, event, "mistral-api", 50, "M").await;
         let me = people(&store, 1, "me").await[0];
         let tasks: Vec<_> = (0..20)
             .map(|_| {
                 let store = store.clone();
-                tokio::spawn(async move {
-                    store
-                        .claim_code(event, offer, Owner::Person(me), t0(), &no_mail)
-                        .await
-                        .unwrap()
-                })
+                tokio::spawn(async move { claim(&store, event, offer, Owner::Person(me)).await })
             })
             .collect();
         let mut seen = HashSet::new();
@@ -132,11 +134,7 @@ async fn one_person_claiming_twenty_times_at_once_gets_one_code() {
 #[tokio::test]
 async fn distribution_racing_claims_still_gives_exactly_one_code_each() {
     each_event(|store, event| async move {
-        let offer = offer(&store, event, "mistral-api").await;
-        store
-            .import_codes(event, offer, &codes(300, "M"), t0())
-            .await
-            .unwrap();
+        let offer = stocked(&store, event, "mistral-api", 300, "M").await;
         let folks = people(&store, 200, "d").await;
         // The organizers' distribution walks everyone…
         let distributor = {
@@ -144,10 +142,7 @@ async fn distribution_racing_claims_still_gives_exactly_one_code_each() {
             let folks = folks.clone();
             tokio::spawn(async move {
                 for u in folks {
-                    store
-                        .claim_code(event, offer, Owner::Person(u), t0(), &no_mail)
-                        .await
-                        .unwrap();
+                    claim(&store, event, offer, Owner::Person(u)).await;
                 }
             })
         };
@@ -157,12 +152,7 @@ async fn distribution_racing_claims_still_gives_exactly_one_code_each() {
             .rev()
             .map(|&u| {
                 let store = store.clone();
-                tokio::spawn(async move {
-                    store
-                        .claim_code(event, offer, Owner::Person(u), t0(), &no_mail)
-                        .await
-                        .unwrap()
-                })
+                tokio::spawn(async move { claim(&store, event, offer, Owner::Person(u)).await })
             })
             .collect();
         distributor.await.unwrap();
@@ -181,29 +171,9 @@ async fn distribution_racing_claims_still_gives_exactly_one_code_each() {
 #[tokio::test]
 async fn a_team_offer_gives_one_code_per_team_even_when_members_claim_together() {
     each_event(|store, event| async move {
-        let offer = offer(&store, event, "aws").await;
-        store
-            .import_codes(event, offer, &codes(10, "AWS"), t0())
-            .await
-            .unwrap();
+        let offer = stocked(&store, event, "aws", 10, "AWS").await;
         let captain = people(&store, 1, "cap").await[0];
-        store
-            .register(event, captain, "{}", true, None, false, t0(), &|_| None)
-            .await
-            .unwrap();
-        let team = store
-            .create_team(
-                event,
-                captain,
-                "Nebula",
-                "nebula",
-                "",
-                "UTC",
-                "code-nebula",
-                t0(),
-            )
-            .await
-            .unwrap();
+        let team = a_team_of(&store, event, captain, "Nebula").await;
         let (a, b) = tokio::join!(
             store.claim_code(event, offer, Owner::Team(team), t0(), &no_mail),
             store.claim_code(event, offer, Owner::Team(team), t0(), &no_mail)
@@ -231,11 +201,7 @@ async fn a_team_offer_gives_one_code_per_team_even_when_members_claim_together()
 #[tokio::test]
 async fn an_import_is_all_or_nothing_and_reports_codes_imported_before() {
     each_event(|store, event| async move {
-        let offer = offer(&store, event, "mistral-api").await;
-        store
-            .import_codes(event, offer, &codes(3, "M"), t0())
-            .await
-            .unwrap();
+        let offer = stocked(&store, event, "mistral-api", 3, "M").await;
         let rows = parse_codes_csv("code\nNEW-1\nM-00001\nNEW-2\n").unwrap();
         assert_eq!(
             store.import_codes(event, offer, &rows, t0()).await.unwrap(),
@@ -316,11 +282,7 @@ async fn expired_and_revoked_codes_are_never_handed_out_and_revocation_is_audite
 #[tokio::test]
 async fn a_code_is_reassigned_only_to_someone_without_one() {
     each_event(|store, event| async move {
-        let offer = offer(&store, event, "mistral-api").await;
-        store
-            .import_codes(event, offer, &codes(3, "M"), t0())
-            .await
-            .unwrap();
+        let offer = stocked(&store, event, "mistral-api", 3, "M").await;
         let p = people(&store, 3, "x").await;
         claim(&store, event, offer, Owner::Person(p[0])).await;
         claim(&store, event, offer, Owner::Person(p[1])).await;

@@ -126,13 +126,7 @@ async fn with_fake() -> (AppOptions, Fake) {
 }
 
 async fn hacking_starts(app: &TestApp) -> DateTime<Utc> {
-    let def = app
-        .store
-        .event_by_slug("mistral-hackathon")
-        .await
-        .unwrap()
-        .unwrap()
-        .definition;
+    let def = app.definition().await;
     hackboard_domain::gallery::last_reached(&def, MilestoneKind::HackingStarts).unwrap()
 }
 
@@ -193,11 +187,7 @@ async fn a_team_sees_what_to_fix_and_by_when_and_passes_once_the_repository_is_p
 
         let cookie = app.sign_in("ada@example.org").await;
         let page = decoded(
-            &app.get_as(&format!("{EVENT}/submission"), &cookie)
-                .await
-                .text()
-                .await
-                .unwrap(),
+            &app.page_as(&format!("{EVENT}/submission"), &cookie).await,
         );
         assert!(
             page.contains("We cannot see github.com/ada/tutor: it is private or does not exist. Make it public before Sunday 16:00 your time."),
@@ -214,7 +204,7 @@ async fn a_team_sees_what_to_fix_and_by_when_and_passes_once_the_repository_is_p
         assert!(location(&res).contains("ok="), "{}", location(&res));
         assert_eq!(until_checked(&app, id, |s| s == "pass").await, "pass");
         let (status, body) =
-            app.api("GET", &format!("{API}/submission/eligibility"), &ada, None).await;
+            app.event_api("GET", "/submission/eligibility", &ada, None).await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(body["status"], "pass", "{body}");
         let keys: Vec<&str> = body["items"]
@@ -257,7 +247,7 @@ async fn a_rate_limited_check_is_pending_and_runs_again_after_githubs_reset() {
             "retried one second after the announced reset"
         );
         let (_, body) = app
-            .api("GET", &format!("{API}/submission/eligibility"), &ada, None)
+            .event_api("GET", "/submission/eligibility", &ada, None)
             .await;
         assert_eq!(body["status"], "pending", "{body}");
 
@@ -292,13 +282,7 @@ async fn the_deadline_sweep_checks_every_submitted_project_again_once() {
         // After submitting, the repository goes private. The sweep when
         // submissions close (in the last zone) catches it.
         fake.set("gh/ada/tutor", Answer::Status(404));
-        let def = app
-            .store
-            .event_by_slug("mistral-hackathon")
-            .await
-            .unwrap()
-            .unwrap()
-            .definition;
+        let def = app.definition().await;
         let closed =
             hackboard_domain::gallery::last_reached(&def, MilestoneKind::HackingEnds).unwrap();
         app.clock.set(closed + Duration::seconds(1));
@@ -338,11 +322,8 @@ async fn organizers_filter_the_report_decide_with_a_reason_and_export_csv_and_pa
 
         let (org, org_cookie) = organizer(&app, "org@example.org").await;
         let page = decoded(
-            &app.get_as(&format!("{EVENT}/eligibility?status=fail"), &org_cookie)
-                .await
-                .text()
-                .await
-                .unwrap(),
+            &app.page_as(&format!("{EVENT}/eligibility?status=fail"), &org_cookie)
+                .await,
         );
         assert!(
             page.contains("Robots") && !page.contains("Nebula"),
@@ -354,8 +335,8 @@ async fn organizers_filter_the_report_decide_with_a_reason_and_export_csv_and_pa
         );
 
         // A decision without a reason is refused, in words.
-        let res = app
-            .post_form(
+        let to = app
+            .leads_to(
                 &format!("{EVENT}/eligibility/{bad}/decision"),
                 &[
                     ("key", "track.model_in_org"),
@@ -365,8 +346,7 @@ async fn organizers_filter_the_report_decide_with_a_reason_and_export_csv_and_pa
                 Some(&org_cookie),
             )
             .await;
-        let to = location(&res);
-        let page = decoded(&app.get_as(&to, &org_cookie).await.text().await.unwrap());
+        let page = decoded(&app.page_as(&to, &org_cookie).await);
         assert!(page.contains("Give a reason"), "{page}");
 
         // The organizers accept the model (moved to the org late) …
@@ -386,14 +366,14 @@ async fn organizers_filter_the_report_decide_with_a_reason_and_export_csv_and_pa
             .await;
         assert!(location(&res).contains("ok="), "{}", location(&res));
         let (_, mine) = app
-            .api("GET", &format!("{API}/submission/eligibility"), &bo, None)
+            .event_api("GET", "/submission/eligibility", &bo, None)
             .await;
         assert_eq!(mine["status"], "pass", "{mine}");
         // … and mark the other project ineligible, through the API.
         let (status, body) = app
-            .api(
+            .event_api(
                 "POST",
-                &format!("{API}/submissions/{good}/eligibility/decisions"),
+                &format!("/submissions/{good}/eligibility/decisions"),
                 &org,
                 Some(
                     json!({"key": "project", "status": "fail", "reason": "Built before the event"}),
@@ -403,9 +383,9 @@ async fn organizers_filter_the_report_decide_with_a_reason_and_export_csv_and_pa
         assert_eq!(status, 200, "{body}");
         assert_eq!(body["eligibility"]["status"], "fail", "{body}");
         let (status, body) = app
-            .api(
+            .event_api(
                 "POST",
-                &format!("{API}/submissions/{good}/eligibility/decisions"),
+                &format!("/submissions/{good}/eligibility/decisions"),
                 &org,
                 Some(json!({"key": "no.such.item", "status": "fail", "reason": "x"})),
             )
@@ -421,11 +401,8 @@ async fn organizers_filter_the_report_decide_with_a_reason_and_export_csv_and_pa
         assert!(decided.iter().any(|a| a.reason == "Built before the event"));
 
         let csv = app
-            .get_as(&format!("{EVENT}/eligibility.csv"), &org_cookie)
-            .await
-            .text()
-            .await
-            .unwrap();
+            .page_as(&format!("{EVENT}/eligibility.csv"), &org_cookie)
+            .await;
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(lines.len(), 3, "{csv}");
         assert!(lines[0].starts_with("submission_id,team,title"));
@@ -434,9 +411,7 @@ async fn organizers_filter_the_report_decide_with_a_reason_and_export_csv_and_pa
             "{csv}"
         );
 
-        let (status, body) = app
-            .api("GET", &format!("{API}/eligibility"), &org, None)
-            .await;
+        let (status, body) = app.event_api("GET", "/eligibility", &org, None).await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(body.as_array().unwrap().len(), 2);
 
@@ -452,9 +427,9 @@ async fn organizers_filter_the_report_decide_with_a_reason_and_export_csv_and_pa
             assert_eq!(status, 403, "{method} {path}");
         }
         let (status, _) = app
-            .api(
+            .event_api(
                 "POST",
-                &format!("{API}/submissions/{good}/eligibility/decisions"),
+                &format!("/submissions/{good}/eligibility/decisions"),
                 &bo,
                 Some(json!({"key": "project", "status": "pass", "reason": "mine now"})),
             )
@@ -462,11 +437,8 @@ async fn organizers_filter_the_report_decide_with_a_reason_and_export_csv_and_pa
         assert_eq!(status, 403);
         let bo_cookie = app.sign_in("bo@example.org").await;
         let page = app
-            .get_as(&format!("{EVENT}/eligibility"), &bo_cookie)
-            .await
-            .text()
-            .await
-            .unwrap();
+            .page_as(&format!("{EVENT}/eligibility"), &bo_cookie)
+            .await;
         assert!(
             page.contains("Organizers only") && !page.contains("Nebula"),
             "{page}"
@@ -512,7 +484,7 @@ async fn upload(app: &TestApp, cookie: &str, name: &str, bytes: &[u8]) -> String
         res.text().await.unwrap_or_default()
     );
     let to = location(&res);
-    decoded(&app.get_as(&to, cookie).await.text().await.unwrap())
+    decoded(&app.page_as(&to, cookie).await)
 }
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\xff\xff?\0\x05\xfe\x02\xfe\xa7\x35\x81\x84\0\0\0\0IEND\xaeB`\x82";
@@ -603,12 +575,7 @@ async fn a_cover_image_is_checked_by_its_content_and_served_only_as_an_image() {
 #[tokio::test]
 async fn an_event_whose_gallery_opens_at_judging_keeps_projects_private_until_then() {
     each_app_and(with_fake, |app, _fake| async move {
-        let stored = app
-            .store
-            .event_by_slug("mistral-hackathon")
-            .await
-            .unwrap()
-            .unwrap();
+        let stored = app.demo_event().await;
         let mut def = stored.definition.clone();
         def.gallery.opens = MilestoneKind::Judging;
         app.store.upsert_event(&def, app.clock.now()).await.unwrap();

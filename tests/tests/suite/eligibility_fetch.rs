@@ -372,6 +372,13 @@ async fn check_github(p: &Providers, repo: &str) -> (Fetched<GithubFacts>, Check
     (fetched, list)
 }
 
+/// Checks `repo` on a fake GitHub (no token): what was fetched and the
+/// checklist.
+async fn github_check(repo: &str) -> (Fetched<GithubFacts>, Checklist) {
+    let (p, _fake) = setup().await;
+    check_github(&p, repo).await
+}
+
 fn unavailable<T: std::fmt::Debug>(f: &Fetched<T>) -> (&str, Option<DateTime<Utc>>) {
     match f {
         Fetched::Unavailable { reason, retry_at } => (reason.as_str(), *retry_at),
@@ -430,8 +437,7 @@ async fn without_a_hacking_window_no_commits_are_listed() {
 
 #[tokio::test]
 async fn a_repository_never_pushed_to_reads_as_found_without_a_push_date() {
-    let (p, _fake) = setup().await;
-    let (fetched, _) = check_github(&p, "no-push").await;
+    let (fetched, _) = github_check("no-push").await;
     assert!(
         matches!(&fetched, Fetched::Found(f) if f.pushed_at.is_none()),
         "{fetched:?}"
@@ -440,8 +446,7 @@ async fn a_repository_never_pushed_to_reads_as_found_without_a_push_date() {
 
 #[tokio::test]
 async fn a_private_repository_fails_and_tells_the_team_to_make_it_public() {
-    let (p, _fake) = setup().await;
-    let (fetched, list) = check_github(&p, "secret").await;
+    let (fetched, list) = github_check("secret").await;
     assert_eq!(fetched, Fetched::Missing { status: 404 });
     assert_eq!(list.status, Status::Fail);
     assert!(
@@ -479,24 +484,21 @@ async fn a_repository_that_does_not_exist_fails() {
 
 #[tokio::test]
 async fn a_fork_is_flagged_for_the_organizers_not_failed() {
-    let (p, _fake) = setup().await;
-    let (_, list) = check_github(&p, "forked").await;
+    let (_, list) = github_check("forked").await;
     assert_eq!(status_of(&list, "github.fork"), Status::Review);
     assert_eq!(list.status, Status::Review, "{list:#?}");
 }
 
 #[tokio::test]
 async fn a_repository_created_before_the_hacking_started_is_reviewed() {
-    let (p, _fake) = setup().await;
-    let (_, list) = check_github(&p, "old").await;
+    let (_, list) = github_check("old").await;
     assert_eq!(status_of(&list, "github.created"), Status::Review);
     assert_eq!(list.status, Status::Review, "{list:#?}");
 }
 
 #[tokio::test]
 async fn commits_dated_before_the_start_are_reviewed_as_evidence_not_proof() {
-    let (p, _fake) = setup().await;
-    let (fetched, list) = check_github(&p, "backdated").await;
+    let (fetched, list) = github_check("backdated").await;
     assert!(
         matches!(&fetched, Fetched::Found(f) if f.commits_in_window == 5 && f.commits_before_start == 3),
         "{fetched:?}"
@@ -508,8 +510,7 @@ async fn commits_dated_before_the_start_are_reviewed_as_evidence_not_proof() {
 
 #[tokio::test]
 async fn a_repository_with_no_commits_in_the_window_fails_and_asks_to_push() {
-    let (p, _fake) = setup().await;
-    let (_, list) = check_github(&p, "idle").await;
+    let (_, list) = github_check("idle").await;
     assert_eq!(status_of(&list, "github.commits"), Status::Fail);
     assert!(message_of(&list, "github.commits").contains("Push your work"));
     assert_eq!(list.status, Status::Fail);
@@ -517,8 +518,7 @@ async fn a_repository_with_no_commits_in_the_window_fails_and_asks_to_push() {
 
 #[tokio::test]
 async fn an_empty_repository_has_no_commits_and_fails_the_commit_check() {
-    let (p, _fake) = setup().await;
-    let (fetched, list) = check_github(&p, "empty").await;
+    let (fetched, list) = github_check("empty").await;
     assert!(
         matches!(&fetched, Fetched::Found(f) if f.commits_in_window == 0 && f.commits_before_start == 0),
         "{fetched:?}"
@@ -529,8 +529,7 @@ async fn an_empty_repository_has_no_commits_and_fails_the_commit_check() {
 
 #[tokio::test]
 async fn a_rate_limited_check_is_pending_until_the_reset_github_announced() {
-    let (p, _fake) = setup().await;
-    let (fetched, list) = check_github(&p, "limited").await;
+    let (fetched, list) = github_check("limited").await;
     let reset = DateTime::from_timestamp(RESET_EPOCH, 0).unwrap();
     assert_eq!(
         fetched,
@@ -554,8 +553,7 @@ async fn a_rate_limited_check_is_pending_until_the_reset_github_announced() {
 
 #[tokio::test]
 async fn a_rate_limit_on_the_commit_listing_leaves_the_whole_repository_pending() {
-    let (p, _fake) = setup().await;
-    let (fetched, list) = check_github(&p, "commits-limited").await;
+    let (fetched, list) = github_check("commits-limited").await;
     let (reason, retry_at) = unavailable(&fetched);
     assert_eq!(reason, "GitHub's rate limit");
     assert_eq!(retry_at, DateTime::from_timestamp(RESET_EPOCH, 0));
@@ -564,8 +562,7 @@ async fn a_rate_limit_on_the_commit_listing_leaves_the_whole_repository_pending(
 
 #[tokio::test]
 async fn a_secondary_rate_limit_is_pending_for_the_seconds_in_retry_after() {
-    let (p, _fake) = setup().await;
-    let (fetched, list) = check_github(&p, "busy").await;
+    let (fetched, list) = github_check("busy").await;
     assert_eq!(
         fetched,
         Fetched::Unavailable {
@@ -578,16 +575,14 @@ async fn a_secondary_rate_limit_is_pending_for_the_seconds_in_retry_after() {
 
 #[tokio::test]
 async fn a_refusal_without_rate_limit_headers_is_pending_with_the_status() {
-    let (p, _fake) = setup().await;
-    let (fetched, list) = check_github(&p, "forbidden").await;
+    let (fetched, list) = github_check("forbidden").await;
     assert_eq!(unavailable(&fetched), ("GitHub refused (403)", None));
     assert_eq!(list.status, Status::Pending);
 }
 
 #[tokio::test]
 async fn a_github_outage_is_pending_with_the_status_in_the_reason() {
-    let (p, _fake) = setup().await;
-    let (fetched, list) = check_github(&p, "down").await;
+    let (fetched, list) = github_check("down").await;
     assert_eq!(unavailable(&fetched), ("GitHub answered 502", None));
     assert_eq!(list.status, Status::Pending);
 }
@@ -637,8 +632,7 @@ async fn an_answer_we_cannot_read_is_pending_not_a_verdict() {
 
 #[tokio::test]
 async fn an_answer_larger_than_one_mebibyte_is_not_read() {
-    let (p, _fake) = setup().await;
-    let (fetched, list) = check_github(&p, "huge").await;
+    let (fetched, list) = github_check("huge").await;
     assert_eq!(
         unavailable(&fetched),
         ("GitHub sent an answer larger than 1 MiB", None)

@@ -120,16 +120,11 @@ async fn person(app: &TestApp, email: &str, hf: Option<&str>) -> String {
 }
 
 async fn page(app: &TestApp, path: &str, cookie: &str) -> String {
-    app.get_as(path, cookie).await.text().await.unwrap()
+    app.page_as(path, cookie).await
 }
 
 async fn deadline(app: &TestApp) -> chrono::DateTime<chrono::Utc> {
-    let event = app
-        .store
-        .event_by_slug("mistral-hackathon")
-        .await
-        .unwrap()
-        .unwrap();
+    let event = app.demo_event().await;
     snapshot_due(&event.definition.milestones).expect("the demo has an org deadline")
 }
 
@@ -212,12 +207,7 @@ async fn at_the_deadline_the_snapshot_is_taken_once_and_later_joiners_are_not_in
 
         app.clock.set(due);
         sync(&app, &base).tick().await.unwrap();
-        let event = app
-            .store
-            .event_by_slug("mistral-hackathon")
-            .await
-            .unwrap()
-            .unwrap();
+        let event = app.demo_event().await;
         let (at, members) = app.store.hf_snapshot(event.id).await.unwrap().unwrap();
         assert_eq!(at, due.timestamp_millis());
         assert_eq!(members, vec!["alice", "bob", "carol"]);
@@ -312,12 +302,7 @@ async fn a_member_seen_at_their_own_sign_in_stays_when_the_public_list_hides_the
     let setup = || with_hub(&["bob"], 0);
     each_app_and(setup, |app, (base, _hub)| async move {
         let alice = person(&app, "alice@example.org", Some("alice")).await;
-        let event = app
-            .store
-            .event_by_slug("mistral-hackathon")
-            .await
-            .unwrap()
-            .unwrap();
+        let event = app.demo_event().await;
         app.store
             .add_hf_org_member(event.id, "Alice", app.clock.now())
             .await
@@ -337,12 +322,7 @@ async fn the_background_job_refreshes_the_members_on_its_own() {
     each_app_and(
         || with_hub(&["alice", "bob", "carol"], 1),
         |app, (_base, _hub)| async move {
-            let event = app
-                .store
-                .event_by_slug("mistral-hackathon")
-                .await
-                .unwrap()
-                .unwrap();
+            let event = app.demo_event().await;
             let mut known = 0;
             for _ in 0..100 {
                 known = app

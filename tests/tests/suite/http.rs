@@ -84,11 +84,8 @@ async fn the_event_page_shows_phase_countdown_timeline_tracks_credits_and_rules(
 async fn times_are_rendered_in_the_viewers_zone_once_the_browser_told_us() {
     each_app_with(at_tuesday, |app| async move {
         let html = app
-            .get_as("/events/mistral-hackathon", "hb_tz=Asia/Tokyo")
-            .await
-            .text()
-            .await
-            .unwrap();
+            .page_as("/events/mistral-hackathon", "hb_tz=Asia/Tokyo")
+            .await;
         // Friday 20:00 Paris = Saturday 04:00 in Tokyo.
         assert!(html.contains("Sat 28 Nov 04:00 your time"), "{html}");
         assert!(html.contains("(Asia/Tokyo)"));
@@ -105,13 +102,7 @@ async fn times_are_rendered_in_the_viewers_zone_once_the_browser_told_us() {
 async fn the_phase_changes_exactly_at_a_milestone() {
     for engine in engines() {
         let app = spawn_app(engine, at_tuesday()).await;
-        let def = app
-            .store
-            .event_by_slug("mistral-hackathon")
-            .await
-            .unwrap()
-            .unwrap()
-            .definition;
+        let def = app.definition().await;
         let closes = def
             .milestones
             .iter()
@@ -244,13 +235,7 @@ async fn the_calendar_feed_parses_and_has_every_milestone() {
             .expect("one calendar")
             .expect("valid iCalendar");
         assert!(parser.next().is_none());
-        let def = app
-            .store
-            .event_by_slug("mistral-hackathon")
-            .await
-            .unwrap()
-            .unwrap()
-            .definition;
+        let def = app.definition().await;
         assert_eq!(calendar.events.len(), def.milestones.len());
         let prop = |e: &ical::parser::ical::component::IcalEvent, name: &str| {
             e.properties
@@ -307,12 +292,7 @@ async fn pages_are_compressed_and_hashed_assets_are_cached_forever() {
             .get_with("/events/mistral-hackathon", "accept-encoding", "gzip")
             .await;
         assert_eq!(page.headers()["content-encoding"], "gzip");
-        let html = app
-            .get("/events/mistral-hackathon")
-            .await
-            .text()
-            .await
-            .unwrap();
+        let html = app.page("/events/mistral-hackathon").await;
         let css = html
             .split("href=\"/pkg/")
             .nth(1)

@@ -24,42 +24,20 @@ fn with_the_job() -> AppOptions {
     }
 }
 
-async fn def(app: &TestApp) -> hackboard_domain::EventDefinition {
-    app.store
-        .event_by_slug("mistral-hackathon")
-        .await
-        .unwrap()
-        .unwrap()
-        .definition
-}
-
 /// Two submitted projects (Nebula by ada, Robots by bo), a draft (carl),
 /// then the clock at the gallery's opening.
 async fn projects(app: &TestApp) -> (String, String, i64, i64, i64) {
-    let d = def(app).await;
-    let start = last_reached(&d, MilestoneKind::HackingStarts).unwrap();
     let ada = app.demo_captain("ada@example.org", "Nebula").await;
     let bo = app.demo_captain("bo@example.org", "Robots").await;
     let carl = app.demo_captain("carl@example.org", "Drafters").await;
-    app.clock.set(start + Duration::hours(2));
-    let nebula = app
-        .demo_project(
-            &ada,
-            "Breton tutor",
-            "anything-goes",
-            "ada/tutor",
-            &[],
-            true,
-        )
-        .await;
+    let nebula = app.breton_tutor(&ada).await;
     let robots = app
         .demo_project(&bo, "Robot arm", "anything-goes", "bo/arm", &[], true)
         .await;
     let draft = app
         .demo_project(&carl, "Unfinished", "anything-goes", "carl/x", &[], false)
         .await;
-    app.clock
-        .set(last_reached(&d, MilestoneKind::HackingEnds).unwrap());
+    app.clock.set(app.reached(MilestoneKind::HackingEnds).await);
     (ada, bo, nebula, robots, draft)
 }
 
@@ -76,7 +54,7 @@ async fn like(app: &TestApp, token: &str, id: i64, yes: bool) -> (u16, Value) {
 #[tokio::test]
 async fn a_like_counts_once_and_every_refusal_says_why_and_changes_nothing() {
     each_app_with(with_the_job, |app| async move {
-        let d = def(&app).await;
+        let d = app.definition().await;
         let ada_early = app.demo_captain("early@example.org", "Early").await;
         let (ada, _bo, nebula, robots, draft) = projects(&app).await;
         let (_, fan) = app.api_token("fan@example.org").await;
@@ -89,8 +67,7 @@ async fn a_like_counts_once_and_every_refusal_says_why_and_changes_nothing() {
         assert_eq!(body["error"]["message"], "Likes open with the gallery.");
         app.clock.set(open);
 
-        let (status, body) = like(&app, &fan, nebula, true).await;
-        assert_eq!((status, body["likes"].as_i64()), (200, Some(1)), "{body}");
+        counts(like(&app, &fan, nebula, true).await, 1);
         let (status, body) = like(&app, &fan, nebula, true).await;
         assert_eq!(
             (status, body["likes"].as_i64()),
@@ -98,13 +75,13 @@ async fn a_like_counts_once_and_every_refusal_says_why_and_changes_nothing() {
             "liking twice counts once: {body}"
         );
         let (status, body) = app
-            .api("GET", &format!("{API}/projects/{nebula}"), &fan, None)
+            .event_api("GET", &format!("/projects/{nebula}"), &fan, None)
             .await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(body["like"]["likes"], 1, "{body}");
         assert_eq!(body["like"]["liked"], true, "{body}");
         let (status, _) = app
-            .api("GET", &format!("{API}/projects/{draft}"), &fan, None)
+            .event_api("GET", &format!("/projects/{draft}"), &fan, None)
             .await;
         assert_eq!(status, 404, "drafts are never public");
 
@@ -124,8 +101,7 @@ async fn a_like_counts_once_and_every_refusal_says_why_and_changes_nothing() {
         assert_eq!(body["likes"], 1);
         let (_, body) = like(&app, &ada_early, robots, true).await;
         assert_eq!(body["likes"], 2);
-        let (status, body) = like(&app, &ada_early, robots, false).await;
-        assert_eq!((status, body["likes"].as_i64()), (200, Some(1)), "{body}");
+        counts(like(&app, &ada_early, robots, false).await, 1);
 
         // After the cutoff: refused in the statement, counts unchanged.
         let cutoff = likes_cutoff(&d).unwrap();
@@ -149,12 +125,7 @@ async fn a_like_counts_once_and_every_refusal_says_why_and_changes_nothing() {
             .await;
         assert_eq!(location(&res), format!("{EVENT}/projects/{robots}"));
         assert_eq!(app.store.like_count(robots).await.unwrap(), 2);
-        let page = app
-            .get_as(&location(&res), &cookie)
-            .await
-            .text()
-            .await
-            .unwrap();
+        let page = app.page_as(&location(&res), &cookie).await;
         assert!(page.contains("aria-pressed=\"true\""), "{page}");
     })
     .await;
@@ -163,9 +134,17 @@ async fn a_like_counts_once_and_every_refusal_says_why_and_changes_nothing() {
 /// Saves the event with likes limited to registered participants,
 /// straight into the database (as an organizer on any instance would).
 async fn only_registered_may_like(app: &TestApp) {
-    let mut d = def(app).await;
-    d.gallery.likers = Likers::Registered;
-    app.store.upsert_event(&d, app.clock.now()).await.unwrap();
+    app.change_event(|d| d.gallery.likers = Likers::Registered)
+        .await;
+}
+
+/// A like taken: the project now counts `likes`.
+fn counts((status, body): (u16, Value), likes: i64) {
+    assert_eq!(
+        (status, body["likes"].as_i64()),
+        (200, Some(likes)),
+        "{body}"
+    );
 }
 
 /// A like refused because the account is not registered for the event.
@@ -184,8 +163,7 @@ async fn when_the_event_says_so_only_registered_participants_can_like() {
         let (_ada, bo, nebula, _, _) = projects(&app).await;
         let (_, stranger) = app.api_token("stranger@example.org").await;
         refused_as_unregistered(like(&app, &stranger, nebula, true).await);
-        let (status, body) = like(&app, &bo, nebula, true).await;
-        assert_eq!((status, body["likes"].as_i64()), (200, Some(1)), "{body}");
+        counts(like(&app, &bo, nebula, true).await, 1);
     })
     .await;
 }
@@ -195,15 +173,13 @@ async fn a_like_obeys_the_event_as_just_saved_by_another_instance() {
     each_app_with(with_the_job, |app| async move {
         let (_ada, bo, nebula, _, _) = projects(&app).await;
         let (_, first) = app.api_token("first@example.org").await;
-        let (status, body) = like(&app, &first, nebula, true).await;
-        assert_eq!((status, body["likes"].as_i64()), (200, Some(1)), "{body}");
+        counts(like(&app, &first, nebula, true).await, 1);
         // Saved straight into the database, as another instance would:
         // this server's copy of the event is now out of date.
         only_registered_may_like(&app).await;
         let (_, second) = app.api_token("second@example.org").await;
         refused_as_unregistered(like(&app, &second, nebula, true).await);
-        let (status, body) = like(&app, &bo, nebula, true).await;
-        assert_eq!((status, body["likes"].as_i64()), (200, Some(2)), "{body}");
+        counts(like(&app, &bo, nebula, true).await, 2);
     })
     .await;
 }
@@ -212,7 +188,7 @@ async fn a_like_obeys_the_event_as_just_saved_by_another_instance() {
 async fn a_like_refused_because_the_gallery_was_closed_counts_once_another_instance_opened_it() {
     each_app_with(with_the_job, |app| async move {
         let (_ada, _bo, nebula, _, _) = projects(&app).await;
-        let mut d = def(&app).await;
+        let mut d = app.definition().await;
         d.gallery.opens = MilestoneKind::Judging;
         app.store.upsert_event(&d, app.clock.now()).await.unwrap();
         // This server reads the event (closed gallery) into its copy.
@@ -224,8 +200,7 @@ async fn a_like_refused_because_the_gallery_was_closed_counts_once_another_insta
         // Another instance opens the gallery.
         d.gallery.opens = MilestoneKind::RegistrationOpens;
         app.store.upsert_event(&d, app.clock.now()).await.unwrap();
-        let (status, body) = like(&app, &fan, nebula, true).await;
-        assert_eq!((status, body["likes"].as_i64()), (200, Some(1)), "{body}");
+        counts(like(&app, &fan, nebula, true).await, 1);
     })
     .await;
 }
@@ -250,7 +225,7 @@ async fn an_account_sending_too_many_likes_in_a_minute_is_slowed_down() {
 #[tokio::test]
 async fn the_gallery_filters_searches_orders_and_pages() {
     each_app_with(with_the_job, |app| async move {
-        let d = def(&app).await;
+        let d = app.definition().await;
         let start = last_reached(&d, MilestoneKind::HackingStarts).unwrap();
         let mut tokens = vec![];
         for i in 0..27 {
@@ -278,12 +253,7 @@ async fn the_gallery_filters_searches_orders_and_pages() {
             );
         }
         // Closed before the gallery opens.
-        let page = app
-            .get(&format!("{EVENT}/gallery"))
-            .await
-            .text()
-            .await
-            .unwrap();
+        let page = app.page(&format!("{EVENT}/gallery")).await;
         assert!(page.contains("The gallery opens on"), "{page}");
         app.clock
             .set(last_reached(&d, MilestoneKind::HackingEnds).unwrap());
@@ -298,7 +268,7 @@ async fn the_gallery_filters_searches_orders_and_pages() {
             let fan = fan.clone();
             async move {
                 let (status, body) = app
-                    .api("GET", &format!("{API}/gallery?{q}"), &fan, None)
+                    .event_api("GET", &format!("/gallery?{q}"), &fan, None)
                     .await;
                 assert_eq!(status, 200, "{body}");
                 body
@@ -336,22 +306,14 @@ async fn the_gallery_filters_searches_orders_and_pages() {
             "stable for one visitor"
         );
         let (_, other) = app
-            .api(
-                "GET",
-                &format!("{API}/gallery?sort=random"),
-                &tokens[0],
-                None,
-            )
+            .event_api("GET", "/gallery?sort=random", &tokens[0], None)
             .await;
         assert_ne!(mine, order(&other), "another visitor sees another order");
 
         // The page itself: cards with like buttons, filters kept.
         let page = app
-            .get(&format!("{EVENT}/gallery?track=fine-tuning&sort=likes"))
-            .await
-            .text()
-            .await
-            .unwrap();
+            .page(&format!("{EVENT}/gallery?track=fine-tuning&sort=likes"))
+            .await;
         assert!(page.contains("9 projects · page 1 of 1"), "{page}");
         assert!(page.contains("Sign in to like projects."));
 
@@ -400,7 +362,7 @@ async fn the_gallery_filters_searches_orders_and_pages() {
 #[tokio::test]
 async fn the_job_freezes_the_counts_at_the_cutoff_and_organizers_void_and_confirm_the_wild_card() {
     each_app_with(with_the_job, |app| async move {
-        let d = def(&app).await;
+        let d = app.definition().await;
         let (ada, bo, nebula, robots, _) = projects(&app).await;
         let mut fans = vec![];
         for i in 0..6 {
@@ -431,9 +393,9 @@ async fn the_job_freezes_the_counts_at_the_cutoff_and_organizers_void_and_confir
         let org_cookie = app.sign_in("org@example.org").await;
 
         let (status, body) = app
-            .api(
+            .event_api(
                 "POST",
-                &format!("{API}/wild-card"),
+                "/wild-card",
                 &org,
                 Some(json!({"submission_id": nebula})),
             )
@@ -457,27 +419,17 @@ async fn the_job_freezes_the_counts_at_the_cutoff_and_organizers_void_and_confir
             "the hash reproduces"
         );
 
-        let (status, results) = app
-            .api("GET", &format!("{API}/results"), &fans[0], None)
-            .await;
+        let (status, results) = app.event_api("GET", "/results", &fans[0], None).await;
         assert_eq!(status, 200, "{results}");
         assert_eq!(results["sha256"], snapshot.sha256.as_str());
         assert_eq!(results["proposed"][0].as_i64(), Some(nebula));
-        let page = app
-            .get(&format!("{EVENT}/results"))
-            .await
-            .text()
-            .await
-            .unwrap();
+        let page = app.page(&format!("{EVENT}/results")).await;
         assert!(page.contains(&snapshot.sha256), "the hash is published");
 
         // Review: five likes of Nebula from one network in minutes.
         let review = app
-            .get_as(&format!("{EVENT}/likes/review"), &org_cookie)
-            .await
-            .text()
-            .await
-            .unwrap();
+            .page_as(&format!("{EVENT}/likes/review"), &org_cookie)
+            .await;
         assert!(
             review.contains("likes of “Breton tutor” from one network"),
             "{review}"
@@ -490,14 +442,15 @@ async fn the_job_freezes_the_counts_at_the_cutoff_and_organizers_void_and_confir
             .map(|l| l.id.to_string())
             .collect();
         // Without a reason: refused in words.
-        let res = app
-            .post_form(
+        assert!(
+            app.leads_to(
                 &format!("{EVENT}/likes/void"),
                 &[("ids", &to_void.join(",")), ("reason", "")],
                 Some(&org_cookie),
             )
-            .await;
-        assert!(location(&res).contains("err="));
+            .await
+            .contains("err=")
+        );
         let res = app
             .post_form(
                 &format!("{EVENT}/likes/void"),
@@ -521,24 +474,22 @@ async fn the_job_freezes_the_counts_at_the_cutoff_and_organizers_void_and_confir
         );
 
         // The snapshot stays as published; the adjusted counts decide.
-        let (_, results) = app
-            .api("GET", &format!("{API}/results"), &fans[0], None)
-            .await;
+        let (_, results) = app.event_api("GET", "/results", &fans[0], None).await;
         assert_eq!(results["sha256"], snapshot.sha256.as_str());
         assert_eq!(results["proposed"][0].as_i64(), Some(robots), "{results}");
         let (status, body) = app
-            .api(
+            .event_api(
                 "POST",
-                &format!("{API}/wild-card"),
+                "/wild-card",
                 &org,
                 Some(json!({"submission_id": nebula})),
             )
             .await;
         assert_eq!(status, 409, "only the proposed project: {body}");
         let (status, body) = app
-            .api(
+            .event_api(
                 "POST",
-                &format!("{API}/wild-card"),
+                "/wild-card",
                 &fans[0],
                 Some(json!({"submission_id": robots})),
             )
@@ -553,9 +504,9 @@ async fn the_job_freezes_the_counts_at_the_cutoff_and_organizers_void_and_confir
             .await;
         assert!(location(&res).contains("ok="), "{}", location(&res));
         let (status, _) = app
-            .api(
+            .event_api(
                 "POST",
-                &format!("{API}/wild-card"),
+                "/wild-card",
                 &org,
                 Some(json!({"submission_id": robots})),
             )
@@ -563,12 +514,7 @@ async fn the_job_freezes_the_counts_at_the_cutoff_and_organizers_void_and_confir
         assert_eq!(status, 409, "confirmed once");
         // (Anonymous pages may be a second old: the clock moves on.)
         app.clock.advance(Duration::seconds(1));
-        let page = app
-            .get(&format!("{EVENT}/results"))
-            .await
-            .text()
-            .await
-            .unwrap();
+        let page = app.page(&format!("{EVENT}/results")).await;
         assert!(
             page.contains("Robot arm") && page.contains("confirmed by org"),
             "{page}"
@@ -585,16 +531,13 @@ async fn the_job_freezes_the_counts_at_the_cutoff_and_organizers_void_and_confir
         // Participants see no review.
         let bo_cookie = app.sign_in("bo@example.org").await;
         let page = app
-            .get_as(&format!("{EVENT}/likes/review"), &bo_cookie)
-            .await
-            .text()
-            .await
-            .unwrap();
+            .page_as(&format!("{EVENT}/likes/review"), &bo_cookie)
+            .await;
         assert!(page.contains("Organizers only"));
         let (status, _) = app
-            .api(
+            .event_api(
                 "POST",
-                &format!("{API}/likes/void"),
+                "/likes/void",
                 &bo,
                 Some(json!({"ids": [1], "reason": "mine"})),
             )

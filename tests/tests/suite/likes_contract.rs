@@ -8,7 +8,7 @@
 use chrono::{DateTime, Duration, Utc};
 use hackboard::store::{LikeRequest, Liked, SaveRequest, Store, sha256_hex};
 use hackboard_domain::demo::demo_event;
-use hackboard_tests::{each_event_and, people, t0};
+use hackboard_tests::{a_team_of, each_event_and, people, t0};
 
 fn cutoff() -> DateTime<Utc> {
     t0() + Duration::days(7)
@@ -20,23 +20,7 @@ async fn three_projects(store: Store, event: i64) -> Vec<i64> {
     let mut projects = Vec::new();
     for (i, submit) in [(0, true), (1, true), (2, false)] {
         let captain = people(&store, 1, &format!("cap{i}-")).await[0];
-        store
-            .register(event, captain, "{}", true, None, false, t0(), &|_| None)
-            .await
-            .unwrap();
-        let team = store
-            .create_team(
-                event,
-                captain,
-                &format!("T{i}"),
-                &format!("t{i}"),
-                "",
-                "UTC",
-                &format!("code-{i}"),
-                t0(),
-            )
-            .await
-            .unwrap();
+        let team = a_team_of(&store, event, captain, &format!("T{i}")).await;
         store
             .save_submission(&SaveRequest {
                 event_id: event,

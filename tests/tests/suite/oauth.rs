@@ -144,6 +144,13 @@ async fn with_provider() -> (AppOptions, Arc<Provider>) {
     (options, provider)
 }
 
+/// Finishes the flow and expects it refused with `error`, and no session.
+async fn finish_refused(app: &TestApp, callback: &str, flow: &str, error: &str) {
+    let res = finish(app, callback, flow).await;
+    assert_eq!(location(&res), format!("/sign-in?error={error}"));
+    assert!(set_cookie(&res, "hb_session").is_none());
+}
+
 #[tokio::test]
 async fn signing_in_with_github_creates_an_account_keyed_by_githubs_id() {
     each_app_and(with_provider, |app, _| async move {
@@ -186,13 +193,7 @@ async fn signing_in_with_hugging_face_records_the_event_org_membership() {
             .await
             .unwrap();
         assert_eq!(me["hugging_face_handle"], "hf-ada");
-        let event = app
-            .store
-            .event_by_slug("mistral-hackathon")
-            .await
-            .unwrap()
-            .unwrap()
-            .id;
+        let event = app.event_id().await;
         app.store
             .take_hf_snapshot(event, chrono::Utc::now())
             .await
@@ -231,21 +232,14 @@ async fn a_state_mismatch_creates_no_session() {
     each_app_and(with_provider, |app, _| async move {
         let (_, callback) = start_flow(&app, "github").await;
         let (other_flow, _) = start_flow(&app, "github").await;
-        let res = finish(&app, &callback, &other_flow).await;
-        assert_eq!(location(&res), "/sign-in?error=oauth_state");
-        assert!(set_cookie(&res, "hb_session").is_none());
+        finish_refused(&app, &callback, &other_flow, "oauth_state").await;
         let res = app.client.get(&callback).send().await.unwrap();
         assert_eq!(
             location(&res),
             "/sign-in?error=oauth_state",
             "no cookie at all"
         );
-        let page = app
-            .get("/sign-in?error=oauth_state")
-            .await
-            .text()
-            .await
-            .unwrap();
+        let page = app.page("/sign-in?error=oauth_state").await;
         assert!(page.contains("did not match"), "{page}");
     })
     .await;
@@ -256,9 +250,7 @@ async fn a_wrong_pkce_verifier_is_refused_by_the_provider_and_no_session_is_made
     each_app_and(with_provider, |app, provider| async move {
         *provider.wrong_challenge.lock().unwrap() = true;
         let (flow, callback) = start_flow(&app, "github").await;
-        let res = finish(&app, &callback, &flow).await;
-        assert_eq!(location(&res), "/sign-in?error=oauth_exchange");
-        assert!(set_cookie(&res, "hb_session").is_none());
+        finish_refused(&app, &callback, &flow, "oauth_exchange").await;
     })
     .await;
 }
@@ -269,15 +261,8 @@ async fn a_denied_consent_says_so_and_creates_no_session() {
         *provider.deny.lock().unwrap() = true;
         let (flow, callback) = start_flow(&app, "huggingface").await;
         assert!(callback.contains("error=access_denied"));
-        let res = finish(&app, &callback, &flow).await;
-        assert_eq!(location(&res), "/sign-in?error=oauth_denied");
-        assert!(set_cookie(&res, "hb_session").is_none());
-        let page = app
-            .get("/sign-in?error=oauth_denied")
-            .await
-            .text()
-            .await
-            .unwrap();
+        finish_refused(&app, &callback, &flow, "oauth_denied").await;
+        let page = app.page("/sign-in?error=oauth_denied").await;
         assert!(page.contains("permission"), "{page}");
     })
     .await;
@@ -288,9 +273,7 @@ async fn a_replayed_callback_is_refused() {
     each_app_and(with_provider, |app, _| async move {
         let (flow, callback) = start_flow(&app, "github").await;
         assert!(set_cookie(&finish(&app, &callback, &flow).await, "hb_session").is_some());
-        let replay = finish(&app, &callback, &flow).await;
-        assert_eq!(location(&replay), "/sign-in?error=oauth_expired");
-        assert!(set_cookie(&replay, "hb_session").is_none());
+        finish_refused(&app, &callback, &flow, "oauth_expired").await;
     })
     .await;
 }
@@ -300,6 +283,6 @@ async fn an_unconfigured_provider_is_not_offered() {
     let app = spawn_app(hackboard::store::Engine::Sqlite, AppOptions::default()).await;
     let res = app.get("/auth/github/start").await;
     assert_eq!(location(&res), "/sign-in?error=oauth_unavailable");
-    let page = app.get("/sign-in").await.text().await.unwrap();
+    let page = app.page("/sign-in").await;
     assert!(!page.contains("/auth/github/start"));
 }

@@ -4,8 +4,8 @@
 
 use chrono::Duration;
 use hackboard::store::Role;
-use hackboard_domain::timeline::{Clock, resolve};
-use hackboard_domain::{MilestoneKind, Slug};
+use hackboard_domain::MilestoneKind;
+use hackboard_domain::timeline::Clock;
 use hackboard_tests::{EVENT, each_app, location, set_cookie};
 
 fn full_form(name: &str) -> Vec<(&str, &str)> {
@@ -24,20 +24,10 @@ fn full_form(name: &str) -> Vec<(&str, &str)> {
 #[tokio::test]
 async fn a_signed_in_participant_registers_with_answers_and_gets_a_confirmation_mail() {
     each_app(|app| async move {
-        let anon = app
-            .get(&format!("{EVENT}/register"))
-            .await
-            .text()
-            .await
-            .unwrap();
+        let anon = app.page(&format!("{EVENT}/register")).await;
         assert!(anon.contains("Sign in to register"));
         let cookie = app.sign_in("ada@example.org").await;
-        let form = app
-            .get_as(&format!("{EVENT}/register"), &cookie)
-            .await
-            .text()
-            .await
-            .unwrap();
+        let form = app.page_as(&format!("{EVENT}/register"), &cookie).await;
         for needle in [
             "How much have you built with LLMs?",
             "name=\"q_experience\"",
@@ -48,7 +38,7 @@ async fn a_signed_in_participant_registers_with_answers_and_gets_a_confirmation_
         }
         let to = app.register(&cookie, &full_form("Ada")).await;
         assert_eq!(to, format!("{EVENT}/register?done=registered"));
-        let page = app.get_as(&to, &cookie).await.text().await.unwrap();
+        let page = app.page_as(&to, &cookie).await;
         assert!(page.contains("You are registered"));
         assert!(page.contains("Your registration: registered"));
         let mail = app.store.outbox().await.unwrap();
@@ -80,19 +70,16 @@ async fn a_signed_in_participant_registers_with_answers_and_gets_a_confirmation_
 async fn missing_answers_or_rules_are_named_and_nothing_is_registered() {
     each_app(|app| async move {
         let cookie = app.sign_in("bob@example.org").await;
-        let res = app.post_form(&format!("{EVENT}/register"), &[("display_name", "Bob"), ("time_zone", "UTC"), ("accept_rules", "on")], Some(&cookie)).await;
-        let to = location(&res);
+                let to = app.leads_to(&format!("{EVENT}/register"), &[("display_name", "Bob"), ("time_zone", "UTC"), ("accept_rules", "on")], Some(&cookie)).await;
         assert!(to.contains("error=answers"), "{to}");
-        let page = app.get_as(&to, &cookie).await.text().await.unwrap();
+        let page = app.page_as(&to, &cookie).await;
         assert!(page.contains("Please answer: “How much have you built with LLMs?”, “I have read and accept the code of conduct”"), "{page}");
         let mut no_rules = full_form("Bob");
         no_rules.retain(|(k, _)| *k != "accept_rules");
-        let res = app.post_form(&format!("{EVENT}/register"), &no_rules, Some(&cookie)).await;
-        assert!(location(&res).ends_with("error=rules"));
+                assert!(app.leads_to(&format!("{EVENT}/register"), &no_rules, Some(&cookie)).await.ends_with("error=rules"));
         let mut bad_choice = full_form("Bob");
         bad_choice[3] = ("q_experience", "Wrote a compiler");
-        let res = app.post_form(&format!("{EVENT}/register"), &bad_choice, Some(&cookie)).await;
-        assert!(location(&res).contains("error=answers"));
+                assert!(app.leads_to(&format!("{EVENT}/register"), &bad_choice, Some(&cookie)).await.contains("error=answers"));
         let id = app.user_id(&cookie).await;
         assert_eq!(app.store.registration_status(app.event_id().await, id).await.unwrap(), None);
         assert!(app.store.outbox().await.unwrap().iter().all(|m| m.kind == "sign_in"));
@@ -104,29 +91,17 @@ async fn missing_answers_or_rules_are_named_and_nothing_is_registered() {
 async fn registration_is_refused_outside_its_window() {
     each_app(|app| async move {
         let cookie = app.sign_in("late@example.org").await;
-        let def = app
-            .store
-            .event_by_slug("mistral-hackathon")
-            .await
-            .unwrap()
-            .unwrap()
-            .definition;
-        let closes = def
-            .milestones
-            .iter()
-            .find(|m| m.kind == MilestoneKind::RegistrationCloses)
-            .unwrap();
-        app.clock.set(resolve(&closes.time, def.home_zone));
-        let res = app
-            .post_form(
+        app.clock
+            .set(app.milestone(MilestoneKind::RegistrationCloses).await);
+        let to = app
+            .leads_to(
                 &format!("{EVENT}/register"),
                 &full_form("Late"),
                 Some(&cookie),
             )
             .await;
-        let to = location(&res);
         assert!(to.contains("error=closed"), "{to}");
-        let page = app.get_as(&to, &cookie).await.text().await.unwrap();
+        let page = app.page_as(&to, &cookie).await;
         assert!(page.contains("Registration closed on Fri"), "{page}");
         assert!(!page.contains("id=\"registration-form\""));
         assert_eq!(
@@ -143,29 +118,11 @@ async fn registration_is_refused_outside_its_window() {
 #[tokio::test]
 async fn a_full_event_waitlists_and_an_organizer_promotes_with_an_email() {
     each_app(|app| async move {
-        let mut def = app
-            .store
-            .event_by_slug("mistral-hackathon")
-            .await
-            .unwrap()
-            .unwrap()
-            .definition;
-        def.registration.capacity = Some(1);
-        app.store.upsert_event(&def, app.clock.now()).await.unwrap();
-        let event = app.event_id().await;
+        app.change_event(|def| def.registration.capacity = Some(1))
+            .await;
         let first = app.sign_in("first@example.org").await;
         let second = app.sign_in("second@example.org").await;
-        let organizer = app.sign_in("org@example.org").await;
-        app.store
-            .grant_role(
-                event,
-                app.user_id(&organizer).await,
-                Role::Organizer,
-                None,
-                app.clock.now(),
-            )
-            .await
-            .unwrap();
+        let organizer = app.organizer("org@example.org").await;
         assert!(
             app.register(&first, &full_form("First"))
                 .await
@@ -186,11 +143,8 @@ async fn a_full_event_waitlists_and_an_organizer_promotes_with_an_email() {
         );
 
         let list = app
-            .get_as(&format!("{EVENT}/registrations"), &organizer)
-            .await
-            .text()
-            .await
-            .unwrap();
+            .page_as(&format!("{EVENT}/registrations"), &organizer)
+            .await;
         assert!(
             list.contains("First")
                 && list.contains("Second")
@@ -199,26 +153,29 @@ async fn a_full_event_waitlists_and_an_organizer_promotes_with_an_email() {
         );
         let second_id = app.user_id(&second).await.to_string();
         let status = format!("{EVENT}/registrations/status");
-        let res = app
-            .post_form(
+        assert!(
+            app.leads_to(
                 &status,
                 &[("user_id", &second_id), ("to", "registered")],
                 Some(&organizer),
             )
-            .await;
-        assert!(location(&res).ends_with("error=full"));
-        let res = app
-            .post_form(&format!("{EVENT}/withdraw"), &[], Some(&first))
-            .await;
-        assert!(location(&res).ends_with("done=withdrawn"));
-        let res = app
-            .post_form(
+            .await
+            .ends_with("error=full")
+        );
+        assert!(
+            app.leads_to(&format!("{EVENT}/withdraw"), &[], Some(&first))
+                .await
+                .ends_with("done=withdrawn")
+        );
+        assert!(
+            app.leads_to(
                 &status,
                 &[("user_id", &second_id), ("to", "registered")],
                 Some(&organizer),
             )
-            .await;
-        assert!(location(&res).ends_with("done=registered"));
+            .await
+            .ends_with("done=registered")
+        );
         let promoted = app.store.outbox().await.unwrap();
         assert!(
             promoted
@@ -226,14 +183,11 @@ async fn a_full_event_waitlists_and_an_organizer_promotes_with_an_email() {
                 .any(|m| m.kind == "promoted" && m.recipient == "second@example.org")
         );
         let filtered = app
-            .get_as(
+            .page_as(
                 &format!("{EVENT}/registrations?status=withdrawn"),
                 &organizer,
             )
-            .await
-            .text()
-            .await
-            .unwrap();
+            .await;
         assert!(filtered.contains("First") && !filtered.contains(">Second<"));
     })
     .await;
@@ -244,8 +198,7 @@ async fn organizers_export_registrations_as_csv_with_answers() {
     each_app(|app| async move {
         let ada = app.sign_in("ada@example.org").await;
         app.register(&ada, &full_form("=Ada, \"the first\"")).await;
-        let organizer = app.sign_in("org@example.org").await;
-        app.store.grant_role(app.event_id().await, app.user_id(&organizer).await, Role::Organizer, None, app.clock.now()).await.unwrap();
+        let organizer = app.organizer("org@example.org").await;
         let res = app.get_as(&format!("{EVENT}/registrations.csv"), &organizer).await;
         assert_eq!(res.status(), 200);
         assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
@@ -267,43 +220,26 @@ async fn the_authorization_table_holds_for_every_role() {
     each_app(|app| async move {
         let now = app.clock.now();
         let event = app.event_id().await;
-        let mut other = app
-            .store
-            .event_by_slug("mistral-hackathon")
-            .await
-            .unwrap()
-            .unwrap()
-            .definition;
-        other.slug = Slug::parse("other-hackathon").unwrap();
-        let other_event = app.store.upsert_event(&other, now).await.unwrap();
+        let other_event = app.other_event().await;
 
         let participant = app.sign_in("p@example.org").await;
         app.register(&participant, &full_form("P")).await;
         let outsider = app.sign_in("o@example.org").await;
-        let res = app
-            .post_form(
+        assert!(
+            app.leads_to(
                 "/events/other-hackathon/register",
                 &full_form("O"),
                 Some(&outsider),
             )
-            .await;
-        assert!(location(&res).ends_with("done=registered"));
+            .await
+            .ends_with("done=registered")
+        );
         let judge = app.sign_in("j@example.org").await;
         app.store
             .grant_role(event, app.user_id(&judge).await, Role::Judge, None, now)
             .await
             .unwrap();
-        let organizer = app.sign_in("org@example.org").await;
-        app.store
-            .grant_role(
-                event,
-                app.user_id(&organizer).await,
-                Role::Organizer,
-                None,
-                now,
-            )
-            .await
-            .unwrap();
+        let organizer = app.organizer("org@example.org").await;
         let other_org = app.sign_in("other-org@example.org").await;
         app.store
             .grant_role(
@@ -471,28 +407,10 @@ async fn the_authorization_table_holds_for_every_role() {
 #[tokio::test]
 async fn organizers_make_invite_links_on_the_registrations_page_and_each_admits_its_uses() {
     each_app(|app| async move {
-        let now = app.clock.now();
         let event = app.event_id().await;
-        let mut def = app
-            .store
-            .event_by_slug("mistral-hackathon")
-            .await
-            .unwrap()
-            .unwrap()
-            .definition;
-        def.registration.invite_only = true;
-        app.store.upsert_event(&def, now).await.unwrap();
-        let organizer = app.sign_in("org@example.org").await;
-        app.store
-            .grant_role(
-                event,
-                app.user_id(&organizer).await,
-                Role::Organizer,
-                None,
-                now,
-            )
-            .await
-            .unwrap();
+        app.change_event(|def| def.registration.invite_only = true)
+            .await;
+        let organizer = app.organizer("org@example.org").await;
 
         let res = app
             .post_form(
@@ -505,12 +423,7 @@ async fn organizers_make_invite_links_on_the_registrations_page_and_each_admits_
             location(&res),
             format!("{EVENT}/registrations?error=invite_numbers")
         );
-        let page = app
-            .get_as(&location(&res), &organizer)
-            .await
-            .text()
-            .await
-            .unwrap();
+        let page = app.page_as(&location(&res), &organizer).await;
         assert!(
             page.contains("An invite link can be used 1 to 100 000 times"),
             "{page}"
@@ -529,22 +442,14 @@ async fn organizers_make_invite_links_on_the_registrations_page_and_each_admits_
         );
         let flash = set_cookie(&res, "hb_new_invite").expect("the link travels in a flash cookie");
         let page = app
-            .get_as(&location(&res), &format!("{organizer}; {flash}"))
-            .await
-            .text()
-            .await
-            .unwrap();
+            .page_as(&location(&res), &format!("{organizer}; {flash}"))
+            .await;
         let prefix = format!("{}{EVENT}/register?invite=", app.base);
         let at = page.find(&prefix).expect("the new link is shown") + prefix.len();
         let token = page[at..at + 64].to_owned();
         assert!(page.contains("0 of 1 used"), "{page}");
         // Without the flash cookie the link is not shown again.
-        let again = app
-            .get_as(&location(&res), &organizer)
-            .await
-            .text()
-            .await
-            .unwrap();
+        let again = app.page_as(&location(&res), &organizer).await;
         assert!(!again.contains(&token));
 
         let first = app.sign_in("first@example.org").await;
@@ -568,11 +473,8 @@ async fn organizers_make_invite_links_on_the_registrations_page_and_each_admits_
             location(&res)
         );
         let page = app
-            .get_as(&format!("{EVENT}/registrations"), &organizer)
-            .await
-            .text()
-            .await
-            .unwrap();
+            .page_as(&format!("{EVENT}/registrations"), &organizer)
+            .await;
         assert!(page.contains("1 of 1 used"), "{page}");
 
         // Ending a link: it stops working at once.
@@ -586,15 +488,13 @@ async fn organizers_make_invite_links_on_the_registrations_page_and_each_admits_
         let flash = set_cookie(&res, "hb_new_invite").unwrap();
         let token = flash.split_once('=').unwrap().1.to_owned();
         let id = app.store.invites(event).await.unwrap()[0].id.to_string();
-        let res = app
-            .post_form(
+        assert_eq!(
+            app.leads_to(
                 &format!("{EVENT}/invites/revoke"),
                 &[("id", &id)],
                 Some(&organizer),
             )
-            .await;
-        assert_eq!(
-            location(&res),
+            .await,
             format!("{EVENT}/registrations?done=invite_revoked")
         );
         let mut form = full_form("Second");
@@ -630,14 +530,12 @@ async fn organizers_grant_and_remove_roles_on_the_registrations_page_but_never_t
             let app = &app;
             let organizer = organizer.clone();
             async move {
-                let res = app
-                    .post_form(
-                        &format!("{EVENT}/roles"),
-                        &[("email", email), ("role", role)],
-                        Some(&organizer),
-                    )
-                    .await;
-                location(&res)
+                app.leads_to(
+                    &format!("{EVENT}/roles"),
+                    &[("email", email), ("role", role)],
+                    Some(&organizer),
+                )
+                .await
             }
         };
         assert!(
@@ -666,11 +564,8 @@ async fn organizers_grant_and_remove_roles_on_the_registrations_page_but_never_t
         );
 
         let page = app
-            .get_as(&format!("{EVENT}/registrations"), &organizer)
-            .await
-            .text()
-            .await
-            .unwrap();
+            .page_as(&format!("{EVENT}/registrations"), &organizer)
+            .await;
         assert!(
             page.contains("judge@example.org · judge") || page.contains("· judge"),
             "{page}"
@@ -681,19 +576,17 @@ async fn organizers_grant_and_remove_roles_on_the_registrations_page_but_never_t
             let app = &app;
             let organizer = organizer.clone();
             async move {
-                let res = app
-                    .post_form(
-                        &format!("{EVENT}/roles/revoke"),
-                        &[("user_id", &user_id.to_string()), ("role", role)],
-                        Some(&organizer),
-                    )
-                    .await;
-                location(&res)
+                app.leads_to(
+                    &format!("{EVENT}/roles/revoke"),
+                    &[("user_id", &user_id.to_string()), ("role", role)],
+                    Some(&organizer),
+                )
+                .await
             }
         };
         let to = revoke(org_id, "organizer").await;
         assert!(to.ends_with("error=last_organizer"), "{to}");
-        let page = app.get_as(&to, &organizer).await.text().await.unwrap();
+        let page = app.page_as(&to, &organizer).await;
         assert!(
             page.contains("An event keeps at least one organizer"),
             "{page}"

@@ -2,7 +2,6 @@
 //! profile and personal API tokens, over HTTP on SQLite and PostgreSQL.
 
 use chrono::Duration;
-use hackboard_domain::timeline::Clock;
 use hackboard_tests::{TestApp, each_app, location};
 use reqwest::StatusCode;
 
@@ -14,39 +13,33 @@ fn session_cookie(res: &reqwest::Response) -> Option<String> {
         .find(|c| c.starts_with("hb_session=") && !c.starts_with("hb_session=;"))
 }
 
-async fn post_form(
-    app: &TestApp,
-    path: &str,
-    form: &[(&str, &str)],
-    cookie: Option<&str>,
-) -> reqwest::Response {
-    app.post_form(path, form, cookie).await
+/// Asks for a sign-in link for `email`: where the answer sends them.
+async fn asks_for_a_link(app: &TestApp, email: &str) -> String {
+    app.leads_to("/auth/email", &[("email", email)], None).await
 }
 
-async fn last_link_token(app: &TestApp, email: &str) -> String {
-    app.last_link_token(email).await
-}
-
-async fn sign_in(app: &TestApp, email: &str) -> String {
-    app.sign_in(email).await
+/// Confirms the sign-in link `token`: where the answer sends them.
+async fn confirms(app: &TestApp, token: &str) -> String {
+    app.leads_to("/auth/email/confirm", &[("token", token)], None)
+        .await
 }
 
 #[tokio::test]
 async fn a_participant_signs_in_with_an_email_link_and_lands_where_they_were_going() {
     each_app(|app| async move {
-        let res = post_form(
-            &app,
-            "/auth/email",
-            &[
-                ("email", "Ada@Example.org"),
-                ("next", "/events/mistral-hackathon"),
-            ],
-            None,
-        )
-        .await;
+        let res = app
+            .post_form(
+                "/auth/email",
+                &[
+                    ("email", "Ada@Example.org"),
+                    ("next", "/events/mistral-hackathon"),
+                ],
+                None,
+            )
+            .await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
         assert_eq!(location(&res), "/sign-in/sent");
-        let token = last_link_token(&app, "ada@example.org").await;
+        let token = app.last_link_token("ada@example.org").await;
 
         // Opening the link shows a page; it does not use the link up.
         let page = app.get(&format!("/sign-in/confirm?token={token}")).await;
@@ -58,7 +51,9 @@ async fn a_participant_signs_in_with_an_email_link_and_lands_where_they_were_goi
                 .contains("action=\"/auth/email/confirm\"")
         );
 
-        let res = post_form(&app, "/auth/email/confirm", &[("token", &token)], None).await;
+        let res = app
+            .post_form("/auth/email/confirm", &[("token", &token)], None)
+            .await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
         assert_eq!(location(&res), "/events/mistral-hackathon");
         let cookie = session_cookie(&res).unwrap();
@@ -78,27 +73,19 @@ async fn a_participant_signs_in_with_an_email_link_and_lands_where_they_were_goi
             .await
             .unwrap();
         assert_eq!(me["email"], "ada@example.org");
-        let page = app
-            .get_as("/events/mistral-hackathon", &cookie)
-            .await
-            .text()
-            .await
-            .unwrap();
+        let page = app.page_as("/events/mistral-hackathon", &cookie).await;
         assert!(
             page.contains("href=\"/me\""),
             "the header shows the signed-in person"
         );
 
         // The link works once.
-        let again = post_form(&app, "/auth/email/confirm", &[("token", &token)], None).await;
+        let again = app
+            .post_form("/auth/email/confirm", &[("token", &token)], None)
+            .await;
         assert_eq!(location(&again), "/sign-in?error=link_invalid");
         assert!(session_cookie(&again).is_none());
-        let page = app
-            .get("/sign-in?error=link_invalid")
-            .await
-            .text()
-            .await
-            .unwrap();
+        let page = app.page("/sign-in?error=link_invalid").await;
         assert!(page.contains("expired or was already used"));
     })
     .await;
@@ -107,15 +94,13 @@ async fn a_participant_signs_in_with_an_email_link_and_lands_where_they_were_goi
 #[tokio::test]
 async fn the_answer_is_the_same_for_a_known_and_an_unknown_address() {
     each_app(|app| async move {
-        sign_in(&app, "known@example.org").await;
-        let known = post_form(&app, "/auth/email", &[("email", "known@example.org")], None).await;
-        let unknown = post_form(
-            &app,
-            "/auth/email",
-            &[("email", "nobody@example.org")],
-            None,
-        )
-        .await;
+        app.sign_in("known@example.org").await;
+        let known = app
+            .post_form("/auth/email", &[("email", "known@example.org")], None)
+            .await;
+        let unknown = app
+            .post_form("/auth/email", &[("email", "nobody@example.org")], None)
+            .await;
         assert_eq!(known.status(), unknown.status());
         assert_eq!(location(&known), location(&unknown));
         assert_eq!(known.text().await.unwrap(), unknown.text().await.unwrap());
@@ -126,25 +111,28 @@ async fn the_answer_is_the_same_for_a_known_and_an_unknown_address() {
 #[tokio::test]
 async fn an_expired_link_or_a_bad_address_creates_no_session_and_says_what_to_do() {
     each_app(|app| async move {
-        let res = post_form(&app, "/auth/email", &[("email", "not-an-address")], None).await;
-        assert!(location(&res).contains("error=invalid_email"));
+        assert!(
+            asks_for_a_link(&app, "not-an-address")
+                .await
+                .contains("error=invalid_email")
+        );
         assert!(app.store.outbox().await.unwrap().is_empty());
-        let page = app
-            .get("/sign-in?error=invalid_email")
-            .await
-            .text()
-            .await
-            .unwrap();
+        let page = app.page("/sign-in?error=invalid_email").await;
         assert!(page.contains("does not look like an email address"));
 
-        post_form(&app, "/auth/email", &[("email", "late@example.org")], None).await;
-        let token = last_link_token(&app, "late@example.org").await;
+        app.post_form("/auth/email", &[("email", "late@example.org")], None)
+            .await;
+        let token = app.last_link_token("late@example.org").await;
         app.clock.advance(Duration::minutes(15));
-        let res = post_form(&app, "/auth/email/confirm", &[("token", &token)], None).await;
+        let res = app
+            .post_form("/auth/email/confirm", &[("token", &token)], None)
+            .await;
         assert_eq!(location(&res), "/sign-in?error=link_invalid");
         assert!(session_cookie(&res).is_none());
-        let res = post_form(&app, "/auth/email/confirm", &[("token", "forged")], None).await;
-        assert_eq!(location(&res), "/sign-in?error=link_invalid");
+        assert_eq!(
+            confirms(&app, "forged").await,
+            "/sign-in?error=link_invalid"
+        );
     })
     .await;
 }
@@ -153,10 +141,14 @@ async fn an_expired_link_or_a_bad_address_creates_no_session_and_says_what_to_do
 async fn sign_in_links_are_rate_limited_per_address() {
     each_app(|app| async move {
         for _ in 0..5 {
-            let res = post_form(&app, "/auth/email", &[("email", "busy@example.org")], None).await;
-            assert_eq!(location(&res), "/sign-in/sent");
+            assert_eq!(
+                asks_for_a_link(&app, "busy@example.org").await,
+                "/sign-in/sent"
+            );
         }
-        let res = post_form(&app, "/auth/email", &[("email", "busy@example.org")], None).await;
+        let res = app
+            .post_form("/auth/email", &[("email", "busy@example.org")], None)
+            .await;
         assert!(
             location(&res).contains("error=rate_limited"),
             "{}",
@@ -164,8 +156,10 @@ async fn sign_in_links_are_rate_limited_per_address() {
         );
         assert_eq!(app.store.outbox().await.unwrap().len(), 5);
         app.clock.advance(Duration::minutes(16));
-        let res = post_form(&app, "/auth/email", &[("email", "busy@example.org")], None).await;
-        assert_eq!(location(&res), "/sign-in/sent");
+        assert_eq!(
+            asks_for_a_link(&app, "busy@example.org").await,
+            "/sign-in/sent"
+        );
     })
     .await;
 }
@@ -174,16 +168,14 @@ async fn sign_in_links_are_rate_limited_per_address() {
 async fn next_only_ever_redirects_within_the_site() {
     each_app(|app| async move {
         for evil in ["https://evil.example/", "//evil.example", "/\\evil.example"] {
-            post_form(
-                &app,
+            app.post_form(
                 "/auth/email",
                 &[("email", "n@example.org"), ("next", evil)],
                 None,
             )
             .await;
-            let token = last_link_token(&app, "n@example.org").await;
-            let res = post_form(&app, "/auth/email/confirm", &[("token", &token)], None).await;
-            assert_eq!(location(&res), "/", "{evil}");
+            let token = app.last_link_token("n@example.org").await;
+            assert_eq!(confirms(&app, &token).await, "/", "{evil}");
         }
     })
     .await;
@@ -192,7 +184,7 @@ async fn next_only_ever_redirects_within_the_site() {
 #[tokio::test]
 async fn state_changing_requests_from_other_sites_are_refused() {
     each_app(|app| async move {
-        let cookie = sign_in(&app, "csrf@example.org").await;
+        let cookie = app.sign_in("csrf@example.org").await;
         // No Origin, no Sec-Fetch-Site: refused.
         let res = app
             .client
@@ -250,10 +242,10 @@ async fn state_changing_requests_from_other_sites_are_refused() {
 #[tokio::test]
 async fn signing_out_ends_this_session_and_everywhere_ends_them_all() {
     each_app(|app| async move {
-        let laptop = sign_in(&app, "out@example.org").await;
-        let phone = sign_in(&app, "out@example.org").await;
+        let laptop = app.sign_in("out@example.org").await;
+        let phone = app.sign_in("out@example.org").await;
         assert_ne!(laptop, phone, "every sign-in gets a new session id");
-        let res = post_form(&app, "/auth/sign-out", &[], Some(&laptop)).await;
+        let res = app.post_form("/auth/sign-out", &[], Some(&laptop)).await;
         assert!(
             res.headers()
                 .get_all("set-cookie")
@@ -266,8 +258,9 @@ async fn signing_out_ends_this_session_and_everywhere_ends_them_all() {
         };
         assert_eq!(status(laptop.clone()).await, StatusCode::UNAUTHORIZED);
         assert_eq!(status(phone.clone()).await, StatusCode::OK);
-        let tablet = sign_in(&app, "out@example.org").await;
-        post_form(&app, "/auth/sign-out-everywhere", &[], Some(&tablet)).await;
+        let tablet = app.sign_in("out@example.org").await;
+        app.post_form("/auth/sign-out-everywhere", &[], Some(&tablet))
+            .await;
         assert_eq!(status(phone).await, StatusCode::UNAUTHORIZED);
         assert_eq!(status(tablet).await, StatusCode::UNAUTHORIZED);
     })
@@ -277,16 +270,13 @@ async fn signing_out_ends_this_session_and_everywhere_ends_them_all() {
 #[tokio::test]
 async fn a_session_presented_at_sign_in_is_replaced_not_reused() {
     each_app(|app| async move {
-        let before = sign_in(&app, "rot@example.org").await;
-        post_form(&app, "/auth/email", &[("email", "rot@example.org")], None).await;
-        let token = last_link_token(&app, "rot@example.org").await;
-        let res = post_form(
-            &app,
-            "/auth/email/confirm",
-            &[("token", &token)],
-            Some(&before),
-        )
-        .await;
+        let before = app.sign_in("rot@example.org").await;
+        app.post_form("/auth/email", &[("email", "rot@example.org")], None)
+            .await;
+        let token = app.last_link_token("rot@example.org").await;
+        let res = app
+            .post_form("/auth/email/confirm", &[("token", &token)], Some(&before))
+            .await;
         let after = session_cookie(&res).unwrap();
         assert!(!after.starts_with(&before));
         let old = app.get_as("/api/v1/me", &before).await;
@@ -298,14 +288,10 @@ async fn a_session_presented_at_sign_in_is_replaced_not_reused() {
 #[tokio::test]
 async fn a_personal_api_token_is_shown_once_works_as_bearer_and_stops_when_revoked() {
     each_app(|app| async move {
-        let cookie = sign_in(&app, "tok@example.org").await;
-        let res = post_form(
-            &app,
-            "/me/tokens",
-            &[("name", "laptop script")],
-            Some(&cookie),
-        )
-        .await;
+        let cookie = app.sign_in("tok@example.org").await;
+        let res = app
+            .post_form("/me/tokens", &[("name", "laptop script")], Some(&cookie))
+            .await;
         assert_eq!(location(&res), "/me");
         let flash = res
             .headers()
@@ -332,7 +318,7 @@ async fn a_personal_api_token_is_shown_once_works_as_bearer_and_stops_when_revok
         );
         let html = page.text().await.unwrap();
         assert!(html.contains(&token), "shown once on the profile");
-        let html = app.get_as("/me", &cookie).await.text().await.unwrap();
+        let html = app.page_as("/me", &cookie).await;
         assert!(!html.contains(&token), "and not again");
         assert!(html.contains("laptop script"));
 
@@ -355,7 +341,8 @@ async fn a_personal_api_token_is_shown_once_works_as_bearer_and_stops_when_revok
             .await
             .unwrap();
         let id = tokens[0].id.to_string();
-        post_form(&app, "/me/tokens/revoke", &[("id", &id)], Some(&cookie)).await;
+        app.post_form("/me/tokens/revoke", &[("id", &id)], Some(&cookie))
+            .await;
         let me = app
             .client
             .get(app.url("/api/v1/me"))
@@ -370,24 +357,36 @@ async fn a_personal_api_token_is_shown_once_works_as_bearer_and_stops_when_revok
     .await;
 }
 
+/// Saves the profile with a display name and a time zone: where the
+/// answer sends them.
+async fn profile_saved(app: &TestApp, name: &str, zone: &str, cookie: Option<&str>) -> String {
+    app.leads_to(
+        "/me/profile",
+        &[("display_name", name), ("time_zone", zone)],
+        cookie,
+    )
+    .await
+}
+
 #[tokio::test]
 async fn the_profile_saves_valid_fields_and_explains_invalid_ones() {
     each_app(|app| async move {
-        let cookie = sign_in(&app, "prof@example.org").await;
-        let res = post_form(
-            &app,
-            "/me/profile",
-            &[
-                ("display_name", "Ada L."),
-                ("time_zone", "Europe/Paris"),
-                ("country", "France"),
-                ("skills", "rust, fine-tuning"),
-                ("bio", "Hi"),
-            ],
-            Some(&cookie),
-        )
-        .await;
-        assert_eq!(location(&res), "/me?saved=1");
+        let cookie = app.sign_in("prof@example.org").await;
+        assert_eq!(
+            app.leads_to(
+                "/me/profile",
+                &[
+                    ("display_name", "Ada L."),
+                    ("time_zone", "Europe/Paris"),
+                    ("country", "France"),
+                    ("skills", "rust, fine-tuning"),
+                    ("bio", "Hi"),
+                ],
+                Some(&cookie),
+            )
+            .await,
+            "/me?saved=1"
+        );
         let me: serde_json::Value = app
             .get_as("/api/v1/me", &cookie)
             .await
@@ -398,34 +397,22 @@ async fn the_profile_saves_valid_fields_and_explains_invalid_ones() {
             (me["display_name"].as_str(), me["time_zone"].as_str()),
             (Some("Ada L."), Some("Europe/Paris"))
         );
-        let html = app.get_as("/me", &cookie).await.text().await.unwrap();
+        let html = app.page_as("/me", &cookie).await;
         assert!(html.contains("rust, fine-tuning"));
-        let res = post_form(
-            &app,
-            "/me/profile",
-            &[("display_name", "Ada"), ("time_zone", "Mars/Olympus")],
-            Some(&cookie),
-        )
-        .await;
-        assert_eq!(location(&res), "/me?error=time_zone");
-        let res = post_form(
-            &app,
-            "/me/profile",
-            &[("display_name", "  "), ("time_zone", "UTC")],
-            Some(&cookie),
-        )
-        .await;
-        assert_eq!(location(&res), "/me?error=display_name");
+        assert_eq!(
+            profile_saved(&app, "Ada", "Mars/Olympus", Some(&cookie)).await,
+            "/me?error=time_zone"
+        );
+        assert_eq!(
+            profile_saved(&app, "  ", "UTC", Some(&cookie)).await,
+            "/me?error=display_name"
+        );
         // Anonymous: sent to sign in, nothing saved.
-        let res = post_form(
-            &app,
-            "/me/profile",
-            &[("display_name", "X"), ("time_zone", "UTC")],
-            None,
-        )
-        .await;
-        assert_eq!(location(&res), "/sign-in?next=/me");
-        let anon = app.get("/me").await.text().await.unwrap();
+        assert_eq!(
+            profile_saved(&app, "X", "UTC", None).await,
+            "/sign-in?next=/me"
+        );
+        let anon = app.page("/me").await;
         assert!(anon.contains("Sign in to see your profile"));
     })
     .await;
@@ -434,30 +421,15 @@ async fn the_profile_saves_valid_fields_and_explains_invalid_ones() {
 #[tokio::test]
 async fn cached_anonymous_pages_are_never_personal_and_never_older_than_a_second() {
     each_app(|app| async move {
-        let anonymous = app
-            .get("/events/mistral-hackathon")
-            .await
-            .text()
-            .await
-            .unwrap();
+        let anonymous = app.page("/events/mistral-hackathon").await;
         assert!(anonymous.contains("href=\"/sign-in?next=/events/mistral-hackathon\""));
-        let cookie = sign_in(&app, "cache@example.org").await;
-        let mine = app
-            .get_as("/events/mistral-hackathon", &cookie)
-            .await
-            .text()
-            .await
-            .unwrap();
+        let cookie = app.sign_in("cache@example.org").await;
+        let mine = app.page_as("/events/mistral-hackathon", &cookie).await;
         assert!(
             mine.contains("href=\"/me\""),
             "the signed-in view is rendered for them"
         );
-        let again = app
-            .get("/events/mistral-hackathon")
-            .await
-            .text()
-            .await
-            .unwrap();
+        let again = app.page("/events/mistral-hackathon").await;
         assert!(
             !again.contains("href=\"/me\""),
             "and never shown to anyone else"
@@ -465,22 +437,10 @@ async fn cached_anonymous_pages_are_never_personal_and_never_older_than_a_second
 
         // An organizer renames the event: within the same second the cached
         // page may be served; a second later the page is fresh.
-        let mut def = app
-            .store
-            .event_by_slug("mistral-hackathon")
-            .await
-            .unwrap()
-            .unwrap()
-            .definition;
-        def.name = "Mistral AI Hackathon, renamed".into();
-        app.store.upsert_event(&def, app.clock.now()).await.unwrap();
+        app.change_event(|def| def.name = "Mistral AI Hackathon, renamed".into())
+            .await;
         app.clock.advance(Duration::seconds(1));
-        let fresh = app
-            .get("/events/mistral-hackathon")
-            .await
-            .text()
-            .await
-            .unwrap();
+        let fresh = app.page("/events/mistral-hackathon").await;
         assert!(fresh.contains("Mistral AI Hackathon, renamed"));
     })
     .await;

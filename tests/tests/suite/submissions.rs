@@ -36,18 +36,8 @@ fn form<'a>(base: &'a str, title: &'a str, action: &'a str) -> Vec<(&'a str, &'a
 async fn a_team_saves_a_draft_and_submits_from_the_page() {
     each_app(|app| async move {
         let ada = app.participant("ada@example.org").await;
-        app.post_form(
-            &format!("{EVENT}/team/create"),
-            &[("name", "Nebula"), ("time_zone", "Europe/Paris")],
-            Some(&ada),
-        )
-        .await;
-        let page = app
-            .get_as(&format!("{EVENT}/submission"), &ada)
-            .await
-            .text()
-            .await
-            .unwrap();
+        app.create_team(&ada, "Nebula", "Europe/Paris").await;
+        let page = app.page_as(&format!("{EVENT}/submission"), &ada).await;
         assert!(
             page.contains("Not started") && page.contains("Deadline: Sunday 16:00"),
             "{page}"
@@ -69,18 +59,7 @@ async fn a_team_saves_a_draft_and_submits_from_the_page() {
                 &page[i.saturating_sub(300)..(i + 100).min(page.len())]
             );
         }
-        let sub = app
-            .store
-            .submissions(
-                app.store
-                    .event_by_slug("mistral-hackathon")
-                    .await
-                    .unwrap()
-                    .unwrap()
-                    .id,
-            )
-            .await
-            .unwrap();
+        let sub = app.store.submissions(app.event_id().await).await.unwrap();
         assert_eq!(sub.len(), 1);
         assert!(sub[0].content.contains("breton-tutor"));
     })
@@ -92,26 +71,10 @@ async fn a_wrong_field_keeps_the_text_and_says_what_to_fix_and_a_conflict_shows_
     each_app(|app| async move {
         let ada = app.participant("ada@example.org").await;
         let bob = app.participant("bob@example.org").await;
-        app.post_form(
-            &format!("{EVENT}/team/create"),
-            &[("name", "Nebula"), ("time_zone", "UTC")],
-            Some(&ada),
-        )
-        .await;
-        let event = app
-            .store
-            .event_by_slug("mistral-hackathon")
-            .await
-            .unwrap()
-            .unwrap()
-            .id;
-        let code = app.store.teams(event).await.unwrap()[0].invite_code.clone();
-        app.post_form(
-            &format!("{EVENT}/team/join"),
-            &[("code", &code)],
-            Some(&bob),
-        )
-        .await;
+        app.create_team(&ada, "Nebula", "UTC").await;
+        let event = app.event_id().await;
+        let code = app.team_named("Nebula").await.invite_code;
+        app.join_team(&bob, &code).await;
 
         let mut bad = form("0", "My long-worked title", "submit");
         bad[5] = ("github_url", "https://gitlab.com/ada/x");
@@ -144,19 +107,11 @@ async fn a_wrong_field_keeps_the_text_and_says_what_to_fix_and_a_conflict_shows_
         assert!(page.contains("not applied (made from version 1; kept)"));
         // Another team's member never sees the attempt.
         let eve = app.participant("eve@example.org").await;
-        app.post_form(
-            &format!("{EVENT}/team/create"),
-            &[("name", "Comet"), ("time_zone", "UTC")],
-            Some(&eve),
-        )
-        .await;
+        app.create_team(&eve, "Comet", "UTC").await;
         let attempt = to.split("attempt=").nth(1).unwrap();
         let page = app
-            .get_as(&format!("{EVENT}/submission?attempt={attempt}"), &eve)
-            .await
-            .text()
-            .await
-            .unwrap();
+            .page_as(&format!("{EVENT}/submission?attempt={attempt}"), &eve)
+            .await;
         assert!(!page.contains("My long-worked title") && !page.contains("Ada"));
     })
     .await;
@@ -166,20 +121,9 @@ async fn a_wrong_field_keeps_the_text_and_says_what_to_fix_and_a_conflict_shows_
 async fn after_the_deadline_the_page_is_read_only_and_a_save_is_refused() {
     each_app(|app| async move {
         let ada = app.participant("ada@example.org").await;
-        app.post_form(
-            &format!("{EVENT}/team/create"),
-            &[("name", "Nebula"), ("time_zone", "Asia/Tokyo")],
-            Some(&ada),
-        )
-        .await;
+        app.create_team(&ada, "Nebula", "Asia/Tokyo").await;
         post(&app, &form("0", "On time", "submit"), &ada).await;
-        let def = app
-            .store
-            .event_by_slug("mistral-hackathon")
-            .await
-            .unwrap()
-            .unwrap()
-            .definition;
+        let def = app.definition().await;
         let end = def
             .milestones
             .iter()
@@ -195,13 +139,7 @@ async fn after_the_deadline_the_page_is_read_only_and_a_save_is_refused() {
         );
         assert!(page.contains("id=\"submission-closed\""));
         assert!(page.contains("<fieldset disabled"), "the form is read-only");
-        let event = app
-            .store
-            .event_by_slug("mistral-hackathon")
-            .await
-            .unwrap()
-            .unwrap()
-            .id;
+        let event = app.event_id().await;
         let sub = &app.store.submissions(event).await.unwrap()[0];
         assert_eq!((sub.version, sub.title.as_str()), (1, "On time"));
     })
@@ -213,26 +151,11 @@ async fn a_project_page_is_public_only_once_submitted_and_the_gallery_is_open() 
     each_app(|app| async move {
         let ada = app.participant("ada@example.org").await;
         let eve = app.participant("eve@example.org").await;
-        app.post_form(
-            &format!("{EVENT}/team/create"),
-            &[("name", "Nebula"), ("time_zone", "UTC")],
-            Some(&ada),
-        )
-        .await;
-        app.post_form(
-            &format!("{EVENT}/team/create"),
-            &[("name", "Comet"), ("time_zone", "UTC")],
-            Some(&eve),
-        )
-        .await;
+        app.create_team(&ada, "Nebula", "UTC").await;
+        app.create_team(&eve, "Comet", "UTC").await;
         post(&app, &form("0", "Breton tutor", "submit"), &ada).await;
         post(&app, &form("0", "Comet draft", "draft"), &eve).await;
-        let event = app
-            .store
-            .event_by_slug("mistral-hackathon")
-            .await
-            .unwrap()
-            .unwrap();
+        let event = app.demo_event().await;
         let subs = app.store.submissions(event.id).await.unwrap();
         let (nebula, comet) = (subs[0].id, subs[1].id);
         let status = |cookie: Option<String>, id: i64| {

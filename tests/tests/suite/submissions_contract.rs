@@ -6,7 +6,7 @@
 use chrono::Duration;
 use hackboard::store::accounts::NewIdentity;
 use hackboard::store::{Mail, SaveRequest, Saved, Store};
-use hackboard_tests::{each_event_and, t0};
+use hackboard_tests::{each_event_and, new_team, register, t0};
 
 /// Team Nebula of two registered members, Ada (captain) and Bob: the
 /// team's id and the members' ids.
@@ -27,25 +27,10 @@ async fn nebula_of_two(store: Store, event: i64) -> (i64, Vec<i64>) {
             )
             .await
             .unwrap();
-        store
-            .register(event, u, "{}", true, None, false, t0(), &|_| None)
-            .await
-            .unwrap();
+        register(&store, event, u).await;
         members.push(u);
     }
-    let team = store
-        .create_team(
-            event,
-            members[0],
-            "Nebula",
-            "nebula",
-            "",
-            "UTC",
-            "code-nebula",
-            t0(),
-        )
-        .await
-        .unwrap();
+    let team = new_team(&store, event, members[0], "Nebula", "UTC").await;
     store
         .join_team(event, team, members[1], 5, t0())
         .await

@@ -3,10 +3,8 @@
 //! boundary, refusals in words, and who may do what.
 
 use chrono::Duration;
-use hackboard::store::Role;
 use hackboard_domain::MilestoneKind;
-use hackboard_domain::timeline::{Clock, resolve};
-use hackboard_tests::{EVENT, TestApp, each_app, location, notice};
+use hackboard_tests::{EVENT, TestApp, each_app, notice};
 
 /// Posts a team action; returns where it leads and the page shown there.
 async fn act(
@@ -20,15 +18,63 @@ async fn act(
 }
 
 async fn code_of(app: &TestApp, name: &str) -> String {
-    let event = app.event_id().await;
-    app.store
-        .teams(event)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|t| t.name == name)
-        .expect("the team exists")
-        .invite_code
+    app.team_named(name).await.invite_code
+}
+
+/// `cookie` creates team `name` in `zone`: what the team page says.
+async fn create_team(app: &TestApp, cookie: &str, name: &str, zone: &str) -> String {
+    told(
+        app,
+        "create",
+        &[("name", name), ("time_zone", zone)],
+        cookie,
+    )
+    .await
+}
+
+/// What the team page says after `action`.
+async fn told(app: &TestApp, action: &str, fields: &[(&str, &str)], cookie: &str) -> String {
+    let (_, page) = act(app, action, fields, cookie).await;
+    notice(&page, "team-notice")
+}
+
+/// An organizer moves `user_id` into `team_id` for `reason`: the page
+/// they are shown after.
+async fn move_to(
+    app: &TestApp,
+    organizer: &str,
+    user_id: &str,
+    team_id: &str,
+    reason: &str,
+) -> String {
+    let to = app
+        .leads_to(
+            &format!("{EVENT}/teams/move"),
+            &[
+                ("user_id", user_id),
+                ("team_id", team_id),
+                ("reason", reason),
+            ],
+            Some(organizer),
+        )
+        .await;
+    app.page_as(&to, organizer).await
+}
+
+/// Ada, looking for a team, creates Nebula (in Paris): her cookie and
+/// the team's invite code.
+async fn ada_creates_nebula(app: &TestApp) -> (String, String) {
+    let ada = app.participant_looking_for_team("ada@example.org").await;
+    create_team(app, &ada, "Nebula", "Europe/Paris").await;
+    (ada, code_of(app, "Nebula").await)
+}
+
+/// `email`, looking for a team, joins the team of `code`: their cookie
+/// and the page they are shown.
+async fn joins(app: &TestApp, email: &str, code: &str) -> (String, String) {
+    let cookie = app.participant_looking_for_team(email).await;
+    let (_, page) = act(app, "join", &[("code", code)], &cookie).await;
+    (cookie, page)
 }
 
 #[tokio::test]
@@ -58,11 +104,8 @@ async fn participants_form_a_team_join_by_invite_link_and_choose_a_track() {
 
         let bob = app.participant_looking_for_team("bob@example.org").await;
         let landing = app
-            .get_as(&format!("{EVENT}/team?code={code}"), &bob)
-            .await
-            .text()
-            .await
-            .unwrap();
+            .page_as(&format!("{EVENT}/team?code={code}"), &bob)
+            .await;
         assert!(
             landing.contains(&format!("value=\"{code}\"")),
             "the code is prefilled"
@@ -86,80 +129,47 @@ async fn participants_form_a_team_join_by_invite_link_and_choose_a_track() {
 async fn each_refusal_says_why_and_changes_nothing() {
     each_app(|app| async move {
         let event = app.event_id().await;
-        let ada = app.participant_looking_for_team("ada@example.org").await;
-        act(
-            &app,
-            "create",
-            &[("name", "Nebula"), ("time_zone", "Europe/Paris")],
-            &ada,
-        )
-        .await;
-        let code = code_of(&app, "Nebula").await;
+        let (ada, code) = ada_creates_nebula(&app).await;
         for i in 0..4 {
-            let p = app
-                .participant_looking_for_team(&format!("m{i}@example.org"))
-                .await;
-            act(&app, "join", &[("code", &code)], &p).await;
+            joins(&app, &format!("m{i}@example.org"), &code).await;
         }
-        let late = app.participant_looking_for_team("late@example.org").await;
-        let (_, page) = act(&app, "join", &[("code", &code)], &late).await;
+        let (late, page) = joins(&app, "late@example.org", &code).await;
         assert_eq!(notice(&page, "team-notice"), "Team Nebula is full (5/5).");
-        let (_, page) = act(
-            &app,
-            "create",
-            &[("name", "nebula"), ("time_zone", "UTC")],
-            &late,
-        )
-        .await;
         assert_eq!(
-            notice(&page, "team-notice"),
+            create_team(&app, &late, "nebula", "UTC").await,
             "A team called “nebula” already exists in this event."
         );
-        let (_, page) = act(
-            &app,
-            "create",
-            &[("name", "   "), ("time_zone", "UTC")],
-            &late,
-        )
-        .await;
-        assert_eq!(notice(&page, "team-notice"), "Give the team a name.");
-        let (_, page) = act(
-            &app,
-            "create",
-            &[("name", "Comet"), ("time_zone", "Mars/Olympus")],
-            &late,
-        )
-        .await;
         assert_eq!(
-            notice(&page, "team-notice"),
+            create_team(&app, &late, "   ", "UTC").await,
+            "Give the team a name."
+        );
+        assert_eq!(
+            create_team(&app, &late, "Comet", "Mars/Olympus").await,
             "Choose a time zone such as Europe/Paris."
         );
-        let (_, page) = act(&app, "join", &[("code", "nope")], &late).await;
-        assert!(notice(&page, "team-notice").starts_with("That invite link or code is not valid"));
-        let (_, page) = act(
-            &app,
-            "create",
-            &[("name", "Other"), ("time_zone", "UTC")],
-            &ada,
-        )
-        .await;
+        assert!(
+            told(&app, "join", &[("code", "nope")], &late)
+                .await
+                .starts_with("That invite link or code is not valid")
+        );
         assert_eq!(
-            notice(&page, "team-notice"),
+            create_team(&app, &ada, "Other", "UTC").await,
             "You are already in team Nebula — leave it first."
         );
-        let (_, page) = act(&app, "tracks", &[("track", "rockets")], &ada).await;
         assert_eq!(
-            notice(&page, "team-notice"),
+            told(&app, "tracks", &[("track", "rockets")], &ada).await,
             "There is no track “rockets” in this event."
         );
-        let (_, page) = act(
-            &app,
-            "tracks",
-            &[("track", "fine-tuning"), ("track", "anything-goes")],
-            &ada,
-        )
-        .await;
-        assert_eq!(notice(&page, "team-notice"), "Choose at most 1 track(s).");
+        assert_eq!(
+            told(
+                &app,
+                "tracks",
+                &[("track", "fine-tuning"), ("track", "anything-goes")],
+                &ada,
+            )
+            .await,
+            "Choose at most 1 track(s)."
+        );
         let outsider = app.sign_in("outsider@example.org").await;
         let (_, page) = act(
             &app,
@@ -189,55 +199,42 @@ async fn each_refusal_says_why_and_changes_nothing() {
 #[tokio::test]
 async fn the_lock_freezes_membership_at_its_instant_not_a_millisecond_before() {
     each_app(|app| async move {
-        let event = app
-            .store
-            .event_by_slug("mistral-hackathon")
-            .await
-            .unwrap()
-            .unwrap();
-        let lock = event
-            .definition
-            .milestones
-            .iter()
-            .find(|m| m.kind == MilestoneKind::TeamFormationLock)
-            .unwrap()
-            .time
-            .clone();
-        let at = resolve(&lock, chrono_tz::Europe::Paris);
-        let ada = app.participant_looking_for_team("ada@example.org").await;
-        act(
-            &app,
-            "create",
-            &[("name", "Nebula"), ("time_zone", "Europe/Paris")],
-            &ada,
-        )
-        .await;
-        let code = code_of(&app, "Nebula").await;
+        let event = app.demo_event().await;
+        let at = app
+            .milestone_in(MilestoneKind::TeamFormationLock, chrono_tz::Europe::Paris)
+            .await;
+        let (ada, code) = ada_creates_nebula(&app).await;
         let bob = app.participant_looking_for_team("bob@example.org").await;
         let carol = app.participant_looking_for_team("carol@example.org").await;
 
         app.clock.set(at - Duration::milliseconds(1));
-        let (_, page) = act(&app, "join", &[("code", &code)], &bob).await;
-        assert_eq!(notice(&page, "team-notice"), "Welcome to team Nebula!");
+        assert_eq!(
+            told(&app, "join", &[("code", &code)], &bob).await,
+            "Welcome to team Nebula!"
+        );
 
         app.clock.set(at);
-        let (_, page) = act(&app, "join", &[("code", &code)], &carol).await;
-        let said = notice(&page, "team-notice");
+        let said = told(&app, "join", &[("code", &code)], &carol).await;
         assert!(
             said.starts_with("Team changes closed on Saturday 09:00"),
             "{said}"
         );
-        let (_, page) = act(&app, "leave", &[], &bob).await;
         assert!(
-            notice(&page, "team-notice").starts_with("Team changes closed on"),
+            told(&app, "leave", &[], &bob)
+                .await
+                .starts_with("Team changes closed on"),
             "leaving is frozen too"
         );
         // Captaincy and the track still change after the lock.
         let bob_id = app.user_id(&bob).await;
-        let (_, page) = act(&app, "captain", &[("user_id", &bob_id.to_string())], &ada).await;
-        assert_eq!(notice(&page, "team-notice"), "Captaincy handed over.");
-        let (_, page) = act(&app, "tracks", &[("track", "anything-goes")], &ada).await;
-        assert_eq!(notice(&page, "team-notice"), "Track saved: Anything goes.");
+        assert_eq!(
+            told(&app, "captain", &[("user_id", &bob_id.to_string())], &ada).await,
+            "Captaincy handed over."
+        );
+        assert_eq!(
+            told(&app, "tracks", &[("track", "anything-goes")], &ada).await,
+            "Track saved: Anything goes."
+        );
         let t = app.store.team_of(event.id, bob_id).await.unwrap().unwrap();
         assert_eq!((t.member_count, t.captain_id), (2, bob_id));
     })
@@ -248,14 +245,7 @@ async fn the_lock_freezes_membership_at_its_instant_not_a_millisecond_before() {
 async fn requests_from_the_finder_and_invitations_by_email_bring_people_in() {
     each_app(|app| async move {
         let event = app.event_id().await;
-        let ada = app.participant_looking_for_team("ada@example.org").await;
-        act(
-            &app,
-            "create",
-            &[("name", "Nebula"), ("time_zone", "Europe/Paris")],
-            &ada,
-        )
-        .await;
+        let (ada, _) = ada_creates_nebula(&app).await;
         act(
             &app,
             "update",
@@ -270,11 +260,8 @@ async fn requests_from_the_finder_and_invitations_by_email_bring_people_in() {
         .await;
         let bob = app.participant_looking_for_team("bob@example.org").await;
         let finder = app
-            .get_as(&format!("{EVENT}/finder?skill=cuda"), &bob)
-            .await
-            .text()
-            .await
-            .unwrap();
+            .page_as(&format!("{EVENT}/finder?skill=cuda"), &bob)
+            .await;
         assert!(finder.contains("Nebula · 1/5"), "{finder}");
         let nebula = app
             .store
@@ -283,20 +270,16 @@ async fn requests_from_the_finder_and_invitations_by_email_bring_people_in() {
             .unwrap()
             .unwrap()
             .id;
-        let res = app
-            .post_form(
+        assert!(
+            app.leads_to(
                 &format!("{EVENT}/team/ask"),
                 &[("team_id", &nebula.to_string()), ("message", "I know CUDA")],
                 Some(&bob),
             )
-            .await;
-        assert!(location(&res).starts_with(&format!("{EVENT}/finder?ok=")));
-        let page = app
-            .get_as(&format!("{EVENT}/team"), &ada)
             .await
-            .text()
-            .await
-            .unwrap();
+            .starts_with(&format!("{EVENT}/finder?ok="))
+        );
+        let page = app.page_as(&format!("{EVENT}/team"), &ada).await;
         assert!(page.contains("bob asks to join: “I know CUDA”"), "{page}");
         let request = app.store.requests_of_team(nebula).await.unwrap()[0]
             .id
@@ -320,8 +303,10 @@ async fn requests_from_the_finder_and_invitations_by_email_bring_people_in() {
 
         // Invite Carol by email: she gets a mail and accepts.
         let carol = app.participant_looking_for_team("carol@example.org").await;
-        let (_, page) = act(&app, "invite", &[("who", "carol@example.org")], &bob).await;
-        assert_eq!(notice(&page, "team-notice"), "Invitation sent.");
+        assert_eq!(
+            told(&app, "invite", &[("who", "carol@example.org")], &bob).await,
+            "Invitation sent."
+        );
         let outbox = app.store.outbox().await.unwrap();
         let mail = outbox
             .iter()
@@ -334,22 +319,15 @@ async fn requests_from_the_finder_and_invitations_by_email_bring_people_in() {
             "{}",
             mail.text_body
         );
-        let (_, page) = act(&app, "invite", &[("who", "carol@example.org")], &ada).await;
         assert_eq!(
-            notice(&page, "team-notice"),
+            told(&app, "invite", &[("who", "carol@example.org")], &ada).await,
             "carol has already been invited or has already asked."
         );
-        let (_, page) = act(&app, "invite", &[("who", "nobody@example.org")], &ada).await;
         assert_eq!(
-            notice(&page, "team-notice"),
+            told(&app, "invite", &[("who", "nobody@example.org")], &ada).await,
             "Nobody with that email address or handle has an account here yet."
         );
-        let mine = app
-            .get_as(&format!("{EVENT}/team"), &carol)
-            .await
-            .text()
-            .await
-            .unwrap();
+        let mine = app.page_as(&format!("{EVENT}/team"), &carol).await;
         assert!(mine.contains("Team Nebula invites you."), "{mine}");
         let invitation = app
             .store
@@ -365,12 +343,7 @@ async fn requests_from_the_finder_and_invitations_by_email_bring_people_in() {
         );
         assert!(page.contains("Team Nebula · 3/5"));
         // In a team now: no longer listed as looking.
-        let finder = app
-            .get_as(&format!("{EVENT}/finder"), &eve)
-            .await
-            .text()
-            .await
-            .unwrap();
+        let finder = app.page_as(&format!("{EVENT}/finder"), &eve).await;
         assert!(!finder.contains(">carol<"), "{finder}");
     })
     .await;
@@ -380,25 +353,14 @@ async fn requests_from_the_finder_and_invitations_by_email_bring_people_in() {
 async fn a_captain_leaving_hands_over_and_the_last_member_leaving_ends_the_team() {
     each_app(|app| async move {
         let event = app.event_id().await;
-        let ada = app.participant_looking_for_team("ada@example.org").await;
-        act(
-            &app,
-            "create",
-            &[("name", "Nebula"), ("time_zone", "Europe/Paris")],
-            &ada,
-        )
-        .await;
-        let code = code_of(&app, "Nebula").await;
-        let bob = app.participant_looking_for_team("bob@example.org").await;
-        act(&app, "join", &[("code", &code)], &bob).await;
-        let (_, page) = act(&app, "leave", &[], &ada).await;
-        assert_eq!(notice(&page, "team-notice"), "You left the team.");
+        let (ada, code) = ada_creates_nebula(&app).await;
+        let (bob, _) = joins(&app, "bob@example.org", &code).await;
+        assert_eq!(told(&app, "leave", &[], &ada).await, "You left the team.");
         let bob_id = app.user_id(&bob).await;
         let team = app.store.team_of(event, bob_id).await.unwrap().unwrap();
         assert_eq!(team.captain_id, bob_id);
-        let (_, page) = act(&app, "leave", &[], &bob).await;
         assert_eq!(
-            notice(&page, "team-notice"),
+            told(&app, "leave", &[], &bob).await,
             "You left, and the team, now empty, is gone."
         );
         assert!(app.store.teams(event).await.unwrap().is_empty());
@@ -409,30 +371,11 @@ async fn a_captain_leaving_hands_over_and_the_last_member_leaving_ends_the_team(
 #[tokio::test]
 async fn organizers_see_every_team_move_people_with_a_reason_and_export_csv() {
     each_app(|app| async move {
-        let now = app.clock.now();
         let event = app.event_id().await;
-        let organizer = app.sign_in("org@example.org").await;
-        app.store
-            .grant_role(
-                event,
-                app.user_id(&organizer).await,
-                Role::Organizer,
-                None,
-                now,
-            )
-            .await
-            .unwrap();
-        let ada = app.participant_looking_for_team("ada@example.org").await;
-        act(
-            &app,
-            "create",
-            &[("name", "Nebula"), ("time_zone", "Europe/Paris")],
-            &ada,
-        )
-        .await;
+        let organizer = app.organizer("org@example.org").await;
+        let (ada, nebula) = ada_creates_nebula(&app).await;
         let bob = app.participant_looking_for_team("bob@example.org").await;
         let bob_id = app.user_id(&bob).await.to_string();
-        let nebula = code_of(&app, "Nebula").await;
         let team_id = app
             .store
             .team_by_code(event, &nebula)
@@ -441,41 +384,12 @@ async fn organizers_see_every_team_move_people_with_a_reason_and_export_csv() {
             .unwrap()
             .id
             .to_string();
-
-        let res = app
-            .post_form(
-                &format!("{EVENT}/teams/move"),
-                &[("user_id", &bob_id), ("team_id", &team_id), ("reason", "")],
-                Some(&organizer),
-            )
-            .await;
-        let page = app
-            .get_as(&location(&res), &organizer)
-            .await
-            .text()
-            .await
-            .unwrap();
+        let page = move_to(&app, &organizer, &bob_id, &team_id, "").await;
         assert_eq!(
             notice(&page, "team-notice"),
             "Say why: organizer changes are recorded with a reason."
         );
-        let res = app
-            .post_form(
-                &format!("{EVENT}/teams/move"),
-                &[
-                    ("user_id", &bob_id),
-                    ("team_id", &team_id),
-                    ("reason", "asked at the desk"),
-                ],
-                Some(&organizer),
-            )
-            .await;
-        let page = app
-            .get_as(&location(&res), &organizer)
-            .await
-            .text()
-            .await
-            .unwrap();
+        let page = move_to(&app, &organizer, &bob_id, &team_id, "asked at the desk").await;
         assert_eq!(
             notice(&page, "team-notice"),
             "Moved, and recorded in the audit log."
@@ -484,12 +398,7 @@ async fn organizers_see_every_team_move_people_with_a_reason_and_export_csv() {
         assert!(page.contains("asked at the desk"));
         assert!(page.contains("2/5"));
 
-        let csv = app
-            .get_as(&format!("{EVENT}/teams.csv"), &organizer)
-            .await
-            .text()
-            .await
-            .unwrap();
+        let csv = app.page_as(&format!("{EVENT}/teams.csv"), &organizer).await;
         let mut lines = csv.split("\r\n");
         assert_eq!(
             lines.next().unwrap(),
@@ -512,12 +421,7 @@ async fn organizers_see_every_team_move_people_with_a_reason_and_export_csv() {
                     .status(),
                 403
             );
-            let page = app
-                .get_as(&format!("{EVENT}/teams"), cookie)
-                .await
-                .text()
-                .await
-                .unwrap();
+            let page = app.page_as(&format!("{EVENT}/teams"), cookie).await;
             assert!(page.contains("Organizers only") && !page.contains("asked at the desk"));
             let res = app
                 .post_form(
@@ -537,25 +441,10 @@ async fn organizers_see_every_team_move_people_with_a_reason_and_export_csv() {
 async fn members_of_another_team_cannot_touch_or_read_a_team() {
     each_app(|app| async move {
         let event = app.event_id().await;
-        let ada = app.participant_looking_for_team("ada@example.org").await;
-        act(
-            &app,
-            "create",
-            &[("name", "Nebula"), ("time_zone", "Europe/Paris")],
-            &ada,
-        )
-        .await;
-        let code = code_of(&app, "Nebula").await;
-        let bob = app.participant_looking_for_team("bob@example.org").await;
-        act(&app, "join", &[("code", &code)], &bob).await;
+        let (_, code) = ada_creates_nebula(&app).await;
+        let (bob, _) = joins(&app, "bob@example.org", &code).await;
         let eve = app.participant_looking_for_team("eve@example.org").await;
-        act(
-            &app,
-            "create",
-            &[("name", "Comet"), ("time_zone", "UTC")],
-            &eve,
-        )
-        .await;
+        create_team(&app, &eve, "Comet", "UTC").await;
         let bob_id = app.user_id(&bob).await.to_string();
 
         // Eve is captain of Comet, not Nebula: removing Bob fails.
@@ -565,33 +454,20 @@ async fn members_of_another_team_cannot_touch_or_read_a_team() {
             "That person is not in your team."
         );
         // Her page shows her team, never Nebula's code or members.
-        let page = app
-            .get_as(&format!("{EVENT}/team"), &eve)
-            .await
-            .text()
-            .await
-            .unwrap();
+        let page = app.page_as(&format!("{EVENT}/team"), &eve).await;
         assert!(!page.contains(&code) && !page.contains("bob"), "{page}");
         let nebula = app.store.team_by_code(event, &code).await.unwrap().unwrap();
         assert_eq!(nebula.member_count, 2);
         // A forged notice is not shown.
         let page = app
-            .get_as(
+            .page_as(
                 &format!("{EVENT}/team?err=Your%20account%20is%20banned&sig=00"),
                 &eve,
             )
-            .await
-            .text()
-            .await
-            .unwrap();
+            .await;
         assert!(!page.contains("banned"));
         // Anonymous visitors see no team data at all.
-        let page = app
-            .get(&format!("{EVENT}/finder"))
-            .await
-            .text()
-            .await
-            .unwrap();
+        let page = app.page(&format!("{EVENT}/finder")).await;
         assert!(!page.contains("Nebula") && page.contains("to see who is looking"));
     })
     .await;

@@ -4,7 +4,7 @@
 
 use hackboard::store::{Left, RegisterOutcome, Store, StoreError, ZoneMove};
 use hackboard_domain::team::TeamError;
-use hackboard_tests::{each_event, people, t0};
+use hackboard_tests::{each_event, new_team, people, register, t0};
 
 /// `n` accounts, registered for the event unless `registered` is false.
 async fn participants(
@@ -17,30 +17,28 @@ async fn participants(
     let ids = people(store, n, prefix).await;
     if registered {
         for &u in &ids {
-            let out = store
-                .register(event, u, "{}", true, None, false, t0(), &|_| None)
-                .await
-                .unwrap();
-            assert_eq!(out, RegisterOutcome::Registered);
+            assert_eq!(register(store, event, u).await, RegisterOutcome::Registered);
         }
     }
     ids
 }
 
 async fn team(store: &Store, event: i64, captain: i64, name: &str) -> i64 {
-    store
-        .create_team(
-            event,
-            captain,
-            name,
-            &name.to_lowercase(),
-            "",
-            "Europe/Paris",
-            &format!("code-{name}"),
-            t0(),
-        )
-        .await
-        .unwrap()
+    new_team(store, event, captain, name, "Europe/Paris").await
+}
+
+/// `n` registered people, the first of them captain of a team `name`:
+/// their ids and the team's.
+async fn people_and_team(
+    store: &Store,
+    event: i64,
+    n: usize,
+    prefix: &str,
+    name: &str,
+) -> (Vec<i64>, i64) {
+    let p = participants(store, event, n, prefix, true).await;
+    let team = team(store, event, p[0], name).await;
+    (p, team)
 }
 
 /// A move out of Europe/Paris, read at instant 0 and open until `until`.
@@ -274,8 +272,7 @@ async fn names_are_unique_per_event_without_case_and_only_registered_people_form
 #[tokio::test]
 async fn the_last_member_leaving_deletes_the_team_and_a_captain_leaving_hands_over() {
     each_event(|store, event| async move {
-        let p = participants(&store, event, 3, "l", true).await;
-        let t = team(&store, event, p[0], "Solo").await;
+        let (p, t) = people_and_team(&store, event, 3, "l", "Solo").await;
         store.join_team(event, t, p[1], 5, t0()).await.unwrap();
         store.join_team(event, t, p[2], 5, t0()).await.unwrap();
         assert_eq!(
@@ -307,8 +304,7 @@ async fn the_last_member_leaving_deletes_the_team_and_a_captain_leaving_hands_ov
 #[tokio::test]
 async fn invitations_and_requests_are_one_per_team_and_person_and_vanish_on_joining() {
     each_event(|store, event| async move {
-        let p = participants(&store, event, 3, "q", true).await;
-        let a = team(&store, event, p[0], "Alpha").await;
+        let (p, a) = people_and_team(&store, event, 3, "q", "Alpha").await;
         let b = team(&store, event, p[1], "Beta").await;
         store
             .create_team_request(event, a, p[2], "invitation", p[0], "", None, t0())
@@ -368,8 +364,7 @@ async fn the_finder_lists_only_registered_people_who_are_looking_and_in_no_team(
 #[tokio::test]
 async fn an_organizer_moves_past_the_limit_with_a_reason_in_the_audit_log() {
     each_event(|store, event| async move {
-        let p = participants(&store, event, 3, "m", true).await;
-        let a = team(&store, event, p[0], "Full").await;
+        let (p, a) = people_and_team(&store, event, 3, "m", "Full").await;
         store.join_team(event, a, p[1], 2, t0()).await.unwrap();
         assert!(matches!(
             refusal(store.join_team(event, a, p[2], 2, t0()).await),
@@ -416,8 +411,7 @@ async fn an_organizer_moves_past_the_limit_with_a_reason_in_the_audit_log() {
 #[tokio::test]
 async fn tracks_and_team_details_are_kept() {
     each_event(|store, event| async move {
-        let p = participants(&store, event, 1, "t", true).await;
-        let a = team(&store, event, p[0], "Tracks").await;
+        let (_, a) = people_and_team(&store, event, 1, "t", "Tracks").await;
         store
             .set_team_tracks(a, &["fine-tuning".into()])
             .await
@@ -462,8 +456,7 @@ async fn tracks_and_team_details_are_kept() {
 #[tokio::test]
 async fn withdrawing_from_the_event_takes_a_person_out_of_their_team() {
     each_event(|store, event| async move {
-        let p = participants(&store, event, 3, "w", true).await;
-        let t = team(&store, event, p[0], "Nebula").await;
+        let (p, t) = people_and_team(&store, event, 3, "w", "Nebula").await;
         store.join_team(event, t, p[1], 5, t0()).await.unwrap();
         // The captain withdraws: the longest-standing member takes over.
         store
