@@ -358,3 +358,47 @@ fn credit_codes_import_from_a_csv_file_all_or_nothing() {
         text(&out.stderr)
     );
 }
+
+/// Each run on PostgreSQL, even with `RUST_LOG=info`, says what it did
+/// and nothing about the migrations table it found in place.
+#[tokio::test]
+async fn migrating_twice_on_postgresql_logs_no_notice() {
+    if std::env::var("HACKBOARD_SKIP_POSTGRES").as_deref() == Ok("1") {
+        eprintln!("HACKBOARD_SKIP_POSTGRES=1: skipped");
+        return;
+    }
+    let admin_url = std::env::var("HACKBOARD_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let name = format!("hb_cli_{}", std::process::id());
+    let admin = sqlx::PgPool::connect(&admin_url).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&admin)
+        .await
+        .unwrap();
+    let (server, _) = admin_url
+        .rsplit_once('/')
+        .expect("a PostgreSQL URL names a database");
+    let url = format!("{server}/{name}");
+    let dir = tempfile::tempdir().unwrap();
+    let run = || {
+        Command::new(env!("CARGO_BIN_EXE_hackboard"))
+            .arg("migrate")
+            .env("HACKBOARD_DATA_DIR", dir.path())
+            .env("DATABASE_URL", &url)
+            .env_remove("HACKBOARD_CONFIG")
+            .env("RUST_LOG", "info")
+            .output()
+            .expect("run hackboard")
+    };
+    let first = run();
+    let second = run();
+    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
+        .execute(&admin)
+        .await
+        .unwrap();
+    for out in [first, second] {
+        let err = text(&out.stderr);
+        assert!(out.status.success(), "{err}");
+        assert!(!err.contains("already exists"), "{err}");
+    }
+}

@@ -1,9 +1,11 @@
 //! `/api/v1` for the signed-in account.
 
 use crate::state::AppState;
-use crate::web::error::{ApiError, ErrorBody};
+use crate::web::error::{ApiError, ApiPath, ErrorBody};
+use crate::web::extract::SignedIn;
 use axum::Json;
 use axum::extract::State;
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -11,7 +13,10 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 /// Routes under `/api/v1`, with their OpenAPI paths and schemas, from
 /// each handler's `#[utoipa::path]`.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(me))
+    OpenApiRouter::new()
+        .routes(routes!(me))
+        .routes(routes!(tokens))
+        .routes(routes!(revoke_token))
 }
 
 /// The signed-in account (session cookie or personal API token).
@@ -52,4 +57,75 @@ pub(crate) async fn me(
         github_handle: user.github_handle,
         hugging_face_handle: user.hf_handle,
     }))
+}
+
+/// One personal API token (never its secret, which is shown once, when
+/// it is made on the account page).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenOut {
+    pub id: i64,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    /// Set once revoked: the token no longer signs anyone in.
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+fn instant(ms: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+/// The caller's personal API tokens, revoked ones included.
+#[utoipa::path(get, path = "/api/v1/me/tokens", tag = "account",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The caller's tokens, oldest first", body = Vec<TokenOut>),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+    ))]
+pub(crate) async fn tokens(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+) -> Result<Json<Vec<TokenOut>>, ApiError> {
+    let tokens = state.backend.store.api_tokens_of(user.id).await?;
+    Ok(Json(
+        tokens
+            .into_iter()
+            .map(|t| TokenOut {
+                id: t.id,
+                name: t.name,
+                created_at: instant(t.created_at),
+                last_used_at: t.last_used_at.map(instant),
+                revoked_at: t.revoked_at.map(instant),
+            })
+            .collect(),
+    ))
+}
+
+/// Revoke one of the caller's tokens (it may be the one making the call).
+#[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", tag = "account",
+    params(("id" = i64, Path, description = "The token's id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "No live token of the caller's has this id", body = ErrorBody),
+    ))]
+pub(crate) async fn revoke_token(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<axum::http::StatusCode, ApiError> {
+    let now = state.backend.clock.now();
+    if state
+        .backend
+        .store
+        .revoke_api_token(user.id, id, now)
+        .await?
+    {
+        Ok(axum::http::StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::NotFound(
+            "You have no live token with this id.".into(),
+        ))
+    }
 }

@@ -17,7 +17,7 @@ mod registrations;
 mod submissions;
 mod teams;
 
-use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -257,7 +257,11 @@ impl Store {
                 .max_lifetime(Duration::from_secs(30 * 60))
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(10))
-                .connect(url)
+                .connect_with(
+                    // Notices ("relation _sqlx_migrations already exists,
+                    // skipping" on every start) are not for the log.
+                    PgConnectOptions::from_str(url)?.options([("client_min_messages", "warning")]),
+                )
                 .await?;
             Ok(Store {
                 pool: Pool::Postgres(pool),

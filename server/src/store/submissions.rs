@@ -47,7 +47,11 @@ pub struct SubmissionVersion {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Saved {
     /// Saved as this version.
-    Saved { version: i64, status: String },
+    Saved {
+        id: i64,
+        version: i64,
+        status: String,
+    },
     /// Someone saved first: this is the current submission; the caller's
     /// text was kept as a version that did not become current.
     Conflict(Box<StoredSubmission>),
@@ -214,7 +218,11 @@ impl Store {
                         enqueue!(tx, mail, now);
                     }
                 }
-                Saved::Saved { version, status }
+                Saved::Saved {
+                    id,
+                    version,
+                    status,
+                }
             };
             Ok::<Saved, StoreError>(outcome)
         })

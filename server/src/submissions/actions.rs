@@ -35,6 +35,8 @@ pub type SubmitResult<T> = Result<T, SubmitFail>;
 /// What a save did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SaveDone {
+    /// The submission's id (also its project's).
+    pub id: i64,
     pub version: i64,
     pub status: String,
     pub hash: String,
@@ -152,7 +154,12 @@ impl SubmitActor<'_> {
             })
             .await;
         match saved {
-            Ok(Saved::Saved { version, status }) => Ok(SaveDone {
+            Ok(Saved::Saved {
+                id,
+                version,
+                status,
+            }) => Ok(SaveDone {
+                id,
                 version,
                 status,
                 hash,

@@ -100,6 +100,10 @@ pub struct VersionOut {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SubmissionOut {
     pub team: String,
+    /// The submission's id (also its project's), once saved.
+    pub id: Option<i64>,
+    /// The project's page (public once the gallery opens), once saved.
+    pub project_url: Option<String>,
     pub version: i64,
     /// `none`, `draft` or `submitted`.
     pub status: String,
@@ -124,6 +128,10 @@ pub struct SaveIn {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SaveOut {
+    /// The submission's id (also its project's).
+    pub id: i64,
+    /// The project's page (public once the gallery opens).
+    pub project_url: String,
     pub version: i64,
     pub status: String,
     /// SHA-256 of the saved content (the receipt's).
@@ -197,6 +205,10 @@ pub(crate) async fn mine(
     };
     Json(SubmissionOut {
         team: team.name,
+        id: sub.as_ref().map(|s| s.id),
+        project_url: sub
+            .as_ref()
+            .map(|s| project_url(&state, &event.definition.slug, s.id)),
         version: sub.as_ref().map_or(0, |s| s.version),
         status: sub.as_ref().map_or("none".into(), |s| s.status.clone()),
         content: sub
@@ -211,6 +223,14 @@ pub(crate) async fn mine(
         history,
     })
     .into_response()
+}
+
+/// The project page's address, absolute (the configured base URL).
+fn project_url(state: &AppState, slug: &impl std::fmt::Display, id: i64) -> String {
+    format!(
+        "{}/events/{slug}/projects/{id}",
+        state.config.base_url.trim_end_matches('/')
+    )
 }
 
 /// Save the team's submission from `base_version`; `submit` submits it
@@ -249,6 +269,8 @@ pub(crate) async fn save(
     }
     match saved {
         Ok(d) => Json(SaveOut {
+            id: d.id,
+            project_url: project_url(&state, &event.definition.slug, d.id),
             version: d.version,
             status: d.status,
             hash: d.hash,

@@ -227,3 +227,74 @@ async fn an_id_in_the_path_that_is_not_a_number_gets_a_json_404_that_echoes_noth
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_script_reads_its_submission_id_and_project_url_and_lists_and_revokes_its_tokens() {
+    each_app(|app| async move {
+        let (_, ada) = app.api_participant("ada@example.org").await;
+        let (status, _) = app
+            .call(
+                "POST",
+                &format!("{API}/team"),
+                Some(&ada),
+                Some(json!({"name": "Nebula", "time_zone": "Europe/Paris"})),
+            )
+            .await;
+        assert_eq!(status, 200);
+        let (_, body) = app
+            .call("GET", &format!("{API}/submission"), Some(&ada), None)
+            .await;
+        assert_eq!(
+            (body["id"].clone(), body["project_url"].clone()),
+            (Value::Null, Value::Null)
+        );
+        let (status, saved) = save(&app, &ada, 0).await;
+        assert_eq!(status, 200, "{saved}");
+        let id = saved["id"].as_i64().expect("the save says the id");
+        let page = format!("{}{EVENT}/projects/{id}", app.base);
+        assert_eq!(saved["project_url"], page);
+        let (_, body) = app
+            .call("GET", &format!("{API}/submission"), Some(&ada), None)
+            .await;
+        assert_eq!(
+            (body["id"].as_i64(), body["project_url"].as_str()),
+            (Some(id), Some(page.as_str()))
+        );
+
+        // Tokens: listed without their secret, revoked by id, only one's own.
+        let (_, bob) = app.api_token("bob@example.org").await;
+        let (status, list) = app.call("GET", "/api/v1/me/tokens", Some(&ada), None).await;
+        assert_eq!(status, 200, "{list}");
+        let tokens = list.as_array().unwrap();
+        assert_eq!(tokens.len(), 1);
+        assert!(tokens[0]["revoked_at"].is_null());
+        assert!(
+            !list.to_string().contains(&ada),
+            "the secret is never listed"
+        );
+        let token_id = tokens[0]["id"].as_i64().unwrap();
+        let (status, _) = app
+            .call(
+                "DELETE",
+                &format!("/api/v1/me/tokens/{token_id}"),
+                Some(&bob),
+                None,
+            )
+            .await;
+        assert_eq!(status, 404, "bob cannot revoke ada's token");
+        let (status, _) = app
+            .call(
+                "DELETE",
+                &format!("/api/v1/me/tokens/{token_id}"),
+                Some(&ada),
+                None,
+            )
+            .await;
+        assert_eq!(status, 204);
+        let (status, _) = app.call("GET", "/api/v1/me", Some(&ada), None).await;
+        assert_eq!(status, 401, "a revoked token signs no one in");
+        let (_, list) = app.call("GET", "/api/v1/me/tokens", Some(&bob), None).await;
+        assert_eq!(list.as_array().unwrap().len(), 1, "bob sees only his own");
+    })
+    .await;
+}

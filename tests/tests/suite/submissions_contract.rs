@@ -68,9 +68,14 @@ async fn saves_move_the_version_forward_and_a_submit_queues_the_receipts() {
             .save_submission(&request(event, team, 0, "{\"v\":1}", m[0], false, &[]))
             .await
             .unwrap();
+        let Saved::Saved { id, .. } = &r else {
+            panic!("saved: {r:?}")
+        };
+        let id = *id;
         assert_eq!(
             r,
             Saved::Saved {
+                id,
                 version: 1,
                 status: "draft".into()
             }
@@ -90,6 +95,7 @@ async fn saves_move_the_version_forward_and_a_submit_queues_the_receipts() {
         assert_eq!(
             r,
             Saved::Saved {
+                id,
                 version: 2,
                 status: "submitted".into()
             }
@@ -110,6 +116,7 @@ async fn saves_move_the_version_forward_and_a_submit_queues_the_receipts() {
         assert_eq!(
             r,
             Saved::Saved {
+                id,
                 version: 3,
                 status: "submitted".into()
             }
