@@ -17,6 +17,7 @@ mod eligibility;
 mod eligibility_fetch;
 mod hf_org;
 mod http;
+mod layout;
 mod likes;
 mod likes_contract;
 mod mail;
