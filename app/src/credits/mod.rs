@@ -88,20 +88,22 @@ fn Manage(v: CreditsView) -> impl IntoView {
     view! {
         <section aria-labelledby="manage-title">
             <h2 id="manage-title">"Manage credits (organizers)"</h2>
-            <table id="stock">
-                <thead><tr>
-                    <th scope="col">"Offer"</th><th scope="col">"Given by"</th><th scope="col">"Imported"</th>
-                    <th scope="col">"Assigned"</th><th scope="col">"Revoked"</th><th scope="col">"Left"</th><th scope="col">"Eligible, no code"</th>
-                </tr></thead>
-                <tbody>
-                    {v.stock.clone().into_iter().map(|s| view! {
-                        <tr>
-                            <td>{s.label.clone()}</td><td>{s.delivery.clone()}</td><td>{s.imported}</td>
-                            <td>{s.assigned}</td><td>{s.revoked}</td><td>{s.left}</td><td>{s.waiting.len()}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
+            <div class="table-wrap">
+                <table id="stock">
+                    <thead><tr>
+                        <th scope="col">"Offer"</th><th scope="col">"Given by"</th><th scope="col">"Imported"</th>
+                        <th scope="col">"Assigned"</th><th scope="col">"Revoked"</th><th scope="col">"Left"</th><th scope="col">"Eligible, no code"</th>
+                    </tr></thead>
+                    <tbody>
+                        {v.stock.clone().into_iter().map(|s| view! {
+                            <tr>
+                                <td>{s.label.clone()}</td><td>{s.delivery.clone()}</td><td>{s.imported}</td>
+                                <td>{s.assigned}</td><td>{s.revoked}</td><td>{s.left}</td><td>{s.waiting.len()}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
             <details>
                 <summary>"Add an offer, or change one (same slug)"</summary>
                 <form method="post" action=format!("{base}/offers") class="stack narrow" id="offer-form">
@@ -156,35 +158,43 @@ fn Manage(v: CreditsView) -> impl IntoView {
                         </form>
                         " "<a href=csv>"Export assignments (CSV)"</a>
                         <form method="post" action=format!("{base}/{}/reassign", s.slug) class="filters">
-                            <label for=reassign_id.clone()>"Give code #"</label>
-                            <input id=reassign_id name="code_id" inputmode="numeric" required size="6" />
-                            <label for=format!("{}-to", s.slug)>"to (email or #id)"</label>
-                            <input id=format!("{}-to", s.slug) name="to" required />
-                            <label for=format!("{}-why", s.slug)>"because"</label>
-                            <input id=format!("{}-why", s.slug) name="reason" required />
+                            <div class="field">
+                                <label for=reassign_id.clone()>"Give code #"</label>
+                                <input id=reassign_id name="code_id" inputmode="numeric" required size="6" />
+                            </div>
+                            <div class="field">
+                                <label for=format!("{}-to", s.slug)>"to (email or #id)"</label>
+                                <input id=format!("{}-to", s.slug) name="to" required />
+                            </div>
+                            <div class="field">
+                                <label for=format!("{}-why", s.slug)>"because"</label>
+                                <input id=format!("{}-why", s.slug) name="reason" required />
+                            </div>
                             <button type="submit" class="button secondary">"Reassign"</button>
                         </form>
-                        <table>
-                            <thead><tr><th scope="col">"#"</th><th scope="col">"Code"</th><th scope="col">"Holder"</th><th scope="col">"State"</th><th scope="col">"Revoke"</th></tr></thead>
-                            <tbody>
-                                {s.codes.clone().into_iter().map(|c| {
-                                    let reason_id = format!("revoke-{}", c.id);
-                                    let live = c.state != "free" && !c.state.starts_with("revoked");
-                                    view! {
-                                        <tr>
-                                            <td>{c.id}</td><td><code>{c.code.clone()}</code></td><td>{c.owner.clone()}</td><td>{c.state.clone()}</td>
-                                            <td>{(c.state == "free" || live).then(|| view! {
-                                                <form method="post" action=format!("{base}/codes/{}/revoke", c.id) class="inline">
-                                                    <label for=reason_id.clone() class="visually-hidden">{format!("Why revoke code #{}", c.id)}</label>
-                                                    <input id=reason_id name="reason" required placeholder="why" size="12" />
-                                                    <button type="submit" class="link-button">"Revoke"</button>
-                                                </form>
-                                            })}</td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
+                        <div class="table-wrap">
+                            <table>
+                                <thead><tr><th scope="col">"#"</th><th scope="col">"Code"</th><th scope="col">"Holder"</th><th scope="col">"State"</th><th scope="col">"Revoke"</th></tr></thead>
+                                <tbody>
+                                    {s.codes.clone().into_iter().map(|c| {
+                                        let reason_id = format!("revoke-{}", c.id);
+                                        let live = c.state != "free" && !c.state.starts_with("revoked");
+                                        view! {
+                                            <tr>
+                                                <td>{c.id}</td><td><code>{c.code.clone()}</code></td><td>{c.owner.clone()}</td><td>{c.state.clone()}</td>
+                                                <td>{(c.state == "free" || live).then(|| view! {
+                                                    <form method="post" action=format!("{base}/codes/{}/revoke", c.id) class="inline">
+                                                        <label for=reason_id.clone() class="visually-hidden">{format!("Why revoke code #{}", c.id)}</label>
+                                                        <input id=reason_id name="reason" required placeholder="why" size="12" />
+                                                        <button type="submit" class="link-button">"Revoke"</button>
+                                                    </form>
+                                                })}</td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
                     </section>
                 }
             }).collect_view()}

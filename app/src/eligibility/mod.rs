@@ -88,16 +88,20 @@ fn Report(v: EligibilityReportView) -> impl IntoView {
             }).collect_view()}
         </p>
         <form method="get" action=format!("{base}/eligibility") class="filters">
-            <label for="e-status">"State"</label>
-            <select id="e-status" name="status">
-                <option value="">"Any"</option>
-                {v.counts.iter().map(|(s, label, _)| {
-                    let selected = v.filter == *s;
-                    view! { <option value=s.clone() selected=selected>{label.clone()}</option> }
-                }).collect_view()}
-            </select>
-            <label for="e-q">"Team or title"</label>
-            <input id="e-q" name="q" value=v.query.clone() />
+            <div class="field">
+                <label for="e-status">"State"</label>
+                <select id="e-status" name="status">
+                    <option value="">"Any"</option>
+                    {v.counts.iter().map(|(s, label, _)| {
+                        let selected = v.filter == *s;
+                        view! { <option value=s.clone() selected=selected>{label.clone()}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="e-q">"Team or title"</label>
+                <input id="e-q" name="q" value=v.query.clone() />
+            </div>
             <button type="submit" class="button secondary">"Filter"</button>
         </form>
         <p><a href=csv>"Export as CSV"</a>{format!(" · {} projects shown", v.rows.len())}</p>
@@ -121,20 +125,26 @@ fn Report(v: EligibilityReportView) -> impl IntoView {
                             <p class="meta">"Decisions: "{r.overrides.iter().map(|(k, s, reason, who)| format!("{k} → {s} by {who}: {reason}")).collect::<Vec<_>>().join(" · ")}</p>
                         })}
                         <form method="post" action=decide class="filters">
-                            <label for=format!("{fid}-key")>"Item"</label>
-                            <select id=format!("{fid}-key") name="key">
-                                <option value="project">"The whole project"</option>
-                                {keys.into_iter().map(|(k, l)| view! { <option value=k>{l}</option> }).collect_view()}
-                            </select>
-                            <label for=format!("{fid}-status")>"Decision"</label>
-                            <select id=format!("{fid}-status") name="status">
-                                <option value="fail">"Ineligible / fails"</option>
-                                <option value="pass">"Passes"</option>
-                                <option value="review">"To review"</option>
-                                <option value="clear">"Withdraw the decision"</option>
-                            </select>
-                            <label for=format!("{fid}-reason")>"Reason"</label>
-                            <input id=format!("{fid}-reason") name="reason" required maxlength="500" />
+                            <div class="field">
+                                <label for=format!("{fid}-key")>"Item"</label>
+                                <select id=format!("{fid}-key") name="key">
+                                    <option value="project">"The whole project"</option>
+                                    {keys.into_iter().map(|(k, l)| view! { <option value=k>{l}</option> }).collect_view()}
+                                </select>
+                            </div>
+                            <div class="field">
+                                <label for=format!("{fid}-status")>"Decision"</label>
+                                <select id=format!("{fid}-status") name="status">
+                                    <option value="fail">"Ineligible / fails"</option>
+                                    <option value="pass">"Passes"</option>
+                                    <option value="review">"To review"</option>
+                                    <option value="clear">"Withdraw the decision"</option>
+                                </select>
+                            </div>
+                            <div class="field">
+                                <label for=format!("{fid}-reason")>"Reason"</label>
+                                <input id=format!("{fid}-reason") name="reason" required maxlength="500" />
+                            </div>
                             <button type="submit" class="button secondary">"Record"</button>
                         </form>
                         <form method="post" action=recheck>

@@ -67,22 +67,28 @@ fn Gallery(v: GalleryView) -> impl IntoView {
             None => view! {
                 <p class="meta" id="likes-note">{v.likes_note.clone()}" "<a href=format!("{base}/results")>"Results"</a></p>
                 <form method="get" action=here.clone() class="filters">
-                    <label for="g-track">"Track"</label>
-                    <select id="g-track" name="track">
-                        <option value="">"All tracks"</option>
-                        {v.tracks.iter().map(|(slug, name)| {
-                            let selected = v.track == *slug;
-                            view! { <option value=slug.clone() selected=selected>{name.clone()}</option> }
-                        }).collect_view()}
-                    </select>
-                    <label for="g-q">"Search"</label>
-                    <input id="g-q" name="q" type="search" value=v.q.clone() />
-                    <label for="g-sort">"Order"</label>
-                    <select id="g-sort" name="sort">
-                        <option value="random" selected=v.sort == "random">"Random (yours)"</option>
-                        <option value="likes" selected=v.sort == "likes">"Most liked"</option>
-                        <option value="newest" selected=v.sort == "newest">"Newest"</option>
-                    </select>
+                    <div class="field">
+                        <label for="g-track">"Track"</label>
+                        <select id="g-track" name="track">
+                            <option value="">"All tracks"</option>
+                            {v.tracks.iter().map(|(slug, name)| {
+                                let selected = v.track == *slug;
+                                view! { <option value=slug.clone() selected=selected>{name.clone()}</option> }
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="g-q">"Search"</label>
+                        <input id="g-q" name="q" type="search" value=v.q.clone() />
+                    </div>
+                    <div class="field">
+                        <label for="g-sort">"Order"</label>
+                        <select id="g-sort" name="sort">
+                            <option value="random" selected=v.sort == "random">"Random (yours)"</option>
+                            <option value="likes" selected=v.sort == "likes">"Most liked"</option>
+                            <option value="newest" selected=v.sort == "newest">"Newest"</option>
+                        </select>
+                    </div>
                     <button type="submit" class="button secondary">"Show"</button>
                 </form>
                 <p class="meta">{format!("{} project{} · page {} of {}", v.total, if v.total == 1 { "" } else { "s" }, v.page, v.pages)}</p>
@@ -246,8 +252,10 @@ fn Review(v: LikesReviewView) -> impl IntoView {
                     <div class="table-wrap">{table(g.likes.clone())}</div>
                     <form method="post" action=void.clone() class="filters">
                         <input type="hidden" name="ids" value=ids />
-                        <label for=rid.clone()>"Reason"</label>
-                        <input id=rid name="reason" required maxlength="500" />
+                        <div class="field">
+                            <label for=rid.clone()>"Reason"</label>
+                            <input id=rid name="reason" required maxlength="500" />
+                        </div>
                         <button type="submit" class="button secondary">"Void these likes"</button>
                     </form>
                 </section>

@@ -276,26 +276,32 @@ fn RegistrationList(v: RegistrationsView) -> impl IntoView {
         {message.map(|(role, text)| view! { <p class="notice" role=role id="organizer-message">{text}</p> })}
         {v.places.clone().map(|p| view! { <p class="meta">{p}</p> })}
         <form method="get" action=filter_action class="filters">
-            <label for="f-status">"Status"</label>
-            <select id="f-status" name="status">
-                <option value="">"Any"</option>
-                <option value="registered">"Registered"</option>
-                <option value="waitlisted">"Waitlisted"</option>
-                <option value="rejected">"Rejected"</option>
-                <option value="withdrawn">"Withdrawn"</option>
-            </select>
-            <label for="f-hf">"Joined the HF org"</label>
-            <select id="f-hf" name="hf">
-                <option value="">"Any"</option>
-                <option value="yes">"Yes"</option>
-                <option value="no">"No"</option>
-            </select>
-            <label for="f-looking">"Looking for a team"</label>
-            <select id="f-looking" name="looking">
-                <option value="">"Any"</option>
-                <option value="yes">"Yes"</option>
-                <option value="no">"No"</option>
-            </select>
+            <div class="field">
+                <label for="f-status">"Status"</label>
+                <select id="f-status" name="status">
+                    <option value="">"Any"</option>
+                    <option value="registered">"Registered"</option>
+                    <option value="waitlisted">"Waitlisted"</option>
+                    <option value="rejected">"Rejected"</option>
+                    <option value="withdrawn">"Withdrawn"</option>
+                </select>
+            </div>
+            <div class="field">
+                <label for="f-hf">"Joined the HF org"</label>
+                <select id="f-hf" name="hf">
+                    <option value="">"Any"</option>
+                    <option value="yes">"Yes"</option>
+                    <option value="no">"No"</option>
+                </select>
+            </div>
+            <div class="field">
+                <label for="f-looking">"Looking for a team"</label>
+                <select id="f-looking" name="looking">
+                    <option value="">"Any"</option>
+                    <option value="yes">"Yes"</option>
+                    <option value="no">"No"</option>
+                </select>
+            </div>
             <button type="submit" class="button secondary">"Filter"</button>
         </form>
         {v.hf_org.clone().map(|h| view! {
@@ -386,16 +392,20 @@ fn InviteLinks(
                 "Registration is open to anyone; invite links are only needed if you make the event invite-only."
             }}</p>
             {new_invite.map(|url| view! {
-                <p class="notice ok" role="status">
+                <p class="notice ok field" role="status">
                     <label for="new-invite">"New invite link (shown once)"</label>
-                    <input id="new-invite" readonly value=url size="60" />
+                    <input id="new-invite" readonly value=url />
                 </p>
             })}
             <form method="post" action=create class="filters">
-                <label for="max_uses">"Uses"</label>
-                <input id="max_uses" name="max_uses" type="number" min="1" max="100000" value="1" />
-                <label for="valid_days">"Valid for (days, empty: no expiry)"</label>
-                <input id="valid_days" name="valid_days" type="number" min="1" max="365" />
+                <div class="field">
+                    <label for="max_uses">"Uses"</label>
+                    <input id="max_uses" name="max_uses" type="number" min="1" max="100000" value="1" />
+                </div>
+                <div class="field">
+                    <label for="valid_days">"Valid for (days, empty: no expiry)"</label>
+                    <input id="valid_days" name="valid_days" type="number" min="1" max="365" />
+                </div>
                 <button type="submit" class="button secondary">"Create an invite link"</button>
             </form>
             {(!invites.is_empty()).then(|| view! {
@@ -459,13 +469,17 @@ fn Staff(slug: String, staff: Vec<crate::wire::StaffRow>, viewer_id: i64) -> imp
                 }).collect_view()}
             </ul>
             <form method="post" action=grant class="filters">
-                <label for="staff-email">"Email of their account"</label>
-                <input id="staff-email" name="email" type="email" required />
-                <label for="staff-role">"Role"</label>
-                <select id="staff-role" name="role">
-                    <option value="judge">"Judge"</option>
-                    <option value="organizer">"Organizer"</option>
-                </select>
+                <div class="field">
+                    <label for="staff-email">"Email of their account"</label>
+                    <input id="staff-email" name="email" type="email" required />
+                </div>
+                <div class="field">
+                    <label for="staff-role">"Role"</label>
+                    <select id="staff-role" name="role">
+                        <option value="judge">"Judge"</option>
+                        <option value="organizer">"Organizer"</option>
+                    </select>
+                </div>
                 <button type="submit" class="button secondary">"Grant"</button>
             </form>
         </section>

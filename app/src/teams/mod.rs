@@ -68,8 +68,10 @@ fn NoTeam(v: MyTeamView, finder: String) -> impl IntoView {
         <section aria-labelledby="join-title">
             <h2 id="join-title">"Join a team"</h2>
             <form method="post" action=format!("{base}/join") class="filters">
-                <label for="code">"Invite code"</label>
-                <input id="code" name="code" required maxlength="40" value=v.code.clone() autocomplete="off" />
+                <div class="field">
+                    <label for="code">"Invite code"</label>
+                    <input id="code" name="code" required maxlength="40" value=v.code.clone() autocomplete="off" />
+                </div>
                 <button type="submit" class="button">"Join"</button>
             </form>
             <p>"No team yet? "<a href=finder>"Find teammates"</a>" — or start one:"</p>
@@ -140,24 +142,26 @@ fn TeamPanel(t: TeamView, v: MyTeamView) -> impl IntoView {
         <section aria-labelledby="team-title" id="team">
             <TeamLive slug=v.slug.clone() team=t.clone() />
             {(!t.full).then(|| view! {
-                <p>
+                <p class="field">
                     <label for="invite-link">"Invite link (anyone with it can join)"</label>
-                    <input id="invite-link" readonly value=t.invite_url.clone() size="60" />
-                    " "<span class="meta">{format!("Code: {}", t.invite_code)}</span>
+                    <input id="invite-link" readonly value=t.invite_url.clone() />
+                    <span class="meta">{format!("Code: {}", t.invite_code)}</span>
                 </p>
                 <form method="post" action=format!("{base}/code") class="inline">
                     <button type="submit" class="link-button">"Make a new link (the old one stops working)"</button>
                 </form>
                 <form method="post" action=format!("{base}/invite") class="filters">
-                    <label for="invite-who">"Invite by email or GitHub / Hugging Face handle"</label>
-                    <input id="invite-who" name="who" required maxlength="200" />
+                    <div class="field">
+                        <label for="invite-who">"Invite by email or GitHub / Hugging Face handle"</label>
+                        <input id="invite-who" name="who" required maxlength="200" />
+                    </div>
                     <button type="submit" class="button secondary">"Invite"</button>
                 </form>
             })}
         </section>
         <section aria-labelledby="tracks-title">
             <h2 id="tracks-title">{if single { "Track" } else { "Tracks" }}</h2>
-            <form method="post" action=format!("{base}/tracks") id="track-form">
+            <form method="post" action=format!("{base}/tracks") class="stack" id="track-form">
                 <fieldset>
                     <legend>{if single { "Choose your track".to_owned() } else { format!("Choose up to {} tracks", v.tracks_per_team) }}</legend>
                     {v.tracks.clone().into_iter().map(|tr| {
@@ -182,16 +186,18 @@ fn TeamPanel(t: TeamView, v: MyTeamView) -> impl IntoView {
         </section>
         <section aria-labelledby="deadlines-title">
             <h2 id="deadlines-title">"Your team's deadlines"</h2>
-            <table>
-                <thead><tr><th scope="col">"Milestone"</th><th scope="col">"Team time"</th><th scope="col">"Your time"</th></tr></thead>
-                <tbody>
-                    {t.deadlines.clone().into_iter().map(|d| view! {
-                        <tr class=if d.passed { "passed" } else { "" }>
-                            <td>{d.title}</td><td>{d.team_time}</td><td>{d.your_time}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
+            <div class="table-wrap">
+                <table>
+                    <thead><tr><th scope="col">"Milestone"</th><th scope="col">"Team time"</th><th scope="col">"Your time"</th></tr></thead>
+                    <tbody>
+                        {t.deadlines.clone().into_iter().map(|d| view! {
+                            <tr class=if d.passed { "passed" } else { "" }>
+                                <td>{d.title}</td><td>{d.team_time}</td><td>{d.your_time}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
         </section>
         <section aria-labelledby="details-title">
             <h2 id="details-title">"Team details"</h2>
@@ -276,20 +282,28 @@ fn Finder(v: FinderView) -> impl IntoView {
                     </form>
                 })}
                 <form method="get" action=format!("{base}/finder") class="filters">
-                    <label for="f-skill">"Skill"</label>
-                    <input id="f-skill" name="skill" value=v.skill.clone() />
-                    <label for="f-track">"Track"</label>
-                    <select id="f-track" name="track">
-                        <option value="">"Any"</option>
-                        {v.tracks.clone().into_iter().map(|(slug, name)| {
-                            let selected = v.track == slug;
-                            view! { <option value=slug selected=selected>{name}</option> }
-                        }).collect_view()}
-                    </select>
-                    <label for="f-from">"UTC offset from"</label>
-                    <input id="f-from" name="tz_from" type="number" min="-12" max="14" value=v.tz_from.clone() />
-                    <label for="f-to">"to"</label>
-                    <input id="f-to" name="tz_to" type="number" min="-12" max="14" value=v.tz_to.clone() />
+                    <div class="field">
+                        <label for="f-skill">"Skill"</label>
+                        <input id="f-skill" name="skill" value=v.skill.clone() />
+                    </div>
+                    <div class="field">
+                        <label for="f-track">"Track"</label>
+                        <select id="f-track" name="track">
+                            <option value="">"Any"</option>
+                            {v.tracks.clone().into_iter().map(|(slug, name)| {
+                                let selected = v.track == slug;
+                                view! { <option value=slug selected=selected>{name}</option> }
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="f-from">"UTC offset from"</label>
+                        <input id="f-from" name="tz_from" type="number" min="-12" max="14" value=v.tz_from.clone() />
+                    </div>
+                    <div class="field">
+                        <label for="f-to">"to"</label>
+                        <input id="f-to" name="tz_to" type="number" min="-12" max="14" value=v.tz_to.clone() />
+                    </div>
                     <button type="submit" class="button secondary">"Filter"</button>
                 </form>
                 <h2>"Teams looking for members"</h2>
@@ -307,8 +321,10 @@ fn Finder(v: FinderView) -> impl IntoView {
                                     {can_ask.then(|| view! {
                                         <form method="post" action=format!("{base}/team/ask") class="filters">
                                             <input type="hidden" name="team_id" value=t.id.to_string() />
-                                            <label for=format!("msg-{}", t.id)>"Message"</label>
-                                            <input id=format!("msg-{}", t.id) name="message" maxlength="1000" />
+                                            <div class="field">
+                                                <label for=format!("msg-{}", t.id)>"Message"</label>
+                                                <input id=format!("msg-{}", t.id) name="message" maxlength="1000" />
+                                            </div>
                                             <button type="submit" class="button secondary" aria-label=label>"Ask to join"</button>
                                         </form>
                                     })}
@@ -385,22 +401,26 @@ fn TeamsAdmin(v: TeamsAdminView) -> impl IntoView {
         <h1>"Teams · "<a href=base.clone()>{v.event_name.clone()}</a></h1>
         <NoticeLine notice=v.notice.clone() />
         <form method="get" action=format!("{base}/teams") class="filters">
-            <label for="t-track">"Track"</label>
-            <select id="t-track" name="track">
-                <option value="">"Any"</option>
-                <option value="none" selected=v.track == "none">"None chosen"</option>
-                {v.tracks.clone().into_iter().map(|(slug, name)| {
-                    let selected = v.track == slug;
-                    view! { <option value=slug selected=selected>{name}</option> }
-                }).collect_view()}
-            </select>
-            <label for="t-size">"Size"</label>
-            <select id="t-size" name="size">
-                <option value="">"Any"</option>
-                <option value="open" selected=v.size == "open">"Has room"</option>
-                <option value="full" selected=v.size == "full">"Full"</option>
-                <option value="outside" selected=v.size == "outside">"Outside the limits"</option>
-            </select>
+            <div class="field">
+                <label for="t-track">"Track"</label>
+                <select id="t-track" name="track">
+                    <option value="">"Any"</option>
+                    <option value="none" selected=v.track == "none">"None chosen"</option>
+                    {v.tracks.clone().into_iter().map(|(slug, name)| {
+                        let selected = v.track == slug;
+                        view! { <option value=slug selected=selected>{name}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="t-size">"Size"</label>
+                <select id="t-size" name="size">
+                    <option value="">"Any"</option>
+                    <option value="open" selected=v.size == "open">"Has room"</option>
+                    <option value="full" selected=v.size == "full">"Full"</option>
+                    <option value="outside" selected=v.size == "outside">"Outside the limits"</option>
+                </select>
+            </div>
             <button type="submit" class="button secondary">"Filter"</button>
         </form>
         <p><a href=csv>"Export as CSV"</a>{format!(" · {} registered participants in no team", v.unassigned.len())}</p>

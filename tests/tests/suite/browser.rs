@@ -15,7 +15,7 @@ use std::time::Duration;
 /// Chromium driven through chromedriver; both are killed (by process group)
 /// when this is dropped, even if the test fails.
 pub(crate) struct Browser {
-    client: fantoccini::Client,
+    pub(crate) client: fantoccini::Client,
     driver: Child,
     _profile: tempfile::TempDir,
     _turn: Option<tokio::sync::MutexGuard<'static, ()>>,
@@ -106,7 +106,7 @@ async fn try_start_browser(time_zone: &str) -> Option<Browser> {
 
 /// One browser at a time (two parallel tests could race for a port), and
 /// a fresh port if chromedriver could not take the first one.
-async fn start_browser(time_zone: &str) -> Browser {
+pub(crate) async fn start_browser(time_zone: &str) -> Browser {
     static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
     let turn = TURN.lock().await;
     for _ in 0..3 {
@@ -134,7 +134,7 @@ async fn serve_file(body: String) -> String {
 }
 
 /// Runs axe-core (WCAG 2 A and AA rules) on the current page.
-async fn assert_accessible(browser: &Browser) {
+pub(crate) async fn assert_accessible(browser: &Browser) {
     let c = &browser.client;
     let axe =
         std::fs::read_to_string(workspace_root().join(".tools/node_modules/axe-core/axe.min.js"))
@@ -166,7 +166,7 @@ async fn assert_accessible(browser: &Browser) {
 }
 
 /// Waits (up to 10 s) until the element's text is `expected`.
-async fn wait_for_text(browser: &Browser, css: &str, expected: &str) {
+pub(crate) async fn wait_for_text(browser: &Browser, css: &str, expected: &str) {
     let mut last = String::new();
     for _ in 0..100 {
         if let Ok(e) = browser.client.find(fantoccini::Locator::Css(css)).await {
@@ -180,7 +180,7 @@ async fn wait_for_text(browser: &Browser, css: &str, expected: &str) {
     panic!("{css}: expected {expected:?}, last saw {last:?}");
 }
 
-async fn text_of(browser: &Browser, css: &str) -> String {
+pub(crate) async fn text_of(browser: &Browser, css: &str) -> String {
     browser
         .client
         .find(fantoccini::Locator::Css(css))
@@ -389,7 +389,7 @@ async fn a_participant_signs_in_with_an_email_link_and_registers_for_the_demo_ev
 
 /// Puts `cookie` ("name=value", as `TestApp::sign_in` returns it) in the
 /// browser, replacing whoever was signed in.
-async fn become_user(browser: &Browser, app: &hackboard_tests::TestApp, cookie: &str) {
+pub(crate) async fn become_user(browser: &Browser, app: &hackboard_tests::TestApp, cookie: &str) {
     let c = &browser.client;
     c.goto(&app.url("/")).await.unwrap();
     c.delete_all_cookies().await.unwrap();

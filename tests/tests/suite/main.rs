@@ -18,6 +18,7 @@ mod eligibility_fetch;
 mod hardening;
 mod hf_org;
 mod http;
+mod layout;
 mod likes;
 mod likes_contract;
 mod mail;
