@@ -1,7 +1,7 @@
 //! `/api/v1` for the signed-in account.
 
 use crate::state::AppState;
-use crate::web::error::{ApiError, ErrorBody};
+use crate::web::error::{ApiError, NotSignedIn};
 use axum::Json;
 use axum::extract::State;
 use serde::Serialize;
@@ -30,7 +30,7 @@ pub struct MeOut {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The signed-in account", body = MeOut),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        NotSignedIn,
     ))]
 pub(crate) async fn me(
     State(state): State<AppState>,
