@@ -1,7 +1,7 @@
 //! `/api/v1` for the signed-in account.
 
 use crate::state::AppState;
-use crate::web::error::{ApiError, ApiPath, ErrorBody};
+use crate::web::error::{ApiError, ApiPath, ErrorBody, NotSignedIn};
 use crate::web::extract::SignedIn;
 use axum::Json;
 use axum::extract::State;
@@ -35,7 +35,7 @@ pub struct MeOut {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The signed-in account", body = MeOut),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        NotSignedIn,
     ))]
 pub(crate) async fn me(
     State(state): State<AppState>,
@@ -80,7 +80,7 @@ fn instant(ms: i64) -> DateTime<Utc> {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The caller's tokens, oldest first", body = Vec<TokenOut>),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        NotSignedIn,
     ))]
 pub(crate) async fn tokens(
     State(state): State<AppState>,
@@ -107,7 +107,7 @@ pub(crate) async fn tokens(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Revoked"),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        NotSignedIn,
         (status = 404, description = "No live token of the caller's has this id", body = ErrorBody),
     ))]
 pub(crate) async fn revoke_token(

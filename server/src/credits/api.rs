@@ -4,7 +4,9 @@
 
 use crate::credits::actions::CreditActor;
 use crate::state::AppState;
-use crate::web::error::{ApiError, ApiJson, ApiPath, ErrorBody};
+use crate::web::error::{
+    ApiError, ApiJson, ApiPath, ErrorBody, NoSuchEvent, NotOrganizer, NotSignedIn,
+};
 use crate::web::extract::{EventPath, SignedIn};
 use axum::Json;
 use axum::extract::State;
@@ -109,8 +111,7 @@ macro_rules! with_actor {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The caller's credits", body = CreditsView),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 404, description = "No such event", body = ErrorBody),
+        NotSignedIn, NoSuchEvent,
     ))]
 pub(crate) async fn my_credits(
     State(state): State<AppState>,
@@ -123,7 +124,7 @@ pub(crate) async fn my_credits(
         .credits_view(&slug, &headers, &[])
         .await?
         .map(Json)
-        .ok_or_else(|| ApiError::NotFound(format!("No event has the slug \"{slug}\".")))
+        .ok_or_else(|| ApiError::no_event(&slug))
 }
 
 /// Claim a code (for the caller's team, for a team offer). A repeated
@@ -134,7 +135,7 @@ pub(crate) async fn my_credits(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The caller's code", body = ClaimOut),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        NotSignedIn,
         (status = 403, description = "Not eligible: the message says which condition is missing", body = ErrorBody),
         (status = 404, description = "No such event or offer", body = ErrorBody),
         (status = 409, description = "Outside the offer's window, sent by organizers, no codes, or all claimed", body = ErrorBody),
@@ -159,7 +160,7 @@ pub(crate) async fn claim(
     request_body = ImportIn, security(("bearer" = [])),
     responses(
         (status = 200, description = "Imported", body = ImportOut),
-        (status = 403, description = "Not an organizer of this event", body = ErrorBody),
+        NotOrganizer,
         (status = 404, description = "No such event or offer", body = ErrorBody),
         (status = 422, description = "Bad rows, each by line number; nothing imported", body = ErrorBody),
     ))]
@@ -181,7 +182,7 @@ pub(crate) async fn import(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "What was sent, and who is still waiting", body = DistributeOut),
-        (status = 403, description = "Not an organizer of this event", body = ErrorBody),
+        NotOrganizer,
         (status = 404, description = "No such event or offer", body = ErrorBody),
         (status = 409, description = "Outside the offer's window, or an offer without codes", body = ErrorBody),
     ))]
@@ -206,7 +207,7 @@ pub(crate) async fn distribute(
     request_body = RevokeIn, security(("bearer" = [])),
     responses(
         (status = 200, description = "Revoked", body = DoneOut),
-        (status = 403, description = "Not an organizer of this event", body = ErrorBody),
+        NotOrganizer,
         (status = 404, description = "No such live code in this event", body = ErrorBody),
         (status = 422, description = "No reason given", body = ErrorBody),
     ))]
@@ -231,8 +232,7 @@ pub(crate) async fn revoke(
     request_body = OfferIn, security(("bearer" = [])),
     responses(
         (status = 200, description = "Saved", body = DoneOut),
-        (status = 403, description = "Not an organizer of this event", body = ErrorBody),
-        (status = 404, description = "No such event", body = ErrorBody),
+        NotOrganizer, NoSuchEvent,
         (status = 422, description = "A field is wrong (the message says which), or the event changed meanwhile", body = ErrorBody),
     ))]
 pub(crate) async fn save_offer(

@@ -5,7 +5,7 @@
 use crate::eligibility::actions::{DecisionFail, ReportRow, decide, report};
 use crate::state::AppState;
 use crate::submissions::actions::SubmitActor;
-use crate::web::error::{ApiError, ApiPath, ErrorBody};
+use crate::web::error::{ApiError, ApiPath, ErrorBody, NotOrganizer, NotSignedIn};
 use crate::web::extract::{EventPath, Organizer, SignedIn};
 use axum::Json;
 use axum::body::Bytes;
@@ -205,7 +205,7 @@ async fn my_row(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The checklist", body = ChecklistOut),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        NotSignedIn,
         (status = 409, description = "Not registered, in no team, or nothing saved yet", body = ErrorBody),
     ))]
 pub(crate) async fn mine(
@@ -225,7 +225,7 @@ pub(crate) async fn mine(
     security(("bearer" = [])),
     responses(
         (status = 202, description = "Queued", body = QueuedOut),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        NotSignedIn,
         (status = 409, description = "Not registered, in no team, or nothing saved yet", body = ErrorBody),
     ))]
 pub(crate) async fn check_mine(
@@ -262,7 +262,7 @@ async fn queue(state: &AppState, event_id: i64, id: i64) -> Response {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Stored", body = CoverOut),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        NotSignedIn,
         (status = 409, description = "Not an image, too large, after the deadline, or nothing saved yet", body = ErrorBody),
     ))]
 pub(crate) async fn cover(
@@ -308,8 +308,7 @@ pub(crate) async fn cover(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Every project, oldest first", body = [ReportItemOut]),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Not an organizer of this event", body = ErrorBody),
+        NotSignedIn, NotOrganizer,
     ))]
 pub(crate) async fn all(
     State(state): State<AppState>,
@@ -326,7 +325,7 @@ pub(crate) async fn all(
     security(("bearer" = [])),
     responses(
         (status = 202, description = "Queued", body = QueuedOut),
-        (status = 403, description = "Not an organizer of this event", body = ErrorBody),
+        NotOrganizer,
         (status = 404, description = "No such project", body = ErrorBody),
     ))]
 pub(crate) async fn check_one(
@@ -345,7 +344,7 @@ pub(crate) async fn check_one(
     request_body = DecisionIn, security(("bearer" = [])),
     responses(
         (status = 200, description = "Recorded; the project's report row", body = ReportItemOut),
-        (status = 403, description = "Not an organizer of this event", body = ErrorBody),
+        NotOrganizer,
         (status = 409, description = "No reason, an unknown item or status, or no such project", body = ErrorBody),
     ))]
 pub(crate) async fn decision(

@@ -267,7 +267,7 @@ pub(crate) async fn get_event(
         .backend
         .event_definition(&slug)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("No event has the slug \"{slug}\".")))?;
+        .ok_or_else(|| ApiError::no_event(&slug))?;
     Ok(Json(event_out(
         &def,
         state.backend.clock.now(),

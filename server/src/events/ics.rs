@@ -126,7 +126,7 @@ pub async fn calendar_feed(
         .backend
         .event_definition(&slug)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("No event has the slug \"{slug}\".")))?;
+        .ok_or_else(|| ApiError::no_event(&slug))?;
     let body = calendar(&def, &state.config.base_url, state.backend.clock.now());
     Ok((
         [

@@ -3,7 +3,9 @@
 //! wild card's confirmation.
 
 use crate::state::AppState;
-use crate::web::error::{ApiError, ApiJson, ApiPath, ErrorBody};
+use crate::web::error::{
+    ApiError, ApiJson, ApiPath, ErrorBody, NoSuchEvent, NotOrganizer, NotSignedIn,
+};
 use crate::web::extract::{Organizer, SignedIn};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -42,7 +44,7 @@ fn query_pairs(q: BTreeMap<String, String>) -> Vec<(String, String)> {
            ("page" = Option<usize>, Query, description = "From 1")),
     responses(
         (status = 200, description = "The page of projects", body = GalleryView),
-        (status = 404, description = "No such event", body = ErrorBody),
+        NoSuchEvent,
     ))]
 pub(crate) async fn gallery(
     State(state): State<AppState>,
@@ -87,7 +89,7 @@ pub(crate) async fn project(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Liked: the count now", body = LikeOut),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        NotSignedIn,
         (status = 404, description = "No such submitted project", body = ErrorBody),
         (status = 409, description = "Refused in words (own project, closed, not registered); the count unchanged", body = ErrorBody),
         (status = 429, description = "Too many likes in a minute", body = ErrorBody),
@@ -108,7 +110,7 @@ pub(crate) async fn like(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Withdrawn: the count now", body = LikeOut),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        NotSignedIn,
         (status = 409, description = "Refused in words (closed)", body = ErrorBody),
     ))]
 pub(crate) async fn unlike(
@@ -132,7 +134,7 @@ async fn set(
         .backend
         .event_for_like(slug)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("No event has the slug \"{slug}\".")))?;
+        .ok_or_else(|| ApiError::no_event(slug))?;
     let header = |name| {
         headers
             .get(name)
@@ -198,7 +200,7 @@ pub struct VoidOut {
     request_body = VoidIn, security(("bearer" = [])),
     responses(
         (status = 200, description = "Voided", body = VoidOut),
-        (status = 403, description = "Not an organizer of this event", body = ErrorBody),
+        NotOrganizer,
         (status = 409, description = "No reason or no likes given", body = ErrorBody),
     ))]
 pub(crate) async fn void(
@@ -238,7 +240,7 @@ pub struct WildCardIn {
     request_body = WildCardIn, security(("bearer" = [])),
     responses(
         (status = 200, description = "Confirmed: the results", body = ResultsView),
-        (status = 403, description = "Not an organizer of this event", body = ErrorBody),
+        NotOrganizer,
         (status = 409, description = "Not frozen yet, not the proposed project, or already confirmed", body = ErrorBody),
     ))]
 pub(crate) async fn confirm(

@@ -5,7 +5,9 @@
 use crate::registrations::actions::in_snapshot;
 use crate::state::AppState;
 use crate::store::RevokeOutcome;
-use crate::web::error::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody};
+use crate::web::error::{
+    ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody, NoSuchEvent, NotOrganizer, NotSignedIn,
+};
 use crate::web::extract::{EventPath, Organizer, SignedIn};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -90,9 +92,9 @@ pub struct RoleIn {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Registered, waitlisted or already registered", body = RegistrationOut),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        NotSignedIn,
         (status = 403, description = "Invite-only without a valid invite, or declined", body = ErrorBody),
-        (status = 404, description = "No such event", body = ErrorBody),
+        NoSuchEvent,
         (status = 409, description = "Registration is not open", body = ErrorBody),
         (status = 422, description = "Rules not accepted, bad profile field or answers", body = ErrorBody),
     ))]
@@ -159,7 +161,7 @@ pub(crate) async fn register(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Withdrawn", body = RegistrationOut),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        NotSignedIn,
         (status = 404, description = "No such event, or not registered", body = ErrorBody),
     ))]
 pub(crate) async fn withdraw(
@@ -194,9 +196,7 @@ pub(crate) async fn withdraw(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Registrations in order", body = [RegistrationItem]),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Not an organizer of this event", body = ErrorBody),
-        (status = 404, description = "No such event", body = ErrorBody),
+        NotSignedIn, NotOrganizer, NoSuchEvent,
     ))]
 pub(crate) async fn registrations(
     State(state): State<AppState>,
@@ -265,8 +265,7 @@ pub struct HfSnapshotOut {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The membership record", body = HfOrgOut),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Not an organizer of this event", body = ErrorBody),
+        NotSignedIn, NotOrganizer,
         (status = 404, description = "No such event, or it has no Hugging Face org", body = ErrorBody),
     ))]
 pub(crate) async fn hf_org(
@@ -348,7 +347,7 @@ async fn role_target(
     request_body = RoleIn, security(("bearer" = [])),
     responses(
         (status = 204, description = "Granted (or already held)"),
-        (status = 403, description = "Not an organizer of this event", body = ErrorBody),
+        NotOrganizer,
         (status = 404, description = "No such event or account", body = ErrorBody),
         (status = 422, description = "Unknown role", body = ErrorBody),
     ))]
@@ -378,7 +377,7 @@ pub(crate) async fn grant_role(
     request_body = RoleIn, security(("bearer" = [])),
     responses(
         (status = 204, description = "Revoked"),
-        (status = 403, description = "Not an organizer of this event", body = ErrorBody),
+        NotOrganizer,
         (status = 404, description = "No such event, account or role", body = ErrorBody),
     ))]
 pub(crate) async fn revoke_role(
@@ -425,9 +424,7 @@ pub struct StaffOut {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Organizers and judges", body = [StaffOut]),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Not an organizer of this event", body = ErrorBody),
-        (status = 404, description = "No such event", body = ErrorBody),
+        NotSignedIn, NotOrganizer, NoSuchEvent,
     ))]
 pub(crate) async fn list_roles(
     State(state): State<AppState>,
@@ -487,9 +484,7 @@ fn invite_out(i: crate::store::Invite, now: DateTime<Utc>) -> InviteOut {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Invite links (without their tokens)", body = [InviteOut]),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Not an organizer of this event", body = ErrorBody),
-        (status = 404, description = "No such event", body = ErrorBody),
+        NotSignedIn, NotOrganizer, NoSuchEvent,
     ))]
 pub(crate) async fn list_invites(
     State(state): State<AppState>,
@@ -508,7 +503,7 @@ pub(crate) async fn list_invites(
     request_body = InviteIn, security(("bearer" = [])),
     responses(
         (status = 201, description = "Created; `url` is shown once", body = InviteOut),
-        (status = 403, description = "Not an organizer of this event", body = ErrorBody),
+        NotOrganizer,
         (status = 422, description = "Uses or lifetime out of range", body = ErrorBody),
     ))]
 pub(crate) async fn create_invite(
@@ -556,7 +551,7 @@ pub(crate) async fn create_invite(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Ended"),
-        (status = 403, description = "Not an organizer of this event", body = ErrorBody),
+        NotOrganizer,
         (status = 404, description = "No such invite link, or it had already ended", body = ErrorBody),
     ))]
 pub(crate) async fn end_invite(

@@ -10,7 +10,7 @@
 //! two claims by the same owner at once cannot both win.
 
 use super::outbox::{Mail, enqueue};
-use super::{Engine, Store, StoreError, on_pool, write_tx};
+use super::{Engine, Store, StoreError, audit, on_pool, write_tx};
 use chrono::{DateTime, Utc};
 use hackboard_domain::credits::CodeRow;
 
@@ -346,17 +346,8 @@ impl Store {
             let Some(offer) = offer else {
                 return Ok(false);
             };
-            sqlx::query(
-                "INSERT INTO audit_log (event_id, actor_id, action, detail, reason, created_at) \
-                 VALUES ($1, $2, 'credit_revoked', $3, $4, $5)",
-            )
-            .bind(event_id)
-            .bind(actor)
-            .bind(format!("revoked code #{code_id} of offer {offer}"))
-            .bind(reason)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+            let detail = format!("revoked code #{code_id} of offer {offer}");
+            audit!(tx; event_id, actor, "credit_revoked", &detail, reason, now);
             Ok::<bool, StoreError>(true)
         })
     }
@@ -399,17 +390,8 @@ impl Store {
                 Owner::Person(id) => format!("person #{id}"),
                 Owner::Team(id) => format!("team #{id}"),
             };
-            sqlx::query(
-                "INSERT INTO audit_log (event_id, actor_id, action, detail, reason, created_at) \
-                 VALUES ($1, $2, 'credit_reassigned', $3, $4, $5)",
-            )
-            .bind(event_id)
-            .bind(actor)
-            .bind(format!("gave code #{code_id} to {whom}"))
-            .bind(reason)
-            .bind(now_ms)
-            .execute(&mut *tx)
-            .await?;
+            let detail = format!("gave code #{code_id} to {whom}");
+            audit!(tx; event_id, actor, "credit_reassigned", &detail, reason, now_ms);
             for mail in mails(&code) {
                 enqueue!(tx, &mail, now_ms);
             }

@@ -8,7 +8,7 @@
 //! died runs again when the lease ends. Recording a result clears `due_at`
 //! only if nobody asked again while the check ran.
 
-use super::{Store, StoreError, on_pool, write_tx};
+use super::{Store, StoreError, audit, on_pool, write_tx};
 use chrono::{DateTime, Utc};
 
 /// The latest check of one submission.
@@ -253,17 +253,7 @@ impl Store {
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
-                sqlx::query(
-                    "INSERT INTO audit_log (event_id, actor_id, action, detail, reason, created_at) \
-                     VALUES ($1, $2, 'eligibility_overridden', $3, $4, $5)",
-                )
-                .bind(event_id)
-                .bind(actor)
-                .bind(detail)
-                .bind(reason)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+                audit!(tx; event_id, actor, "eligibility_overridden", detail, reason, now);
             }
             Ok::<bool, StoreError>(exists.is_some())
         })
@@ -295,17 +285,7 @@ impl Store {
             .rows_affected()
                 > 0;
             if gone {
-                sqlx::query(
-                    "INSERT INTO audit_log (event_id, actor_id, action, detail, reason, created_at) \
-                     VALUES ($1, $2, 'eligibility_override_withdrawn', $3, $4, $5)",
-                )
-                .bind(event_id)
-                .bind(actor)
-                .bind(detail)
-                .bind(reason)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+                audit!(tx; event_id, actor, "eligibility_override_withdrawn", detail, reason, now);
             }
             Ok::<bool, StoreError>(gone)
         })

@@ -313,6 +313,31 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Option<i64>, StoreError> {
         let now_ms = now.timestamp_millis();
+        // Deletes the event's rows of `$table` whose slug is not in `$keep`
+        // (a track or offer taken out of the definition).
+        macro_rules! delete_unlisted {
+            ($tx:ident, $table:literal, $id:expr, $keep:expr) => {
+                let existing: Vec<String> = sqlx::query_scalar(concat!(
+                    "SELECT slug FROM ",
+                    $table,
+                    " WHERE event_id = $1"
+                ))
+                .bind($id)
+                .fetch_all(&mut *$tx)
+                .await?;
+                for gone in existing.iter().filter(|s| !$keep.contains(&s.as_str())) {
+                    sqlx::query(concat!(
+                        "DELETE FROM ",
+                        $table,
+                        " WHERE event_id = $1 AND slug = $2"
+                    ))
+                    .bind($id)
+                    .bind(gone)
+                    .execute(&mut *$tx)
+                    .await?;
+                }
+            };
+        }
         macro_rules! write {
             ($tx:ident) => {{
                 let id: i64 = sqlx::query_scalar(
@@ -396,18 +421,7 @@ impl Store {
                 }
 
                 let keep: Vec<&str> = def.tracks.iter().map(|t| t.slug.as_str()).collect();
-                let existing: Vec<String> =
-                    sqlx::query_scalar("SELECT slug FROM tracks WHERE event_id = $1")
-                        .bind(id)
-                        .fetch_all(&mut *$tx)
-                        .await?;
-                for gone in existing.iter().filter(|s| !keep.contains(&s.as_str())) {
-                    sqlx::query("DELETE FROM tracks WHERE event_id = $1 AND slug = $2")
-                        .bind(id)
-                        .bind(gone)
-                        .execute(&mut *$tx)
-                        .await?;
-                }
+                delete_unlisted!($tx, "tracks", id, keep);
                 for (pos, t) in def.tracks.iter().enumerate() {
                     let requirements =
                         serde_json::to_string(&t.requirements).map_err(corrupt)?;
@@ -433,18 +447,7 @@ impl Store {
                 }
 
                 let keep: Vec<&str> = def.offers.iter().map(|o| o.slug.as_str()).collect();
-                let existing: Vec<String> =
-                    sqlx::query_scalar("SELECT slug FROM credit_offers WHERE event_id = $1")
-                        .bind(id)
-                        .fetch_all(&mut *$tx)
-                        .await?;
-                for gone in existing.iter().filter(|s| !keep.contains(&s.as_str())) {
-                    sqlx::query("DELETE FROM credit_offers WHERE event_id = $1 AND slug = $2")
-                        .bind(id)
-                        .bind(gone)
-                        .execute(&mut *$tx)
-                        .await?;
-                }
+                delete_unlisted!($tx, "credit_offers", id, keep);
                 for (pos, o) in def.offers.iter().enumerate() {
                     sqlx::query(
                         "INSERT INTO credit_offers (event_id, slug, position, sponsor, value, \

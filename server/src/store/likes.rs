@@ -2,7 +2,7 @@
 //! same statement once the cutoff has passed or the snapshot exists, and
 //! the snapshot taken once, after every like in flight has finished.
 
-use super::{Engine, Store, StoreError, on_pool, write_tx};
+use super::{Engine, Store, StoreError, audit, on_pool, write_tx};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
@@ -694,17 +694,8 @@ impl Store {
             if voided > 0 {
                 let mut listed: Vec<String> = ids.iter().map(i64::to_string).collect();
                 listed.truncate(200);
-                sqlx::query(
-                    "INSERT INTO audit_log (event_id, actor_id, action, detail, reason, created_at) \
-                     VALUES ($1, $2, 'likes_voided', $3, $4, $5)",
-                )
-                .bind(event_id)
-                .bind(actor)
-                .bind(format!("{voided} like(s) voided: {}", listed.join(", ")))
-                .bind(reason)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+                let detail = format!("{voided} like(s) voided: {}", listed.join(", "));
+                audit!(tx; event_id, actor, "likes_voided", &detail, reason, now);
             }
             Ok::<u64, StoreError>(voided)
         })
@@ -747,16 +738,8 @@ impl Store {
             .rows_affected()
                 == 1;
             if first {
-                sqlx::query(
-                    "INSERT INTO audit_log (event_id, actor_id, action, detail, reason, created_at) \
-                     VALUES ($1, $2, 'wild_card_confirmed', $3, '', $4)",
-                )
-                .bind(event_id)
-                .bind(actor)
-                .bind(format!("submission {submission_id} with {likes} like(s)"))
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+                let detail = format!("submission {submission_id} with {likes} like(s)");
+                audit!(tx; event_id, actor, "wild_card_confirmed", &detail, "", now);
             }
             Ok::<bool, StoreError>(first)
         })

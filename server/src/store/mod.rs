@@ -105,6 +105,22 @@ macro_rules! on_pool {
 }
 pub(crate) use on_pool;
 
+/// Commits `$tx` if `$body` (evaluated first) is `Ok`; an `Err` drops the
+/// transaction, which rolls it back.
+macro_rules! commit_if_ok {
+    ($tx:ident, $body:expr) => {{
+        let out = $body;
+        match out {
+            Ok(v) => {
+                $tx.commit().await?;
+                Ok(v)
+            }
+            Err(e) => Err(e),
+        }
+    }};
+}
+pub(crate) use commit_if_ok;
+
 /// Runs `$body` in a write transaction that cannot race: `BEGIN IMMEDIATE`
 /// on SQLite (the write lock is taken up front; a deferred transaction that
 /// upgrades later fails with "database is locked" under load), a plain
@@ -121,30 +137,36 @@ macro_rules! write_tx {
                     .sqlite_writer(p)
                     .begin_with("BEGIN IMMEDIATE")
                     .await?;
-                let out = $body;
-                match out {
-                    Ok(v) => {
-                        $tx.commit().await?;
-                        Ok(v)
-                    }
-                    Err(e) => Err(e),
-                }
+                $crate::store::commit_if_ok!($tx, $body)
             }
             $crate::store::Pool::Postgres(p) => {
                 let mut $tx = p.begin().await?;
-                let out = $body;
-                match out {
-                    Ok(v) => {
-                        $tx.commit().await?;
-                        Ok(v)
-                    }
-                    Err(e) => Err(e),
-                }
+                $crate::store::commit_if_ok!($tx, $body)
             }
         }
     };
 }
 pub(crate) use write_tx;
+
+/// Writes one line of the event's audit log in the transaction `$tx`:
+/// `audit!(tx; event_id, actor_id, "action", detail, reason, now_ms)`.
+macro_rules! audit {
+    ($tx:ident; $event_id:expr, $actor:expr, $action:expr, $detail:expr, $reason:expr, $now_ms:expr) => {
+        sqlx::query(
+            "INSERT INTO audit_log (event_id, actor_id, action, detail, reason, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind($event_id)
+        .bind($actor)
+        .bind($action)
+        .bind($detail)
+        .bind($reason)
+        .bind($now_ms)
+        .execute(&mut *$tx)
+        .await?
+    };
+}
+pub(crate) use audit;
 
 /// How often SQLite's write-ahead log is copied back into the database
 /// file, by a passive checkpoint on a reader connection, so that commits do

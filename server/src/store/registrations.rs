@@ -7,7 +7,7 @@
 //! event row, so the waitlist order (`seq`) is the registration order.
 
 use super::outbox::{Mail, enqueue};
-use super::teams::after_departure;
+use super::teams::take_out_of_team;
 use super::{Left, Store, StoreError, on_pool, write_tx};
 use chrono::{DateTime, Utc};
 
@@ -309,16 +309,7 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?;
                 if let Some(team_id) = team_id {
-                    sqlx::query("UPDATE teams SET member_count = member_count WHERE id = $1")
-                        .bind(team_id)
-                        .execute(&mut *tx)
-                        .await?;
-                    sqlx::query("DELETE FROM team_members WHERE team_id = $1 AND user_id = $2")
-                        .bind(team_id)
-                        .bind(user_id)
-                        .execute(&mut *tx)
-                        .await?;
-                    let _left: Left = after_departure!(tx, team_id, user_id);
+                    let _left: Option<Left> = take_out_of_team!(tx, team_id, user_id);
                 }
                 sqlx::query("DELETE FROM team_requests WHERE event_id = $1 AND user_id = $2")
                     .bind(event_id)

@@ -10,7 +10,7 @@
 //! is answered the same way.
 
 use super::outbox::{Mail, enqueue};
-use super::{Store, StoreError, on_pool, write_tx};
+use super::{Store, StoreError, audit, on_pool, write_tx};
 use chrono::{DateTime, Utc};
 
 /// A team's submission as stored.
@@ -274,17 +274,7 @@ impl Store {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-            sqlx::query(
-                "INSERT INTO audit_log (event_id, actor_id, action, detail, reason, created_at) \
-                 VALUES ($1, $2, 'submission_extended', $3, $4, $5)",
-            )
-            .bind(event_id)
-            .bind(actor)
-            .bind(detail)
-            .bind(reason)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+            audit!(tx; event_id, actor, "submission_extended", detail, reason, now);
             Ok::<(), StoreError>(())
         })
     }

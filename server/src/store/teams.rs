@@ -10,7 +10,7 @@
 //! `UNIQUE (event_id, name_key)` on teams.
 
 use super::outbox::{Mail, enqueue};
-use super::{Store, StoreError, on_pool, write_tx};
+use super::{Store, StoreError, audit, on_pool, write_tx};
 use chrono::{DateTime, Utc};
 use hackboard_domain::team::TeamError;
 
@@ -53,6 +53,108 @@ macro_rules! after_departure {
     }};
 }
 pub(super) use after_departure;
+
+/// Takes `user_id` out of `team_id`: locks the team row, deletes the member
+/// row, then [`after_departure!`]. `None` (and nothing else written) if they
+/// were no longer a member once the lock was held.
+macro_rules! take_out_of_team {
+    ($tx:ident, $team_id:expr, $user_id:expr) => {{
+        let team_id: i64 = $team_id;
+        let user_id: i64 = $user_id;
+        sqlx::query("UPDATE teams SET member_count = member_count WHERE id = $1")
+            .bind(team_id)
+            .execute(&mut *$tx)
+            .await?;
+        let gone = sqlx::query("DELETE FROM team_members WHERE team_id = $1 AND user_id = $2")
+            .bind(team_id)
+            .bind(user_id)
+            .execute(&mut *$tx)
+            .await?
+            .rows_affected();
+        if gone == 0 {
+            None
+        } else {
+            Some($crate::store::teams::after_departure!(
+                $tx, team_id, user_id
+            ))
+        }
+    }};
+}
+pub(super) use take_out_of_team;
+
+/// Before someone joins a team: locks their registration row with a no-op
+/// write (PostgreSQL), so a withdrawal racing the join waits and then takes
+/// the person out of the team, and refuses if they are not registered or
+/// already in a team.
+macro_rules! check_free_to_join {
+    ($tx:ident, $event_id:expr, $user_id:expr) => {{
+        let registered = sqlx::query(
+            "UPDATE registrations SET status = status WHERE event_id = $1 \
+             AND user_id = $2 AND status = 'registered'",
+        )
+        .bind($event_id)
+        .bind($user_id)
+        .execute(&mut *$tx)
+        .await?
+        .rows_affected();
+        if registered == 0 {
+            return Err(refused(TeamError::NotRegistered));
+        }
+        let current: Option<String> = sqlx::query_scalar(
+            "SELECT t.name FROM team_members m JOIN teams t ON t.id = m.team_id \
+             WHERE m.event_id = $1 AND m.user_id = $2",
+        )
+        .bind($event_id)
+        .bind($user_id)
+        .fetch_optional(&mut *$tx)
+        .await?;
+        if let Some(team) = current {
+            return Err(refused(TeamError::AlreadyInTeam { team }));
+        }
+    }};
+}
+
+/// Writes the member row (the team's count already taken care of); the
+/// person's pending invitations and requests in the event go.
+macro_rules! add_member {
+    ($tx:ident, $team_id:expr, $event_id:expr, $user_id:expr, $now_ms:expr) => {{
+        sqlx::query(
+            "INSERT INTO team_members (team_id, event_id, user_id, joined_at) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind($team_id)
+        .bind($event_id)
+        .bind($user_id)
+        .bind($now_ms)
+        .execute(&mut *$tx)
+        .await?;
+        sqlx::query("DELETE FROM team_requests WHERE event_id = $1 AND user_id = $2")
+            .bind($event_id)
+            .bind($user_id)
+            .execute(&mut *$tx)
+            .await?;
+    }};
+}
+
+/// Locks the team row and refuses unless it is a team of the event whose
+/// captain is `$captain`.
+macro_rules! lock_as_captain {
+    ($tx:ident, $event_id:expr, $team_id:expr, $captain:expr) => {{
+        let captain: Option<i64> = sqlx::query_scalar(
+            "UPDATE teams SET member_count = member_count WHERE id = $1 AND event_id = $2 \
+             RETURNING captain_id",
+        )
+        .bind($team_id)
+        .bind($event_id)
+        .fetch_optional(&mut *$tx)
+        .await?;
+        match captain {
+            None => return Err(refused(TeamError::UnknownTeam)),
+            Some(c) if c != $captain => return Err(refused(TeamError::NotCaptain)),
+            Some(_) => {}
+        }
+    }};
+}
 
 /// A team moving to another zone: written only from the zone the caller
 /// read, and only before the instant the move closes (milliseconds).
@@ -161,32 +263,7 @@ impl Store {
         let now = now.timestamp_millis();
         let out: Result<_, StoreError> = async {
             write_tx!(self, |tx| {
-                // A no-op write on the registration row: it locks the row
-                // (PostgreSQL) so a withdrawal racing this join waits, and
-                // the withdrawal then takes the person out of the team.
-                let registered = sqlx::query(
-                    "UPDATE registrations SET status = status WHERE event_id = $1 \
-                     AND user_id = $2 AND status = 'registered'",
-                )
-                .bind(event_id)
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if registered == 0 {
-                    return Err(refused(TeamError::NotRegistered));
-                }
-                let current: Option<String> = sqlx::query_scalar(
-                    "SELECT t.name FROM team_members m JOIN teams t ON t.id = m.team_id \
-                 WHERE m.event_id = $1 AND m.user_id = $2",
-                )
-                .bind(event_id)
-                .bind(user_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-                if let Some(team) = current {
-                    return Err(refused(TeamError::AlreadyInTeam { team }));
-                }
+                check_free_to_join!(tx, event_id, user_id);
                 let taken: i64 = sqlx::query_scalar(
                     "SELECT COUNT(*) FROM teams WHERE event_id = $1 AND name_key = $2",
                 )
@@ -212,21 +289,7 @@ impl Store {
             .bind(now)
             .fetch_one(&mut *tx)
             .await?;
-                sqlx::query(
-                    "INSERT INTO team_members (team_id, event_id, user_id, joined_at) \
-                 VALUES ($1, $2, $3, $4)",
-                )
-                .bind(id)
-                .bind(event_id)
-                .bind(user_id)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query("DELETE FROM team_requests WHERE event_id = $1 AND user_id = $2")
-                    .bind(event_id)
-                    .bind(user_id)
-                    .execute(&mut *tx)
-                    .await?;
+                add_member!(tx, id, event_id, user_id, now);
                 Ok::<i64, StoreError>(id)
             })
         }
@@ -339,32 +402,7 @@ impl Store {
         let now = now.timestamp_millis();
         let out: Result<_, StoreError> = async {
             write_tx!(self, |tx| {
-                // A no-op write on the registration row: it locks the row
-                // (PostgreSQL) so a withdrawal racing this join waits, and
-                // the withdrawal then takes the person out of the team.
-                let registered = sqlx::query(
-                    "UPDATE registrations SET status = status WHERE event_id = $1 \
-                     AND user_id = $2 AND status = 'registered'",
-                )
-                .bind(event_id)
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if registered == 0 {
-                    return Err(refused(TeamError::NotRegistered));
-                }
-                let current: Option<String> = sqlx::query_scalar(
-                    "SELECT t.name FROM team_members m JOIN teams t ON t.id = m.team_id \
-                 WHERE m.event_id = $1 AND m.user_id = $2",
-                )
-                .bind(event_id)
-                .bind(user_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-                if let Some(team) = current {
-                    return Err(refused(TeamError::AlreadyInTeam { team }));
-                }
+                check_free_to_join!(tx, event_id, user_id);
                 let took = sqlx::query(
                     "UPDATE teams SET member_count = member_count + 1 \
                  WHERE id = $1 AND event_id = $2 AND member_count < $3",
@@ -388,21 +426,7 @@ impl Store {
                         None => TeamError::UnknownTeam,
                     }));
                 }
-                sqlx::query(
-                    "INSERT INTO team_members (team_id, event_id, user_id, joined_at) \
-                 VALUES ($1, $2, $3, $4)",
-                )
-                .bind(team_id)
-                .bind(event_id)
-                .bind(user_id)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query("DELETE FROM team_requests WHERE event_id = $1 AND user_id = $2")
-                    .bind(event_id)
-                    .bind(user_id)
-                    .execute(&mut *tx)
-                    .await?;
+                add_member!(tx, team_id, event_id, user_id, now);
                 Ok::<(), StoreError>(())
             })
         }
@@ -430,20 +454,7 @@ impl Store {
                 return Err(refused(TeamError::NotInTeam));
             };
             // Lock the team, then read it again.
-            sqlx::query("UPDATE teams SET member_count = member_count WHERE id = $1")
-                .bind(team_id)
-                .execute(&mut *tx)
-                .await?;
-            let gone = sqlx::query("DELETE FROM team_members WHERE team_id = $1 AND user_id = $2")
-                .bind(team_id)
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            if gone == 0 {
-                return Err(refused(TeamError::NotInTeam));
-            }
-            Ok::<Left, StoreError>(after_departure!(tx, team_id, user_id))
+            take_out_of_team!(tx, team_id, user_id).ok_or(refused(TeamError::NotInTeam))
         })
     }
 
@@ -456,21 +467,9 @@ impl Store {
         member_id: i64,
     ) -> Result<(), StoreError> {
         write_tx!(self, |tx| {
-            let captain: Option<i64> = sqlx::query_scalar(
-                "UPDATE teams SET member_count = member_count WHERE id = $1 AND event_id = $2 \
-                 RETURNING captain_id",
-            )
-            .bind(team_id)
-            .bind(event_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            match captain {
-                None => return Err(refused(TeamError::UnknownTeam)),
-                Some(c) if c != captain_id => return Err(refused(TeamError::NotCaptain)),
-                Some(_) if member_id == captain_id => {
-                    return Err(refused(TeamError::CaptainRemoval));
-                }
-                Some(_) => {}
+            lock_as_captain!(tx, event_id, team_id, captain_id);
+            if member_id == captain_id {
+                return Err(refused(TeamError::CaptainRemoval));
             }
             let gone = sqlx::query("DELETE FROM team_members WHERE team_id = $1 AND user_id = $2")
                 .bind(team_id)
@@ -498,19 +497,7 @@ impl Store {
         to: i64,
     ) -> Result<(), StoreError> {
         write_tx!(self, |tx| {
-            let captain: Option<i64> = sqlx::query_scalar(
-                "UPDATE teams SET member_count = member_count WHERE id = $1 AND event_id = $2 \
-                 RETURNING captain_id",
-            )
-            .bind(team_id)
-            .bind(event_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            match captain {
-                None => return Err(refused(TeamError::UnknownTeam)),
-                Some(c) if c != from => return Err(refused(TeamError::NotCaptain)),
-                Some(_) => {}
-            }
+            lock_as_captain!(tx, event_id, team_id, from);
             let member: i64 = sqlx::query_scalar(
                 "SELECT COUNT(*) FROM team_members WHERE team_id = $1 AND user_id = $2",
             )
@@ -829,49 +816,16 @@ impl Store {
                 return Ok(());
             }
             if let Some(from) = from {
-                sqlx::query("UPDATE teams SET member_count = member_count WHERE id = $1")
-                    .bind(from)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query("DELETE FROM team_members WHERE team_id = $1 AND user_id = $2")
-                    .bind(from)
-                    .bind(user_id)
-                    .execute(&mut *tx)
-                    .await?;
-                let _ = after_departure!(tx, from, user_id);
+                let _: Option<Left> = take_out_of_team!(tx, from, user_id);
             }
             if let Some(to) = to_team {
                 sqlx::query("UPDATE teams SET member_count = member_count + 1 WHERE id = $1")
                     .bind(to)
                     .execute(&mut *tx)
                     .await?;
-                sqlx::query(
-                    "INSERT INTO team_members (team_id, event_id, user_id, joined_at) \
-                     VALUES ($1, $2, $3, $4)",
-                )
-                .bind(to)
-                .bind(event_id)
-                .bind(user_id)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query("DELETE FROM team_requests WHERE event_id = $1 AND user_id = $2")
-                    .bind(event_id)
-                    .bind(user_id)
-                    .execute(&mut *tx)
-                    .await?;
+                add_member!(tx, to, event_id, user_id, now);
             }
-            sqlx::query(
-                "INSERT INTO audit_log (event_id, actor_id, action, detail, reason, created_at) \
-                 VALUES ($1, $2, 'team_move', $3, $4, $5)",
-            )
-            .bind(event_id)
-            .bind(actor_id)
-            .bind(detail)
-            .bind(reason)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+            audit!(tx; event_id, actor_id, "team_move", detail, reason, now);
             Ok::<(), StoreError>(())
         })
     }

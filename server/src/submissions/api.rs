@@ -4,7 +4,9 @@
 
 use crate::state::AppState;
 use crate::submissions::actions::{SubmitActor, SubmitFail};
-use crate::web::error::{ApiError, ApiJson, ApiPath, ErrorBody};
+use crate::web::error::{
+    ApiError, ApiJson, ApiPath, ErrorBody, NoSuchEvent, NotOrganizer, NotSignedIn,
+};
 use crate::web::extract::{EventPath, Organizer, SignedIn};
 use axum::Json;
 use axum::extract::State;
@@ -160,8 +162,7 @@ fn at(ms: i64) -> DateTime<Utc> {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The team's submission", body = SubmissionOut),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 404, description = "No such event", body = ErrorBody),
+        NotSignedIn, NoSuchEvent,
         (status = 409, description = "Not registered, or in no team", body = ErrorBody),
     ))]
 pub(crate) async fn mine(
@@ -240,7 +241,7 @@ fn project_url(state: &AppState, slug: &impl std::fmt::Display, id: i64) -> Stri
     request_body = SaveIn, security(("bearer" = [])),
     responses(
         (status = 200, description = "Saved", body = SaveOut),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        NotSignedIn,
         (status = 409, description = "`conflict`: someone saved first (`current` holds their version; yours is kept in the history); `refused`: after the deadline, not registered or in no team", body = ErrorBody),
         (status = 422, description = "`invalid`: `fields` lists each field and what is wrong; nothing saved", body = ErrorBody),
     ))]
@@ -287,7 +288,7 @@ pub(crate) async fn save(
     request_body = ExtensionIn, security(("bearer" = [])),
     responses(
         (status = 200, description = "Extended until this instant", body = ExtensionOut),
-        (status = 403, description = "Not an organizer of this event", body = ErrorBody),
+        NotOrganizer,
         (status = 409, description = "No such team, no reason, a time in the past or not a time", body = ErrorBody),
     ))]
 pub(crate) async fn extend(
@@ -331,9 +332,7 @@ pub struct SubmissionItem {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Submissions, oldest first", body = [SubmissionItem]),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Not an organizer of this event", body = ErrorBody),
-        (status = 404, description = "No such event", body = ErrorBody),
+        NotSignedIn, NotOrganizer, NoSuchEvent,
     ))]
 pub(crate) async fn all(
     State(state): State<AppState>,

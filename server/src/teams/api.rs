@@ -4,14 +4,19 @@
 //! guess what changed.
 
 use crate::state::AppState;
+use crate::store::{StoredEvent, User};
 use crate::teams::actions::Actor;
-use crate::web::error::{ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody};
-use crate::web::extract::{EventPath, Organizer, SignedIn};
+use crate::web::error::{
+    ApiError, ApiJson, ApiPath, ApiQuery, ErrorBody, NoSuchEvent, NotOrganizer, NotSignedIn,
+};
+use crate::web::extract::{EventPath, Organizer, SignedIn, slug_of};
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{FromRequestParts, State};
 use axum::http::HeaderMap;
+use axum::http::request::Parts;
 use hackboard_app::wire::{FinderView, MyTeamView, TeamsAdminView};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -135,24 +140,52 @@ pub(crate) async fn view(
         .backend
         .my_team_view(slug, headers, &[])
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("No event has the slug \"{slug}\".")))
+        .ok_or_else(|| ApiError::no_event(slug))
 }
 
-/// Runs one action as the signed-in caller and answers with the message
+/// What every team action takes, checked in this order: the signed-in
+/// caller (401), the event in the path (404); with the path's slug and the
+/// request's headers, which the fresh view is rendered with.
+pub(crate) struct TeamCall {
+    state: AppState,
+    user: User,
+    event: Arc<StoredEvent>,
+    slug: String,
+    headers: HeaderMap,
+}
+
+impl FromRequestParts<AppState> for TeamCall {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let SignedIn(user) = SignedIn::from_request_parts(parts, state).await?;
+        let EventPath(event) = EventPath::from_request_parts(parts, state).await?;
+        Ok(TeamCall {
+            state: state.clone(),
+            user,
+            event,
+            slug: slug_of(parts, state).await,
+            headers: parts.headers.clone(),
+        })
+    }
+}
+
+/// Runs one action as the caller of `$call` and answers with the message
 /// and the fresh view.
 macro_rules! act {
-    ($state:expr, $slug:expr, $headers:expr, $user:expr, $event:expr, |$actor:ident| $body:expr) => {{
+    ($call:expr, |$actor:ident| $body:expr) => {{
+        let call: TeamCall = $call;
         let $actor = Actor {
-            store: &$state.backend.store,
-            config: &$state.config,
-            event: &$event,
-            user: &$user,
-            now: $state.backend.clock.now(),
+            store: &call.state.backend.store,
+            config: &call.state.config,
+            event: &call.event,
+            user: &call.user,
+            now: call.state.backend.clock.now(),
         };
         let message: String = $body.await?;
         Ok(Json(TeamActionOut {
             message,
-            view: view(&$state, &$slug, &$headers).await?,
+            view: view(&call.state, &call.slug, &call.headers).await?,
         }))
     }};
 }
@@ -165,8 +198,7 @@ type Out = Result<Json<TeamActionOut>, ApiError>;
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The caller's team page; `team` is null when not in one", body = MyTeamView),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 404, description = "No such event", body = ErrorBody),
+        NotSignedIn, NoSuchEvent,
     ))]
 pub(crate) async fn my_team(
     State(state): State<AppState>,
@@ -183,19 +215,12 @@ pub(crate) async fn my_team(
     request_body = CreateTeamIn, security(("bearer" = [])),
     responses(
         (status = 200, description = "Created", body = TeamActionOut),
-        (status = 401, description = "Not signed in", body = ErrorBody),
+        NotSignedIn,
         (status = 409, description = "Already in a team, name taken, not registered, or team changes closed", body = ErrorBody),
         (status = 422, description = "Empty or too long name, unknown time zone", body = ErrorBody),
     ))]
-pub(crate) async fn create_team(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    EventPath(event): EventPath,
-    ApiPath(slug): ApiPath<String>,
-    headers: HeaderMap,
-    ApiJson(input): ApiJson<CreateTeamIn>,
-) -> Out {
-    act!(state, slug, headers, user, event, |a| async {
+pub(crate) async fn create_team(call: TeamCall, ApiJson(input): ApiJson<CreateTeamIn>) -> Out {
+    act!(call, |a| async {
         a.create(&input.name, &input.description, input.time_zone.as_deref())
             .await
             .map(|_| "Team created.".to_owned())
@@ -212,15 +237,8 @@ pub(crate) async fn create_team(
         (status = 409, description = "Not in a team, or the zone after the lock", body = ErrorBody),
         (status = 422, description = "Unknown time zone or text too long", body = ErrorBody),
     ))]
-pub(crate) async fn update_team(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    EventPath(event): EventPath,
-    ApiPath(slug): ApiPath<String>,
-    headers: HeaderMap,
-    ApiJson(input): ApiJson<UpdateTeamIn>,
-) -> Out {
-    act!(state, slug, headers, user, event, |a| async {
+pub(crate) async fn update_team(call: TeamCall, ApiJson(input): ApiJson<UpdateTeamIn>) -> Out {
+    act!(call, |a| async {
         let team = a.my_team().await?;
         a.update(
             input.description.as_deref().unwrap_or(&team.description),
@@ -247,15 +265,8 @@ pub(crate) async fn update_team(
         (status = 404, description = "No team has that code (or the link was replaced)", body = ErrorBody),
         (status = 409, description = "Full, already in a team, not registered, or team changes closed", body = ErrorBody),
     ))]
-pub(crate) async fn join_team(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    EventPath(event): EventPath,
-    ApiPath(slug): ApiPath<String>,
-    headers: HeaderMap,
-    ApiJson(input): ApiJson<JoinIn>,
-) -> Out {
-    act!(state, slug, headers, user, event, |a| async {
+pub(crate) async fn join_team(call: TeamCall, ApiJson(input): ApiJson<JoinIn>) -> Out {
+    act!(call, |a| async {
         a.join_by_code(&input.code)
             .await
             .map(|t| format!("Welcome to team {}!", t.name))
@@ -271,14 +282,8 @@ pub(crate) async fn join_team(
         (status = 200, description = "Left", body = TeamActionOut),
         (status = 409, description = "Not in a team, or team changes closed", body = ErrorBody),
     ))]
-pub(crate) async fn leave_team(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    EventPath(event): EventPath,
-    ApiPath(slug): ApiPath<String>,
-    headers: HeaderMap,
-) -> Out {
-    act!(state, slug, headers, user, event, |a| async {
+pub(crate) async fn leave_team(call: TeamCall) -> Out {
+    act!(call, |a| async {
         a.leave().await.map(|_| "You left the team.".to_owned())
     })
 }
@@ -292,15 +297,8 @@ pub(crate) async fn leave_team(
         (status = 403, description = "Not the captain, or not a member of the caller's team", body = ErrorBody),
         (status = 409, description = "Team changes closed", body = ErrorBody),
     ))]
-pub(crate) async fn remove_member(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    EventPath(event): EventPath,
-    ApiPath(slug): ApiPath<String>,
-    headers: HeaderMap,
-    ApiJson(input): ApiJson<MemberIn>,
-) -> Out {
-    act!(state, slug, headers, user, event, |a| async {
+pub(crate) async fn remove_member(call: TeamCall, ApiJson(input): ApiJson<MemberIn>) -> Out {
+    act!(call, |a| async {
         a.remove(input.user_id)
             .await
             .map(|_| "Removed from the team.".to_owned())
@@ -315,15 +313,8 @@ pub(crate) async fn remove_member(
         (status = 200, description = "Handed over", body = TeamActionOut),
         (status = 403, description = "Not the captain, or not a member of the caller's team", body = ErrorBody),
     ))]
-pub(crate) async fn hand_over(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    EventPath(event): EventPath,
-    ApiPath(slug): ApiPath<String>,
-    headers: HeaderMap,
-    ApiJson(input): ApiJson<MemberIn>,
-) -> Out {
-    act!(state, slug, headers, user, event, |a| async {
+pub(crate) async fn hand_over(call: TeamCall, ApiJson(input): ApiJson<MemberIn>) -> Out {
+    act!(call, |a| async {
         a.make_captain(input.user_id)
             .await
             .map(|_| "Captaincy handed over.".to_owned())
@@ -338,14 +329,8 @@ pub(crate) async fn hand_over(
         (status = 200, description = "Replaced (see `view.team.invite_url`)", body = TeamActionOut),
         (status = 409, description = "Not in a team", body = ErrorBody),
     ))]
-pub(crate) async fn new_code(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    EventPath(event): EventPath,
-    ApiPath(slug): ApiPath<String>,
-    headers: HeaderMap,
-) -> Out {
-    act!(state, slug, headers, user, event, |a| async {
+pub(crate) async fn new_code(call: TeamCall) -> Out {
+    act!(call, |a| async {
         a.new_code()
             .await
             .map(|_| "New invite link made: the old one no longer works.".to_owned())
@@ -361,15 +346,8 @@ pub(crate) async fn new_code(
         (status = 409, description = "Not in a team, or the track deadline has passed", body = ErrorBody),
         (status = 422, description = "Unknown track, none, or more than the event allows", body = ErrorBody),
     ))]
-pub(crate) async fn set_tracks(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    EventPath(event): EventPath,
-    ApiPath(slug): ApiPath<String>,
-    headers: HeaderMap,
-    ApiJson(input): ApiJson<TracksIn>,
-) -> Out {
-    act!(state, slug, headers, user, event, |a| async {
+pub(crate) async fn set_tracks(call: TeamCall, ApiJson(input): ApiJson<TracksIn>) -> Out {
+    act!(call, |a| async {
         a.set_tracks(&input.tracks)
             .await
             .map(|t| format!("Track saved: {}.", t.join(", ")))
@@ -385,15 +363,8 @@ pub(crate) async fn set_tracks(
         (status = 404, description = "Nobody registered answers to that", body = ErrorBody),
         (status = 409, description = "Full, already invited, the person is in a team, or team changes closed", body = ErrorBody),
     ))]
-pub(crate) async fn invite(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    EventPath(event): EventPath,
-    ApiPath(slug): ApiPath<String>,
-    headers: HeaderMap,
-    ApiJson(input): ApiJson<TeamInviteIn>,
-) -> Out {
-    act!(state, slug, headers, user, event, |a| async {
+pub(crate) async fn invite(call: TeamCall, ApiJson(input): ApiJson<TeamInviteIn>) -> Out {
+    act!(call, |a| async {
         a.invite(&input.who)
             .await
             .map(|_| "Invitation sent.".to_owned())
@@ -411,14 +382,11 @@ pub(crate) async fn invite(
         (status = 409, description = "Full, already asked, already in a team, or team changes closed", body = ErrorBody),
     ))]
 pub(crate) async fn ask_to_join(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    EventPath(event): EventPath,
-    ApiPath((slug, id)): ApiPath<(String, i64)>,
-    headers: HeaderMap,
+    call: TeamCall,
+    ApiPath((_slug, id)): ApiPath<(String, i64)>,
     ApiJson(input): ApiJson<AskIn>,
 ) -> Out {
-    act!(state, slug, headers, user, event, |a| async {
+    act!(call, |a| async {
         a.ask(id, &input.message)
             .await
             .map(|_| "Request sent: a member of the team will answer.".to_owned())
@@ -436,14 +404,8 @@ pub(crate) async fn ask_to_join(
         (status = 404, description = "No such pending request", body = ErrorBody),
         (status = 409, description = "Full, already in a team, or team changes closed", body = ErrorBody),
     ))]
-pub(crate) async fn accept(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    EventPath(event): EventPath,
-    ApiPath((slug, id)): ApiPath<(String, i64)>,
-    headers: HeaderMap,
-) -> Out {
-    act!(state, slug, headers, user, event, |a| async {
+pub(crate) async fn accept(call: TeamCall, ApiPath((_slug, id)): ApiPath<(String, i64)>) -> Out {
+    act!(call, |a| async {
         a.accept(id)
             .await
             .map(|_| "Accepted: the team has a new member.".to_owned())
@@ -460,14 +422,8 @@ pub(crate) async fn accept(
         (status = 403, description = "Not for the caller to answer", body = ErrorBody),
         (status = 404, description = "No such pending request", body = ErrorBody),
     ))]
-pub(crate) async fn decline(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    EventPath(event): EventPath,
-    ApiPath((slug, id)): ApiPath<(String, i64)>,
-    headers: HeaderMap,
-) -> Out {
-    act!(state, slug, headers, user, event, |a| async {
+pub(crate) async fn decline(call: TeamCall, ApiPath((_slug, id)): ApiPath<(String, i64)>) -> Out {
+    act!(call, |a| async {
         a.decline(id).await.map(|_| "Declined.".to_owned())
     })
 }
@@ -482,8 +438,7 @@ pub(crate) async fn decline(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The finder (lists are empty for people not registered)", body = FinderView),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 404, description = "No such event", body = ErrorBody),
+        NotSignedIn, NoSuchEvent,
     ))]
 pub(crate) async fn finder(
     State(state): State<AppState>,
@@ -506,7 +461,7 @@ pub(crate) async fn finder(
         .finder_view(&slug, &headers, &query)
         .await?
         .map(Json)
-        .ok_or_else(|| ApiError::NotFound(format!("No event has the slug \"{slug}\".")))
+        .ok_or_else(|| ApiError::no_event(&slug))
 }
 
 /// Say whether the caller is looking for a team, with an idea and a track.
@@ -518,15 +473,8 @@ pub(crate) async fn finder(
         (status = 409, description = "Not registered", body = ErrorBody),
         (status = 422, description = "Unknown track or text too long", body = ErrorBody),
     ))]
-pub(crate) async fn set_finder(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    EventPath(event): EventPath,
-    ApiPath(slug): ApiPath<String>,
-    headers: HeaderMap,
-    ApiJson(input): ApiJson<FinderIn>,
-) -> Out {
-    act!(state, slug, headers, user, event, |a| async {
+pub(crate) async fn set_finder(call: TeamCall, ApiJson(input): ApiJson<FinderIn>) -> Out {
+    act!(call, |a| async {
         a.set_finder(input.looking, &input.idea, input.track.as_deref())
             .await
             .map(|_| "Saved.".to_owned())
@@ -541,9 +489,7 @@ pub(crate) async fn set_finder(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Teams", body = TeamsAdminView),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Not an organizer of this event", body = ErrorBody),
-        (status = 404, description = "No such event", body = ErrorBody),
+        NotSignedIn, NotOrganizer, NoSuchEvent,
     ))]
 pub(crate) async fn teams_admin(
     State(state): State<AppState>,
@@ -561,7 +507,7 @@ pub(crate) async fn teams_admin(
         .teams_admin_view(&slug, &headers, &query)
         .await?
         .map(Json)
-        .ok_or_else(|| ApiError::NotFound(format!("No event has the slug \"{slug}\".")))
+        .ok_or_else(|| ApiError::no_event(&slug))
 }
 
 /// An organizer moves a person into a team or out of any, past the lock
@@ -571,19 +517,12 @@ pub(crate) async fn teams_admin(
     request_body = MoveIn, security(("bearer" = [])),
     responses(
         (status = 200, description = "Moved", body = TeamActionOut),
-        (status = 403, description = "Not an organizer of this event", body = ErrorBody),
+        NotOrganizer,
         (status = 404, description = "No such person or team", body = ErrorBody),
         (status = 422, description = "No reason given", body = ErrorBody),
     ))]
-pub(crate) async fn organizer_move(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    EventPath(event): EventPath,
-    ApiPath(slug): ApiPath<String>,
-    headers: HeaderMap,
-    ApiJson(input): ApiJson<MoveIn>,
-) -> Out {
-    act!(state, slug, headers, user, event, |a| async {
+pub(crate) async fn organizer_move(call: TeamCall, ApiJson(input): ApiJson<MoveIn>) -> Out {
+    act!(call, |a| async {
         a.organizer_move(input.user_id, input.team_id, &input.reason)
             .await
             .map(|_| "Moved, and recorded in the audit log.".to_owned())

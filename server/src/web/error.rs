@@ -36,6 +36,13 @@ pub enum ApiError {
     ),
 }
 
+impl ApiError {
+    /// The 404 of a slug that names no event.
+    pub fn no_event(slug: &str) -> ApiError {
+        ApiError::NotFound(format!("No event has the slug \"{slug}\"."))
+    }
+}
+
 impl From<hackboard_app::port::BackendError> for ApiError {
     fn from(_: hackboard_app::port::BackendError) -> Self {
         ApiError::Logged
@@ -55,6 +62,23 @@ pub struct ErrorDetail {
     /// For people.
     pub message: String,
 }
+
+/// The refusals most endpoints share, for `#[utoipa::path]`'s
+/// `responses(...)`: `responses((status = 200, …), NotSignedIn, NoSuchEvent)`,
+/// so an endpoint spells out only the answers that are its own.
+#[derive(utoipa::IntoResponses)]
+#[response(status = 401, description = "Not signed in")]
+pub struct NotSignedIn(pub ErrorBody);
+
+/// See [`NotSignedIn`].
+#[derive(utoipa::IntoResponses)]
+#[response(status = 403, description = "Not an organizer of this event")]
+pub struct NotOrganizer(pub ErrorBody);
+
+/// See [`NotSignedIn`].
+#[derive(utoipa::IntoResponses)]
+#[response(status = 404, description = "No such event")]
+pub struct NoSuchEvent(pub ErrorBody);
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {

@@ -37,7 +37,7 @@ async fn account(
 }
 
 /// The path's `{slug}`, percent-decoded ("" when the route has none).
-async fn slug_of(parts: &mut Parts, state: &AppState) -> String {
+pub(crate) async fn slug_of(parts: &mut Parts, state: &AppState) -> String {
     match RawPathParams::from_request_parts(parts, state).await {
         Ok(params) => params
             .iter()
@@ -94,7 +94,7 @@ impl FromRequestParts<AppState> for EventPath {
             .stored_event(&slug)
             .await?
             .map(EventPath)
-            .ok_or_else(|| ApiError::NotFound(format!("No event has the slug \"{slug}\".")))
+            .ok_or_else(|| ApiError::no_event(&slug))
     }
 }
 
