@@ -13,7 +13,7 @@ use crate::web::{Fields, form_field as field};
 use crate::web::{internal, notice_url};
 use axum::Router;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use hackboard_domain::credits::CreditError;
@@ -243,20 +243,5 @@ async fn export_csv(
         ];
         lines.push(cells);
     }
-    let out = match crate::web::csv::document(columns, lines) {
-        Ok(out) => out,
-        Err(e) => return internal(e),
-    };
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{slug}-{offer}-codes.csv\""),
-            ),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        out,
-    )
-        .into_response()
+    crate::web::csv::download(&format!("{slug}-{offer}-codes.csv"), columns, lines)
 }

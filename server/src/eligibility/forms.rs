@@ -224,21 +224,7 @@ async fn export_csv(
         ];
         lines.push(cells);
     }
-    let out = match crate::web::csv::document(columns, lines) {
-        Ok(out) => out,
-        Err(e) => return internal(e),
-    };
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{slug}-eligibility.csv\""),
-            ),
-        ],
-        out,
-    )
-        .into_response()
+    crate::web::csv::download(&format!("{slug}-eligibility.csv"), columns, lines)
 }
 
 /// Reads the `cover` field of the form, refusing more than the limit

@@ -12,7 +12,7 @@ use crate::web::internal;
 use crate::web::urlencode;
 use axum::Router;
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use hackboard_domain::email::EmailAddress;
@@ -283,20 +283,5 @@ async fn export_csv(
         }
         lines.push(cells);
     }
-    let out = match crate::web::csv::document(columns, lines) {
-        Ok(out) => out,
-        Err(e) => return internal(e),
-    };
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{slug}-registrations.csv\""),
-            ),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        out,
-    )
-        .into_response()
+    crate::web::csv::download(&format!("{slug}-registrations.csv"), columns, lines)
 }

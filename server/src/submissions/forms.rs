@@ -39,7 +39,6 @@ async fn export_csv(
     FormOrganizer { event, .. }: FormOrganizer,
     ApiPath(slug): ApiPath<String>,
 ) -> Response {
-    use axum::http::header;
     let items = match crate::submissions::api::submission_items(&state, event.id).await {
         Ok(i) => i,
         Err(e) => return e.into_response(),
@@ -84,21 +83,7 @@ async fn export_csv(
         ];
         lines.push(cells);
     }
-    let out = match crate::web::csv::document(columns, lines) {
-        Ok(out) => out,
-        Err(e) => return internal(e),
-    };
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{slug}-submissions.csv\""),
-            ),
-        ],
-        out,
-    )
-        .into_response()
+    crate::web::csv::download(&format!("{slug}-submissions.csv"), columns, lines)
 }
 
 fn field(fields: &Fields, name: &str) -> String {

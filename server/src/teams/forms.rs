@@ -13,7 +13,7 @@ use crate::web::forms::Form;
 use crate::web::{internal, notice_url};
 use axum::Router;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
@@ -313,19 +313,5 @@ async fn export_csv(
             lines.push(cells);
         }
     }
-    let out = match crate::web::csv::document(columns, lines) {
-        Ok(out) => out,
-        Err(e) => return internal(e),
-    };
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{slug}-teams.csv\""),
-            ),
-        ],
-        out,
-    )
-        .into_response()
+    crate::web::csv::download(&format!("{slug}-teams.csv"), columns, lines)
 }

@@ -15,6 +15,37 @@ pub(crate) fn defuse(value: &str) -> Cow<'_, str> {
     }
 }
 
+/// An organizer's export as a download: the document of `header` and
+/// `rows` (see [`document`]), named `filename`, never kept by a cache (it
+/// holds people's data).
+pub(crate) fn download<H, R>(
+    filename: &str,
+    header: H,
+    rows: impl IntoIterator<Item = R>,
+) -> axum::response::Response
+where
+    H: IntoIterator<Item: AsRef<str>>,
+    R: IntoIterator<Item: AsRef<str>>,
+{
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    match document(header, rows) {
+        Ok(out) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{filename}\""),
+                ),
+                (header::CACHE_CONTROL, "no-store".to_owned()),
+            ],
+            out,
+        )
+            .into_response(),
+        Err(e) => crate::web::forms::internal(e),
+    }
+}
+
 /// A whole CSV document: `header`, then one line per row, every cell
 /// defused. A row with not as many cells as the header is an error.
 pub(crate) fn document<H, R>(header: H, rows: impl IntoIterator<Item = R>) -> csv::Result<String>

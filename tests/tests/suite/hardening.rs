@@ -298,3 +298,45 @@ async fn a_script_reads_its_submission_id_and_project_url_and_lists_and_revokes_
     })
     .await;
 }
+
+#[tokio::test]
+async fn every_organizer_export_is_a_csv_download_that_no_cache_keeps() {
+    each_app(|app| async move {
+        let org = app.organizer("org@example.org").await;
+        let offer = app
+            .store
+            .event_by_slug("mistral-hackathon")
+            .await
+            .unwrap()
+            .unwrap()
+            .definition
+            .offers[0]
+            .slug
+            .to_string();
+        for path in [
+            format!("{EVENT}/registrations.csv"),
+            format!("{EVENT}/teams.csv"),
+            format!("{EVENT}/submissions.csv"),
+            format!("{EVENT}/eligibility.csv"),
+            format!("{EVENT}/credits/{offer}/assignments.csv"),
+        ] {
+            let res = app.get_as(&path, &org).await;
+            assert_eq!(res.status(), 200, "{path}");
+            let header = |name: &str| {
+                res.headers()
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("")
+                    .to_owned()
+            };
+            assert_eq!(header("content-type"), "text/csv; charset=utf-8", "{path}");
+            assert!(
+                header("content-disposition")
+                    .starts_with("attachment; filename=\"mistral-hackathon-"),
+                "{path}"
+            );
+            assert_eq!(header("cache-control"), "no-store", "{path}");
+        }
+    })
+    .await;
+}
