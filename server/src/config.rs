@@ -93,7 +93,7 @@ pub struct Config {
 }
 
 /// The same settings as they come from flags and environment (all optional).
-#[derive(Debug, Default, Clone, clap::Args)]
+#[derive(Default, Clone, clap::Args)]
 pub struct ConfigArgs {
     /// TOML file with any of the settings below (flags and environment win).
     #[arg(long, env = "HACKBOARD_CONFIG", global = true)]
@@ -419,6 +419,43 @@ fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     std::fs::write(path, contents)
 }
 
+/// Every setting, with the secrets (database URL, session key, SMTP URL,
+/// OAuth client secrets, API tokens) shown only as set or not.
+impl fmt::Debug for ConfigArgs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let hidden = |v: &Option<String>| v.as_ref().map(|_| "[redacted]");
+        f.debug_struct("ConfigArgs")
+            .field("config", &self.config)
+            .field("database_url", &hidden(&self.database_url))
+            .field("addr", &self.addr)
+            .field("base_url", &self.base_url)
+            .field("data_dir", &self.data_dir)
+            .field("site_dir", &self.site_dir)
+            .field("session_key", &hidden(&self.session_key))
+            .field("log_format", &self.log_format)
+            .field("demo", &self.demo)
+            .field("smtp_url", &hidden(&self.smtp_url))
+            .field("mail_from", &self.mail_from)
+            .field("github_client_id", &self.github_client_id)
+            .field("github_client_secret", &hidden(&self.github_client_secret))
+            .field("github_url", &self.github_url)
+            .field("github_api_url", &self.github_api_url)
+            .field("hf_client_id", &self.hf_client_id)
+            .field("hf_client_secret", &hidden(&self.hf_client_secret))
+            .field("hf_url", &self.hf_url)
+            .field("hf_token", &hidden(&self.hf_token))
+            .field("hf_refresh_secs", &self.hf_refresh_secs)
+            .field("github_token", &hidden(&self.github_token))
+            .field("checks_secs", &self.checks_secs)
+            .field("likes_per_minute", &self.likes_per_minute)
+            .field(
+                "likes_per_client_per_minute",
+                &self.likes_per_client_per_minute,
+            )
+            .finish()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -436,6 +473,29 @@ mod tests {
         assert!(!shown.contains("hunter2"), "{shown}");
         assert!(!shown.contains("s3cr3t"), "{shown}");
         assert!(shown.contains("[redacted]"));
+    }
+
+    #[test]
+    fn the_settings_as_given_never_show_a_secret_in_debug_output() {
+        let secret = |s: &str| Some(format!("{s}-hunter2"));
+        let args = ConfigArgs {
+            database_url: secret("postgres://user:pw@db/hackboard"),
+            session_key: secret("key"),
+            smtp_url: secret("smtp://user:pw@mail"),
+            github_client_id: Some("gh-client".into()),
+            github_client_secret: secret("gh"),
+            hf_client_secret: secret("hf"),
+            hf_token: secret("hf_token"),
+            github_token: secret("ghp"),
+            ..Default::default()
+        };
+        let shown = format!("{args:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(
+            shown.contains("gh-client"),
+            "what is not secret is shown: {shown}"
+        );
+        assert_eq!(shown.matches("[redacted]").count(), 7, "{shown}");
     }
 
     #[test]
