@@ -68,6 +68,10 @@ pub enum TeamError {
     ReasonMissing,
     #[error("There is no such team in this event.")]
     UnknownTeam,
+    /// Each invitation sends a mail: a team, or a person, gets only so
+    /// many an hour.
+    #[error("{0}")]
+    TooManyInvitations(String),
 }
 
 impl TeamError {
@@ -91,6 +95,7 @@ impl TeamError {
             UnknownPerson => "unknown_person",
             AlreadyPending(_) => "already_pending",
             UnknownTeam => "unknown_team",
+            TooManyInvitations(_) => "too_many_invitations",
         }
     }
 

@@ -63,6 +63,12 @@ pub fn new_join_code() -> String {
         .collect()
 }
 
+/// Invitations (each one a mail) a team may send in an hour.
+pub const INVITATIONS_PER_TEAM_HOUR: i64 = 20;
+/// Invitations (each one a mail) one person may receive in an hour, from
+/// every team together.
+pub const INVITATIONS_PER_PERSON_HOUR: i64 = 5;
+
 impl Actor<'_> {
     fn milestones(&self) -> &[hackboard_domain::Milestone] {
         &self.event.definition.milestones
@@ -261,6 +267,37 @@ impl Actor<'_> {
             .is_some_and(|s| s == crate::store::RegistrationStatus::Registered);
         if !registered {
             return Err(TeamError::OtherNotRegistered(target.display_name).into());
+        }
+        // Each invitation mails the person: invite, decline, invite again
+        // must not become a way to flood an inbox.
+        let hour = chrono::Duration::hours(1);
+        let (store, now) = (self.store, self.now);
+        let per_team = format!("team-invitations:team:{}", team.id);
+        let per_person = format!("team-invitations:person:{}", target.id);
+        if !crate::auth::within_rate_limit(store, &per_team, INVITATIONS_PER_TEAM_HOUR, hour, now)
+            .await?
+        {
+            return Err(TeamError::TooManyInvitations(format!(
+                "Your team has sent {INVITATIONS_PER_TEAM_HOUR} invitations this hour: \
+                 try again later, or share the invite link instead."
+            ))
+            .into());
+        }
+        if !crate::auth::within_rate_limit(
+            store,
+            &per_person,
+            INVITATIONS_PER_PERSON_HOUR,
+            hour,
+            now,
+        )
+        .await?
+        {
+            return Err(TeamError::TooManyInvitations(format!(
+                "{} has had {INVITATIONS_PER_PERSON_HOUR} invitations this hour: try again \
+                 later, or send them the invite link yourself.",
+                target.display_name
+            ))
+            .into());
         }
         let mail = target
             .email
@@ -507,6 +544,7 @@ impl From<ActionError> for ApiError {
                     TeamError::NotCaptain | TeamError::NotMember | TeamError::NotTeammate(_) => {
                         StatusCode::FORBIDDEN
                     }
+                    TeamError::TooManyInvitations(_) => StatusCode::TOO_MANY_REQUESTS,
                     ref t if t.is_invalid_input() => StatusCode::UNPROCESSABLE_ENTITY,
                     _ => StatusCode::CONFLICT,
                 };

@@ -340,3 +340,66 @@ async fn every_organizer_export_is_a_csv_download_that_no_cache_keeps() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn invite_decline_invite_again_stops_at_five_mails_an_hour_to_one_person() {
+    each_app(|app| async move {
+        let (_, ada) = app.api_participant("ada@example.org").await;
+        let (_, bob) = app.api_participant("bob@example.org").await;
+        let (status, _) = app
+            .call(
+                "POST",
+                &format!("{API}/team"),
+                Some(&ada),
+                Some(json!({"name": "Nebula", "time_zone": "Europe/Paris"})),
+            )
+            .await;
+        assert_eq!(status, 200);
+        let invitations_path = format!("{API}/team/invitations");
+        let invite = || {
+            app.call(
+                "POST",
+                &invitations_path,
+                Some(&ada),
+                Some(json!({"who": "bob@example.org"})),
+            )
+        };
+        for round in 1..=5 {
+            let (status, body) = invite().await;
+            assert_eq!(status, 200, "invitation {round}: {body}");
+            let (_, view) = app
+                .call("GET", &format!("{API}/team"), Some(&bob), None)
+                .await;
+            let id = view["mine"][0]["id"]
+                .as_i64()
+                .expect("bob sees the invitation");
+            let (status, _) = app
+                .call(
+                    "POST",
+                    &format!("{API}/requests/{id}/decline"),
+                    Some(&bob),
+                    None,
+                )
+                .await;
+            assert_eq!(status, 200);
+        }
+        let (status, body) = invite().await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (429, Some("too_many_invitations")),
+            "{body}"
+        );
+        let mails = app.store.outbox().await.unwrap();
+        let invitations = mails
+            .iter()
+            .filter(|m| m.kind == "team_invitation" && m.recipient == "bob@example.org")
+            .count();
+        assert_eq!(invitations, 5, "the sixth queued no mail");
+
+        // An hour later, the next one goes.
+        app.clock.advance(Duration::hours(1));
+        let (status, body) = invite().await;
+        assert_eq!(status, 200, "{body}");
+    })
+    .await;
+}
