@@ -4,7 +4,6 @@
 
 use chrono::Duration;
 use hackboard_domain::MilestoneKind;
-use hackboard_domain::timeline::{Clock, resolve};
 use hackboard_tests::{API, EVENT, TestApp, each_app};
 use serde_json::{Value, json};
 
@@ -40,44 +39,23 @@ async fn move_team(app: &TestApp, token: &str, zone: &str) -> (u16, Value) {
 async fn a_team_past_its_local_deadline_cannot_reopen_it_by_moving_to_a_later_zone() {
     each_app(|app| async move {
         // The event of the report: no team formation lock.
-        let mut stored = app
-            .store
-            .event_by_slug("mistral-hackathon")
-            .await
-            .unwrap()
-            .unwrap();
-        stored
-            .definition
-            .milestones
-            .retain(|m| m.kind != MilestoneKind::TeamFormationLock);
-        app.store
-            .upsert_event(&stored.definition, app.clock.now())
-            .await
-            .unwrap();
-        let at = |kind: MilestoneKind| {
-            let m = stored.definition.milestones.iter().find(|m| m.kind == kind);
-            resolve(&m.unwrap().time, chrono_tz::Asia::Tokyo)
-        };
-        let (_, ada) = app.api_participant("ada@example.org").await;
-        let (status, body) = app
-            .call(
-                "POST",
-                &format!("{API}/team"),
-                Some(&ada),
-                Some(json!({"name": "Sakura", "time_zone": "Europe/Paris"})),
-            )
-            .await;
-        assert_eq!(status, 200, "{body}");
+        app.change_event(|def| {
+            def.milestones
+                .retain(|m| m.kind != MilestoneKind::TeamFormationLock)
+        })
+        .await;
+        let tokyo = |kind| app.milestone_in(kind, chrono_tz::Asia::Tokyo);
+        let ada = app.demo_captain("ada@example.org", "Sakura").await;
 
         // Before hacking starts anywhere, the team may still move.
         app.clock
-            .set(at(MilestoneKind::HackingStarts) - Duration::hours(1));
+            .set(tokyo(MilestoneKind::HackingStarts).await - Duration::hours(1));
         let (status, body) = move_team(&app, &ada, "Asia/Tokyo").await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(body["view"]["team"]["time_zone"], "Asia/Tokyo");
 
         // Tokyo's Sunday 16:00 has passed: saving is refused…
-        app.clock.set(at(MilestoneKind::HackingEnds));
+        app.clock.set(tokyo(MilestoneKind::HackingEnds).await);
         let (status, body) = save(&app, &ada, 0).await;
         assert_eq!(
             (status, body["error"]["code"].as_str()),
@@ -94,14 +72,12 @@ async fn a_team_past_its_local_deadline_cannot_reopen_it_by_moving_to_a_later_zo
         // …so saving stays refused, and the zone is Tokyo's.
         let (status, _) = save(&app, &ada, 0).await;
         assert_eq!(status, 409);
-        let (_, body) = app
-            .call("GET", &format!("{API}/team"), Some(&ada), None)
-            .await;
+        let (_, body) = app.event_api("GET", "/team", &ada, None).await;
         assert_eq!(body["team"]["time_zone"], "Asia/Tokyo");
 
         // Once hacking has started in the team's zone, it cannot move either.
         app.clock
-            .set(at(MilestoneKind::HackingStarts) + Duration::minutes(1));
+            .set(tokyo(MilestoneKind::HackingStarts).await + Duration::minutes(1));
         let (status, _) = move_team(&app, &ada, "Europe/Paris").await;
         assert_eq!(status, 409);
     })
@@ -231,16 +207,7 @@ async fn an_id_in_the_path_that_is_not_a_number_gets_a_json_404_that_echoes_noth
 #[tokio::test]
 async fn a_script_reads_its_submission_id_and_project_url_and_lists_and_revokes_its_tokens() {
     each_app(|app| async move {
-        let (_, ada) = app.api_participant("ada@example.org").await;
-        let (status, _) = app
-            .call(
-                "POST",
-                &format!("{API}/team"),
-                Some(&ada),
-                Some(json!({"name": "Nebula", "time_zone": "Europe/Paris"})),
-            )
-            .await;
-        assert_eq!(status, 200);
+        let ada = app.demo_captain("ada@example.org", "Nebula").await;
         let (_, body) = app
             .call("GET", &format!("{API}/submission"), Some(&ada), None)
             .await;
@@ -303,16 +270,7 @@ async fn a_script_reads_its_submission_id_and_project_url_and_lists_and_revokes_
 async fn every_organizer_export_is_a_csv_download_that_no_cache_keeps() {
     each_app(|app| async move {
         let org = app.organizer("org@example.org").await;
-        let offer = app
-            .store
-            .event_by_slug("mistral-hackathon")
-            .await
-            .unwrap()
-            .unwrap()
-            .definition
-            .offers[0]
-            .slug
-            .to_string();
+        let offer = app.definition().await.offers[0].slug.to_string();
         for path in [
             format!("{EVENT}/registrations.csv"),
             format!("{EVENT}/teams.csv"),
@@ -344,17 +302,8 @@ async fn every_organizer_export_is_a_csv_download_that_no_cache_keeps() {
 #[tokio::test]
 async fn invite_decline_invite_again_stops_at_five_mails_an_hour_to_one_person() {
     each_app(|app| async move {
-        let (_, ada) = app.api_participant("ada@example.org").await;
+        let ada = app.demo_captain("ada@example.org", "Nebula").await;
         let (_, bob) = app.api_participant("bob@example.org").await;
-        let (status, _) = app
-            .call(
-                "POST",
-                &format!("{API}/team"),
-                Some(&ada),
-                Some(json!({"name": "Nebula", "time_zone": "Europe/Paris"})),
-            )
-            .await;
-        assert_eq!(status, 200);
         let invitations_path = format!("{API}/team/invitations");
         let invite = || {
             app.call(
@@ -367,9 +316,7 @@ async fn invite_decline_invite_again_stops_at_five_mails_an_hour_to_one_person()
         for round in 1..=5 {
             let (status, body) = invite().await;
             assert_eq!(status, 200, "invitation {round}: {body}");
-            let (_, view) = app
-                .call("GET", &format!("{API}/team"), Some(&bob), None)
-                .await;
+            let (_, view) = app.event_api("GET", "/team", &bob, None).await;
             let id = view["mine"][0]["id"]
                 .as_i64()
                 .expect("bob sees the invitation");
